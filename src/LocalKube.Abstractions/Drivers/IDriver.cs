@@ -1,0 +1,54 @@
+namespace LocalKube.Abstractions.Drivers;
+
+/// <summary>
+/// Provisions node machines and runs the node agent in them. Every method is safe to call again after a
+/// crash halfway: create and start complete what exists, stop and delete of what is gone succeed.
+/// </summary>
+/// <remarks>
+/// Everything a driver makes on the host carries the profile (docker labels, files under
+/// <see cref="MachineRef.StateDirectory"/>), so <see cref="PurgeAsync"/> can find leftovers of crashed runs.
+/// </remarks>
+public interface IDriver
+{
+    /// <summary>Static facts about this driver.</summary>
+    DriverDescriptor Descriptor { get; }
+
+    /// <summary>Creates the machine if it does not exist, and leaves it running. A no-op if it exists.</summary>
+    Task CreateAsync(MachineSpec spec, IProgress<string> progress, CancellationToken cancellationToken);
+
+    /// <summary>Starts an existing, stopped machine. A no-op if it runs.</summary>
+    Task StartAsync(MachineRef machine, CancellationToken cancellationToken);
+
+    /// <summary>Stops the agent gracefully, then the machine, keeping all state. Kills after <paramref name="timeout"/>.</summary>
+    Task StopAsync(MachineRef machine, TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>Stops the machine at once, without a graceful shutdown.</summary>
+    Task KillAsync(MachineRef machine, CancellationToken cancellationToken);
+
+    /// <summary>Removes the machine and all it owns (volumes, networks, data). Idempotent.</summary>
+    Task DeleteAsync(MachineRef machine, CancellationToken cancellationToken);
+
+    /// <summary>The machine's state.</summary>
+    Task<MachineState> GetStateAsync(MachineRef machine, CancellationToken cancellationToken);
+
+    /// <summary>How to reach the running machine.</summary>
+    Task<NodeEndpoint> GetEndpointAsync(MachineRef machine, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Installs (or updates) the agent and its files in the running machine and starts it detached, so it outlives
+    /// the CLI. Stops an agent that already runs first.
+    /// </summary>
+    Task StartAgentAsync(MachineRef machine, AgentLaunch launch, CancellationToken cancellationToken);
+
+    /// <summary>Whether the agent process is alive in the machine.</summary>
+    Task<bool> IsAgentRunningAsync(MachineRef machine, CancellationToken cancellationToken);
+
+    /// <summary>The agent's log lines: the last <paramref name="tailLines"/>, then new ones if <paramref name="follow"/>.</summary>
+    IAsyncEnumerable<string> ReadAgentLogAsync(MachineRef machine, int tailLines, bool follow, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes everything this driver ever made for <paramref name="profile"/> (found by label or by folder), even when
+    /// no profile record exists. Returns a description of each thing removed.
+    /// </summary>
+    Task<IReadOnlyList<string>> PurgeAsync(string profile, string profileDirectory, CancellationToken cancellationToken);
+}

@@ -1,0 +1,106 @@
+namespace LocalKube.Abstractions.Errors;
+
+/// <summary>
+/// The catalog of every reason LocalKube reports. IDs are stable once shipped. Exit codes follow minikube's
+/// bands: 10 LocalKube itself, 20 resources, 30 host OS, 50 driver, 60 driver provider, 80 guest (node),
+/// 100 control plane; the offset is sysexits-like (+4 usage, +5 not found, +3 not running, +7 permission ...).
+/// </summary>
+public static class Reasons
+{
+    /// <summary>An unexpected failure (a bug): the general failure code.</summary>
+    public static readonly Reason Internal = new("LK_INTERNAL", 1,
+        "This is a bug. Re-run with --alsologtostderr and report the output.");
+
+    /// <summary>The command was interrupted (Ctrl+C).</summary>
+    public static readonly Reason Interrupted = new("LK_INTERRUPTED", 2,
+        "Run the same command again to complete it, or 'localkube delete' to clean up.");
+
+    /// <summary>Bad command-line usage or flag values.</summary>
+    public static readonly Reason Usage = new("LK_USAGE", 14,
+        "Run the command with --help to see valid flags and values.");
+
+    /// <summary>A profile name that is not a DNS-1123 label, or a reserved word.</summary>
+    public static readonly Reason ProfileNameInvalid = new("LK_PROFILE_NAME_INVALID", 14,
+        "Use lower-case letters, digits and '-', start and end with a letter or digit, at most 63 characters.");
+
+    /// <summary>A required LocalKube file (the node agent bundle, the image recipe) is missing.</summary>
+    public static readonly Reason AssetNotFound = new("LK_ASSET_NOT_FOUND", 15,
+        "Run './build.sh --target=Publish' to build the node agent, or set LOCALKUBE_ASSETS to the artifacts folder.");
+
+    /// <summary>The profile's config file cannot be read.</summary>
+    public static readonly Reason ProfileCorrupt = new("LK_PROFILE_CORRUPT", 18,
+        "Fix or remove the named file, or run 'localkube delete -p <profile>' to start over.");
+
+    /// <summary>The LocalKube home folder cannot be created or written.</summary>
+    public static readonly Reason HomeNotWritable = new("LK_HOST_HOME_MKDIR", 37,
+        "Check the permissions of LOCALKUBE_HOME (default ~/.localkube), or point it somewhere writable.");
+
+    /// <summary>The kubeconfig file cannot be parsed or written. It is left untouched.</summary>
+    public static readonly Reason KubeconfigUpdate = new("LK_HOST_KUBECONFIG_UPDATE", 38,
+        "Fix the named kubeconfig file (or move it away), then run 'localkube update-context'.");
+
+    /// <summary>No driver is usable on this host.</summary>
+    public static readonly Reason DriverNotDetected = new("LK_DRV_NOT_DETECTED", 55,
+        "Install one of the drivers listed above (Docker is recommended), or pass --driver.");
+
+    /// <summary>The named driver does not run on this OS.</summary>
+    public static readonly Reason DriverUnsupportedOs = new("LK_DRV_UNSUPPORTED_OS", 56,
+        "Pick a driver that supports this OS; 'localkube start --help' lists them.");
+
+    /// <summary>Docker is not installed.</summary>
+    public static readonly Reason DockerNotFound = new("LK_PROVIDER_DOCKER_NOT_FOUND", 65,
+        "Install Docker: on Debian 'sudo apt-get install -y docker.io', then start it with 'sudo systemctl start docker' (or 'sudo dockerd &').");
+
+    /// <summary>Docker is installed but its daemon does not answer.</summary>
+    public static readonly Reason DockerNotRunning = new("LK_PROVIDER_DOCKER_NOT_RUNNING", 63,
+        "Start the Docker daemon: 'sudo systemctl start docker' (or 'sudo dockerd &'), then retry.");
+
+    /// <summary>The Docker socket refuses this user.</summary>
+    public static readonly Reason DockerPermission = new("LK_PROVIDER_DOCKER_PERMISSION", 67,
+        "Add yourself to the docker group: 'sudo usermod -aG docker $USER && newgrp docker', then retry.");
+
+    /// <summary>Docker answered with an error LocalKube cannot classify.</summary>
+    public static readonly Reason DockerError = new("LK_PROVIDER_DOCKER_ERROR", 69,
+        "Check 'docker info' works, then retry. Re-run with --alsologtostderr for details.");
+
+    /// <summary>The node could not be created or started.</summary>
+    public static readonly Reason GuestProvision = new("LK_GUEST_PROVISION", 80,
+        "Run 'localkube delete' and start again. Re-run with --alsologtostderr for details.");
+
+    /// <summary>The node image could not be built.</summary>
+    public static readonly Reason NodeImageBuild = new("LK_GUEST_NODE_IMAGE", 80,
+        "Check that debootstrap is installed and Debian's mirror is reachable, then run './build.sh --target=Images'.");
+
+    /// <summary>A host port the node needs is taken.</summary>
+    public static readonly Reason PortInUse = new("LK_GUEST_PORT_IN_USE", 81,
+        "Free the port or pick another one, then start again.");
+
+    /// <summary>The profile exists with another driver than the one asked for.</summary>
+    public static readonly Reason DriverMismatch = new("LK_GUEST_DRIVER_MISMATCH", 81,
+        "Run 'localkube delete -p <profile>' to change drivers, or start it without --driver.");
+
+    /// <summary>The node did not stop in time.</summary>
+    public static readonly Reason StopTimeout = new("LK_GUEST_STOP_TIMEOUT", 82,
+        "Run 'localkube stop' again, or 'localkube delete' to remove it.");
+
+    /// <summary>The profile does not exist.</summary>
+    public static readonly Reason ProfileNotFound = new("LK_GUEST_NOT_FOUND", 85,
+        "Start it with 'localkube start -p <profile>', or list profiles with 'localkube profile list'.");
+
+    /// <summary>The node agent exited or failed to start.</summary>
+    public static readonly Reason AgentFailed = new("LK_K8S_AGENT_FAILED", 100,
+        "See 'localkube logs' for the agent's reason, then run 'localkube start' again.");
+
+    /// <summary>The API server did not become ready in time.</summary>
+    public static readonly Reason ApiServerTimeout = new("LK_K8S_APISERVER_TIMEOUT", 102,
+        "See 'localkube logs'. Raise --wait-timeout on a slow machine.");
+
+    /// <summary>Every reason, for docs and uniqueness checks.</summary>
+    public static IReadOnlyList<Reason> All { get; } =
+    [
+        Internal, Interrupted, Usage, ProfileNameInvalid, AssetNotFound, ProfileCorrupt, HomeNotWritable,
+        KubeconfigUpdate, DriverNotDetected, DriverUnsupportedOs, DockerNotFound, DockerNotRunning,
+        DockerPermission, DockerError, GuestProvision, NodeImageBuild, PortInUse, DriverMismatch, StopTimeout,
+        ProfileNotFound, AgentFailed, ApiServerTimeout,
+    ];
+}
