@@ -1,0 +1,162 @@
+// LocalKube build script. Run through ./build.sh (or build.cmd), which pins the Cake tool.
+//   --target=Build|Test|Publish|Images|Start|Clean   (default Build)
+//   --configuration=Release|Debug                     (default Release)
+//   --filter="TestCategory=Unit"                      (Test: a dotnet test filter)
+//   --test-project=LocalKube.Core.Tests                (Test: only that project)
+using System.Xml.Linq;
+
+var target = Argument("target", "Build");
+var configuration = Argument("configuration", "Release");
+var filter = Argument("filter", "");
+var testProject = Argument("test-project", "");
+var startArgs = Argument("start-args", "");
+
+var root = MakeAbsolute(Directory("."));
+var artifacts = root.Combine("artifacts");
+var solution = root.CombineWithFilePath("LocalKube.sln");
+var testResults = artifacts.Combine("test-results");
+
+Task("Clean")
+    .Does(() =>
+{
+    CleanDirectory(artifacts);
+    DotNetClean(solution.FullPath, new DotNetCleanSettings { Configuration = configuration });
+});
+
+Task("Build")
+    .Does(() =>
+{
+    DotNetBuild(solution.FullPath, new DotNetBuildSettings
+    {
+        Configuration = configuration,
+        MSBuildSettings = new DotNetMSBuildSettings().WithProperty("ContinuousIntegrationBuild", "true"),
+    });
+});
+
+Task("Publish")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    // The host CLI: framework-dependent, next to the node agent so it finds it (see docs/design.md, Assets).
+    DotNetPublish(root.CombineWithFilePath("src/LocalKube.Cli/LocalKube.Cli.csproj").FullPath, new DotNetPublishSettings
+    {
+        Configuration = configuration,
+        OutputDirectory = artifacts.Combine("bin"),
+        NoBuild = true,
+    });
+    // The node agent runs where no .NET is installed: self-contained.
+    DotNetPublish(root.CombineWithFilePath("src/LocalKube.Node/LocalKube.Node.csproj").FullPath, new DotNetPublishSettings
+    {
+        Configuration = configuration,
+        Runtime = "linux-x64",
+        SelfContained = true,
+        OutputDirectory = artifacts.Combine("node/linux-x64"),
+    });
+    // The node image recipe travels with the CLI, so a published CLI can build the image on first start.
+    var recipe = artifacts.Combine("images/node");
+    CleanDirectory(recipe);
+    CopyDirectory(root.Combine("images/node"), recipe);
+    foreach (var script in GetFiles(recipe.FullPath + "/**/*.sh").Concat(GetFiles(recipe.FullPath + "/rootfs/usr/local/bin/*")))
+    {
+        StartProcess("chmod", new ProcessSettings { Arguments = $"0755 \"{script.FullPath}\"" });
+    }
+    Information($"Published: {artifacts.CombineWithFilePath("bin/localkube")}");
+});
+
+Task("Images")
+    .IsDependentOn("Publish")
+    .Does(() =>
+{
+    // The CLI computes the image tag from the recipe's hash, so the build and the driver agree by construction.
+    var exit = StartProcess(artifacts.CombineWithFilePath("bin/localkube").FullPath, new ProcessSettings { Arguments = "node-image build" });
+    if (exit != 0)
+    {
+        throw new Exception($"Building the node image failed (exit code {exit}).");
+    }
+});
+
+Task("Test")
+    .IsDependentOn("Images")
+    .Does(() =>
+{
+    CleanDirectory(testResults);
+    var projects = GetFiles(root.FullPath + "/tests/**/*.Tests.csproj")
+        .Concat(GetFiles(root.FullPath + "/tests/LocalKube.IntegrationTests/*.csproj"))
+        .Where(p => testProject == "" || p.GetFilenameWithoutExtension().ToString() == testProject)
+        .OrderBy(p => p.GetFilenameWithoutExtension().ToString().Contains("Integration") ? 1 : 0)
+        .ThenBy(p => p.FullPath)
+        .ToList();
+    if (projects.Count == 0)
+    {
+        throw new Exception($"No test project matches '{testProject}'.");
+    }
+
+    var failures = new List<string>();
+    foreach (var project in projects)
+    {
+        var name = project.GetFilenameWithoutExtension().ToString();
+        try
+        {
+            // One project at a time: the Docker and process end-to-end suites share the machine's 2 cores.
+            DotNetTest(project.FullPath, new DotNetTestSettings
+            {
+                Configuration = configuration,
+                NoBuild = true,
+                Filter = filter == "" ? null : filter,
+                Loggers = new[] { $"trx;LogFileName={name}.trx", "console;verbosity=normal" },
+                ResultsDirectory = testResults,
+                ArgumentCustomization = args => args.Append("--blame-hang-timeout 10m"),
+                EnvironmentVariables = new Dictionary<string, string> { ["LOCALKUBE_ASSETS"] = artifacts.FullPath },
+            });
+        }
+        catch (Exception e)
+        {
+            failures.Add($"{name}: {e.Message}");
+        }
+    }
+
+    var (passed, failed, skipped) = CountResults(testResults);
+    Information($"Totals: {passed} passed, {failed} failed, {skipped} skipped");
+    if (failures.Count > 0 || failed > 0)
+    {
+        throw new Exception("Tests failed:\n  " + string.Join("\n  ", failures));
+    }
+    if (passed == 0)
+    {
+        throw new Exception("No test ran.");
+    }
+});
+
+Task("Start")
+    .IsDependentOn("Publish")
+    .Does(() =>
+{
+    var exit = StartProcess(artifacts.CombineWithFilePath("bin/localkube").FullPath, new ProcessSettings { Arguments = ("start " + startArgs).Trim() });
+    if (exit != 0)
+    {
+        throw new Exception($"localkube start failed (exit code {exit}).");
+    }
+});
+
+Task("Default").IsDependentOn("Build");
+
+RunTarget(target);
+
+static (int Passed, int Failed, int Skipped) CountResults(DirectoryPath dir)
+{
+    int passed = 0, failed = 0, skipped = 0;
+    foreach (var file in System.IO.Directory.GetFiles(dir.FullPath, "*.trx", SearchOption.AllDirectories))
+    {
+        var ns = XNamespace.Get("http://microsoft.com/schemas/VisualStudio/TeamTest/2010");
+        var counters = XDocument.Load(file).Descendants(ns + "Counters").FirstOrDefault();
+        if (counters is null)
+        {
+            continue;
+        }
+        int Read(string name) => int.TryParse((string?)counters.Attribute(name), out var v) ? v : 0;
+        passed += Read("passed");
+        failed += Read("failed") + Read("error") + Read("timeout") + Read("aborted");
+        skipped += Read("notExecuted");
+    }
+    return (passed, failed, skipped);
+}
