@@ -27,6 +27,10 @@ public static class Reasons
     public static readonly Reason AssetNotFound = new("LK_ASSET_NOT_FOUND", 15,
         "Run './build.sh --target=Publish' to build the node agent, or set LOCALKUBE_ASSETS to the artifacts folder.");
 
+    /// <summary>kubectl is not installed.</summary>
+    public static readonly Reason KubectlNotFound = new("LK_KUBECTL_NOT_FOUND", 15,
+        "Install kubectl (https://kubernetes.io/docs/tasks/tools/) and make sure it is on PATH.");
+
     /// <summary>The profile's config file cannot be read.</summary>
     public static readonly Reason ProfileCorrupt = new("LK_PROFILE_CORRUPT", 18,
         "Fix or remove the named file, or run 'localkube delete -p <profile>' to start over.");
@@ -83,6 +87,10 @@ public static class Reasons
     public static readonly Reason StopTimeout = new("LK_GUEST_STOP_TIMEOUT", 82,
         "Run 'localkube stop' again, or 'localkube delete' to remove it.");
 
+    /// <summary>The command needs a running node and it is not running.</summary>
+    public static readonly Reason GuestNotRunning = new("LK_GUEST_NOT_RUNNING", 83,
+        "Start the cluster with 'localkube start -p <profile>'.");
+
     /// <summary>The profile does not exist.</summary>
     public static readonly Reason ProfileNotFound = new("LK_GUEST_NOT_FOUND", 85,
         "Start it with 'localkube start -p <profile>', or list profiles with 'localkube profile list'.");
@@ -98,9 +106,9 @@ public static class Reasons
     /// <summary>Every reason, for docs and uniqueness checks.</summary>
     public static IReadOnlyList<Reason> All { get; } =
     [
-        Internal, Interrupted, Usage, ProfileNameInvalid, AssetNotFound, ProfileCorrupt, HomeNotWritable,
+        Internal, Interrupted, Usage, ProfileNameInvalid, AssetNotFound, KubectlNotFound, ProfileCorrupt, HomeNotWritable,
         KubeconfigUpdate, DriverNotDetected, DriverUnsupportedOs, DockerNotFound, DockerNotRunning,
-        DockerPermission, DockerError, GuestProvision, NodeImageBuild, PortInUse, DriverMismatch, StopTimeout,
+        DockerPermission, DockerError, GuestProvision, NodeImageBuild, PortInUse, DriverMismatch, StopTimeout, GuestNotRunning,
         ProfileNotFound, AgentFailed, ApiServerTimeout,
     ];
 }

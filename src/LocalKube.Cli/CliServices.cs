@@ -1,0 +1,36 @@
+using LocalKube.Core;
+using LocalKube.Core.Cluster;
+using LocalKube.Drivers.Docker;
+using LocalKube.Drivers.Process;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace LocalKube.Cli;
+
+/// <summary>The CLI's composition root: the explicit list of services and drivers.</summary>
+public static class CliServices
+{
+    public static IHost Build(bool verbose, TextWriter stderr)
+    {
+        // No default configuration sources or console logging: the CLI's console belongs to its output.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        if (verbose)
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Debug);
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+            });
+            builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        }
+
+        builder.Services.AddLocalKubeCore();
+        builder.Services.AddDockerDriver();
+        builder.Services.AddProcessDriver();
+        builder.Services.AddSingleton<ClusterManager>();
+        return builder.Build();
+    }
+}

@@ -1,0 +1,53 @@
+using System.CommandLine;
+using LocalKube.Core.Cluster;
+
+namespace LocalKube.Cli.Commands;
+
+/// <summary><c>localkube start</c>: create or resume a cluster and point kubectl at it.</summary>
+public static class StartCommand
+{
+    public static Command Create(CliContext cli)
+    {
+        var driver = new Option<string?>("--driver", "-d") { Description = "Driver: docker, process (alias none). Default: auto-detect." };
+        var cpus = new Option<string?>("--cpus") { Description = "CPUs for the node: a number, 'max' or 'no-limit'. Default 2." };
+        var memory = new Option<string?>("--memory", "-m") { Description = "Memory for the node: <n>[b,k,m,g], 'max' or 'no-limit'. Default: 25% of RAM within [3072, 6144] MiB." };
+        var ports = new Option<string[]>("--ports") { Description = "Node ports to publish on the host, HOST:NODE (docker driver, applied at creation).", AllowMultipleArgumentsPerToken = false };
+        var apiServerPort = new Option<int?>("--apiserver-port") { Description = "Host port on 127.0.0.1 for the API server. Default: a free port, kept across restarts." };
+        var wait = new Option<string[]>("--wait") { Description = "Components to wait for: apiserver,system_pods,... 'all' or 'none'. Default: apiserver,system_pods." };
+        var waitTimeout = new Option<string>("--wait-timeout") { Description = "How long to wait for the cluster to be ready.", DefaultValueFactory = _ => "6m0s" };
+        var baseImage = new Option<string?>("--base-image") { Description = "Node image to use instead of the built-in one (docker driver)." };
+        var deleteOnFailure = new Option<bool>("--delete-on-failure") { Description = "Delete the cluster if start fails." };
+        var keepContext = new Option<bool>("--keep-context") { Description = "Keep the current kubeconfig context instead of switching to this cluster." };
+        var extraConfig = new Option<string[]>("--extra-config") { Description = "Component settings, component.key=value (repeatable)." };
+        var etcdServers = new Option<string?>("--etcd-servers") { Description = "Use an external etcd v3 cluster (URL[,URL]) instead of the embedded store." };
+
+        var command = new Command("start", "Starts a local Kubernetes cluster")
+        {
+            driver, cpus, memory, ports, apiServerPort, wait, waitTimeout, baseImage, deleteOnFailure, keepContext, extraConfig, etcdServers,
+        };
+        command.SetAction(async (result, ct) =>
+        {
+            var totalMemory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+            var request = new StartRequest
+            {
+                Profile = cli.Profile(result),
+                Driver = result.GetValue(driver),
+                Cpus = result.GetValue(cpus) is { } c ? FlagParsers.ParseCpus(c) : null,
+                MemoryMiB = result.GetValue(memory) is { } m ? FlagParsers.ParseMemoryMiB(m, totalMemory) : null,
+                Ports = FlagParsers.ParsePorts(result.GetValue(ports) ?? []),
+                ApiServerPort = FlagParsers.ParseApiServerPort(result.GetValue(apiServerPort)),
+                Wait = FlagParsers.ParseWait(result.GetValue(wait) ?? []),
+                WaitTimeout = FlagParsers.ParseDuration("--wait-timeout", result.GetValue(waitTimeout) ?? "6m0s"),
+                BaseImage = result.GetValue(baseImage),
+                DeleteOnFailure = result.GetValue(deleteOnFailure),
+                KeepContext = result.GetValue(keepContext),
+                ExtraConfig = FlagParsers.ParseExtraConfig(result.GetValue(extraConfig) ?? []),
+                EtcdServers = (result.GetValue(etcdServers) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                DefaultMemoryMiB = FlagParsers.DefaultMemoryMiB(totalMemory),
+            };
+            await cli.Clusters.StartAsync(request, cli.Reporter(result), ct);
+            return 0;
+        });
+        return command;
+    }
+}

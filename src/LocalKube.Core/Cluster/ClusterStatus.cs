@@ -1,0 +1,33 @@
+using System.Text.Json.Serialization;
+
+namespace LocalKube.Core.Cluster;
+
+/// <summary>
+/// The state of a cluster's node, shaped like minikube's <c>status -o json</c>
+/// (<c>Name, Host, Kubelet, APIServer, Kubeconfig, Worker</c>).
+/// </summary>
+public sealed record ClusterStatus(
+    [property: JsonPropertyName("Name")] string Name,
+    [property: JsonPropertyName("Host")] string Host,
+    [property: JsonPropertyName("Kubelet")] string Kubelet,
+    [property: JsonPropertyName("APIServer")] string ApiServer,
+    [property: JsonPropertyName("Kubeconfig")] string Kubeconfig,
+    [property: JsonPropertyName("Worker")] bool Worker)
+{
+    public const string Running = "Running";
+    public const string Stopped = "Stopped";
+    public const string Nonexistent = "Nonexistent";
+    public const string Error = "Error";
+    public const string Configured = "Configured";
+    public const string Misconfigured = "Misconfigured";
+
+    /// <summary>
+    /// minikube's exit code: bit 0 host not running, bit 1 API server or kubelet not running, bit 2 kubeconfig not
+    /// configured. Running is 0, stopped is 7.
+    /// </summary>
+    [JsonIgnore]
+    public int ExitCode =>
+        (Host != Running ? 1 : 0)
+        | (ApiServer != Running || Kubelet != Running ? 2 : 0)
+        | (Kubeconfig != Configured ? 4 : 0);
+}

@@ -1,0 +1,9 @@
+using System.Text.Json.Serialization;
+
+namespace LocalKube.Core.Cluster;
+
+/// <summary>Source-generated JSON for the documents the CLI prints.</summary>
+[JsonSourceGenerationOptions(WriteIndented = false)]
+[JsonSerializable(typeof(ClusterStatus))]
+[JsonSerializable(typeof(ProfileList))]
+public sealed partial class CoreJsonContext : JsonSerializerContext;
