@@ -18,8 +18,8 @@ public static class FakeAgentBundle
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, FakeDriver.AgentExecutable);
         var onTerm = ignoreSigterm
-            ? $"log '{FakeAgentProtocol.IgnoringTerm}'"
-            : $"log '{FakeAgentProtocol.Stopped}'; rm -f \"$pid_file\"; kill \"$sleeper\" 2>/dev/null; exit 0";
+            ? $"log \"{FakeAgentProtocol.IgnoringTerm}\""
+            : $"log \"{FakeAgentProtocol.Stopped}\"; rm -f \"$pid_file\"; kill \"$sleeper\" 2>/dev/null; exit 0";
         File.WriteAllText(path, Script.Replace("@ON_TERM@", onTerm, StringComparison.Ordinal)
             .Replace("@CATEGORY@", FakeAgentProtocol.Category, StringComparison.Ordinal)
             .Replace("@STARTED@", FakeAgentProtocol.StartedPrefix, StringComparison.Ordinal)
