@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using LocalKube.Abstractions.Errors;
 
 namespace LocalKube.Drivers.Process;
 
@@ -126,14 +127,18 @@ internal sealed class AgentProcessTable(TimeProvider timeProvider)
 
         if (!await WaitGoneAsync(layout, pids, KillWait, cancellationToken))
         {
-            throw new IOException($"Agent processes {string.Join(", ", pids)} survived SIGKILL for {KillWait}.");
+            throw new LocalKubeException(Reasons.StopTimeout,
+                $"The node agent ({string.Join(", ", pids)}) survived SIGKILL for {KillWait}; it may be stuck in the kernel (e.g. on a hung mount).");
         }
     }
 
     /// <summary>Waits until none of <paramref name="pids"/> is the machine's agent any more.</summary>
     public async Task<bool> WaitGoneAsync(MachineLayout layout, IReadOnlyList<int> pids, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var deadline = timeProvider.GetTimestamp() + (long)(timeout.TotalSeconds * timeProvider.TimestampFrequency);
+        // A negative timeout (Timeout.InfiniteTimeSpan) waits for as long as the caller's token allows.
+        var deadline = timeout < TimeSpan.Zero
+            ? long.MaxValue
+            : timeProvider.GetTimestamp() + (long)(timeout.TotalSeconds * timeProvider.TimestampFrequency);
         while (pids.Any(p => IsAgentOf(p, layout)))
         {
             if (timeProvider.GetTimestamp() >= deadline)

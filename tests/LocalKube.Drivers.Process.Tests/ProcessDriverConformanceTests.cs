@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.Versioning;
 using LocalKube.Abstractions.Drivers;
 using LocalKube.Drivers.Conformance;
 using NUnit.Framework;
@@ -8,6 +9,8 @@ namespace LocalKube.Drivers.Process.Tests;
 /// <summary>The process driver against the shared conformance suite, with exact argument values and a process count.</summary>
 [TestFixture]
 [Category("Unit")]
+[Platform("Linux")]
+[SupportedOSPlatform("linux")]
 public sealed class ProcessDriverConformanceTests : DriverConformanceTests
 {
     /// <inheritdoc />

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
+using System.Runtime.Versioning;
 using System.Text;
 using LocalKube.Abstractions.Drivers;
 using LocalKube.Abstractions.Errors;
@@ -14,6 +15,8 @@ namespace LocalKube.Drivers.Process.Tests;
 /// <summary>What only the process driver does: detaching, pid safety, SIGKILL escalation, files on the host.</summary>
 [TestFixture]
 [Category("Unit")]
+[Platform("Linux")]
+[SupportedOSPlatform("linux")]
 public sealed class ProcessDriverTests
 {
     private const int Limit = 60_000;
