@@ -79,7 +79,7 @@ public sealed class ProcessDriverTests
         stopwatch.Stop();
 
         var messages = await MessagesAsync(cancellationToken);
-        Assert.Multiple(async () =>
+        await Assert.MultipleAsync(async () =>
         {
             Assert.That(AgentProcessTable.CommandLine(pid), Is.Null, "the agent is gone");
             Assert.That(messages, Does.Contain(FakeAgentProtocol.IgnoringTerm), "SIGTERM came first");
