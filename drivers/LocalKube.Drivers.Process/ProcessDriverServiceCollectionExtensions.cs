@@ -1,0 +1,32 @@
+using LocalKube.Abstractions.Drivers;
+using LocalKube.Drivers.Process;
+
+// Extension methods live in the DI namespace so they show up next to AddLogging and friends.
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the process driver.</summary>
+public static class ProcessDriverServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the process driver (<c>process</c>, alias <c>none</c>): its <see cref="DriverDescriptor"/>, and the keyed
+    /// <see cref="IDriver"/> and <see cref="IDriverProbe"/> under the name <c>process</c>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Optional settings, e.g. the agent start timeout.</param>
+    /// <example><code>services.AddDockerDriver().AddProcessDriver();</code></example>
+    public static IServiceCollection AddProcessDriver(this IServiceCollection services, Action<ProcessDriverOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<ProcessDriverOptions>();
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        var name = ProcessDriver.DriverDescriptor.Name;
+        services.AddSingleton(ProcessDriver.DriverDescriptor);
+        services.AddKeyedSingleton<IDriver, ProcessDriver>(name);
+        services.AddKeyedSingleton<IDriverProbe, ProcessDriverProbe>(name);
+        return services;
+    }
+}
