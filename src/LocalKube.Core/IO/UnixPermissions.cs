@@ -6,6 +6,10 @@ internal static class UnixPermissions
     /// <summary>rwx for the owner only: the home, profile and certificate folders hold secrets.</summary>
     public const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
+    /// <summary>
+    /// Creates <paramref name="path"/> and every missing parent with mode 0700. Folders that already exist keep their
+    /// mode: the user may have chosen it.
+    /// </summary>
     public static void CreatePrivateDirectory(string path)
     {
         if (OperatingSystem.IsWindows())
@@ -14,12 +18,22 @@ internal static class UnixPermissions
             return;
         }
 
-        var existed = Directory.Exists(path);
-        Directory.CreateDirectory(path, PrivateDirectory);
-        if (!existed)
+        // Directory.CreateDirectory(path, mode) gives the mode to the last folder only; parents get the umask default.
+        var missing = new Stack<string>();
+        for (var folder = Path.GetFullPath(path); !Directory.Exists(folder); folder = Path.GetDirectoryName(folder)!)
         {
-            // CreateDirectory applies the umask; make the mode exact for the folder we made.
-            File.SetUnixFileMode(path, PrivateDirectory);
+            missing.Push(folder);
+            if (Path.GetDirectoryName(folder) is null)
+            {
+                break;
+            }
+        }
+
+        while (missing.TryPop(out var folder))
+        {
+            Directory.CreateDirectory(folder, PrivateDirectory);
+            // The umask may have narrowed the create mode further; make it exact.
+            File.SetUnixFileMode(folder, PrivateDirectory);
         }
     }
 }
