@@ -22,7 +22,7 @@ internal static class CertificateInspector
             problem = null;
             return X509Certificate2.CreateFromPem(certificatePem, keyPem);
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
             problem = $"unreadable ({e.Message})";
             return null;
