@@ -27,13 +27,20 @@ internal sealed class KubeconfigDocument
     public static KubeconfigDocument Parse(string text, string path)
     {
         var stream = new YamlStream();
+        var parser = new Parser(new StringReader(text));
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(parser);
         }
         catch (YamlException e)
         {
             throw Invalid(path, $"is not valid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message}", e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this on some malformed input; the last event parsed tells roughly where.
+            var line = parser.Current?.End.Line ?? 1;
+            throw Invalid(path, $"is not valid YAML near line {line}: {e.Message}", e);
         }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" or "~" or "null" })
@@ -149,7 +156,9 @@ internal sealed class KubeconfigDocument
         // A huge best width keeps long values (exec args, tokens) on one line, as they were.
         var emitter = new Emitter(writer, 2, 1 << 20);
         new YamlStream(new YamlDocument(Root)).Save(emitter, assignAnchors: false);
-        return writer.ToString();
+        // The emitter closes the document with an explicit "..."; kubectl never writes one, so drop it.
+        var text = writer.ToString();
+        return text.EndsWith("\n...\n", StringComparison.Ordinal) ? text[..^4] : text;
     }
 
     public static string? ScalarOf(YamlMappingNode node, string key) =>
