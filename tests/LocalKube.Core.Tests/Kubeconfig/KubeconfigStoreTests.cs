@@ -73,6 +73,7 @@ public sealed class KubeconfigStoreTests
             Assert.That(root["apiVersion"].ToString(), Is.EqualTo("v1"));
             Assert.That(root["kind"].ToString(), Is.EqualTo("Config"));
             Assert.That(File.Exists(_path + ".lock"), Is.False, "lock released");
+            Assert.That(File.ReadAllText(_path), Does.Not.Contain("..."), "no explicit document end");
             if (!OperatingSystem.IsWindows())
             {
                 Assert.That(UnixMode.Of(_path), Is.EqualTo("600"));
