@@ -31,6 +31,7 @@ internal sealed class FileLock : IDisposable
         var started = time.GetTimestamp();
         var delay = FirstDelay;
         var brokeStale = false;
+        var vanished = 0;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -45,6 +46,12 @@ internal sealed class FileLock : IDisposable
             catch (IOException) when (File.Exists(lockPath))
             {
                 // Held by someone else; fall through to the stale check and the wait.
+            }
+            catch (IOException) when (++vanished < 3)
+            {
+                // The holder released it between our attempt and the check: try again at once. A failure that
+                // persists without a lock file is a real IO error and escapes on the third round.
+                continue;
             }
 
             if (IsStale(lockPath, options.StaleLockAge, time))

@@ -3,7 +3,7 @@ namespace LocalKube.Core.Tests.Support;
 internal static class UnixMode
 {
     public static string Of(string path) =>
-        Convert.ToString((int)File.GetUnixFileMode(path), 8);
+        OperatingSystem.IsWindows() ? "n/a" : Convert.ToString((int)File.GetUnixFileMode(path), 8);
 
     public static void RequireUnix()
     {
