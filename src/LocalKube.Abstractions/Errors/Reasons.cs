@@ -47,6 +47,10 @@ public static class Reasons
     public static readonly Reason DriverNotDetected = new("LK_DRV_NOT_DETECTED", 55,
         "Install one of the drivers listed above (Docker is recommended), or pass --driver.");
 
+    /// <summary>The named driver is installed but its health check fails, for a reason it could not classify.</summary>
+    public static readonly Reason DriverNotHealthy = new("LK_DRV_NOT_HEALTHY", 55,
+        "Follow the fix printed above, or pick another driver with --driver.");
+
     /// <summary>The named driver does not run on this OS.</summary>
     public static readonly Reason DriverUnsupportedOs = new("LK_DRV_UNSUPPORTED_OS", 56,
         "Pick a driver that supports this OS; 'localkube start --help' lists them.");
@@ -107,7 +111,7 @@ public static class Reasons
     public static IReadOnlyList<Reason> All { get; } =
     [
         Internal, Interrupted, Usage, ProfileNameInvalid, AssetNotFound, KubectlNotFound, ProfileCorrupt, HomeNotWritable,
-        KubeconfigUpdate, DriverNotDetected, DriverUnsupportedOs, DockerNotFound, DockerNotRunning,
+        KubeconfigUpdate, DriverNotDetected, DriverNotHealthy, DriverUnsupportedOs, DockerNotFound, DockerNotRunning,
         DockerPermission, DockerError, GuestProvision, NodeImageBuild, PortInUse, DriverMismatch, StopTimeout, GuestNotRunning,
         ProfileNotFound, AgentFailed, ApiServerTimeout,
     ];

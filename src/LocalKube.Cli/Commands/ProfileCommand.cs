@@ -17,7 +17,7 @@ public static class ProfileCommand
             var profiles = await cli.Clusters.ListProfilesAsync(ct);
             if (cli.Format(result) == OutputFormat.Json)
             {
-                cli.Out.WriteLine(JsonSerializer.Serialize(profiles, CoreJsonContext.Default.ProfileList));
+                cli.Out.WriteLine(JsonSerializer.Serialize(profiles, CoreJsonContext.Default.ProfileListView));
                 return 0;
             }
 

@@ -5,5 +5,5 @@ namespace LocalKube.Core.Cluster;
 /// <summary>Source-generated JSON for the documents the CLI prints.</summary>
 [JsonSourceGenerationOptions(WriteIndented = false)]
 [JsonSerializable(typeof(ClusterStatus))]
-[JsonSerializable(typeof(ProfileList))]
+[JsonSerializable(typeof(ProfileListView))]
 public sealed partial class CoreJsonContext : JsonSerializerContext;

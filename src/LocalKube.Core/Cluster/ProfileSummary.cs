@@ -14,11 +14,11 @@ public sealed record ProfileSummary(
     [property: JsonPropertyName("ActiveKubeContext")] bool ActiveKubeContext);
 
 /// <summary>A profile folder whose config cannot be read.</summary>
-public sealed record InvalidProfile(
+public sealed record InvalidProfileView(
     [property: JsonPropertyName("Name")] string Name,
     [property: JsonPropertyName("Error")] string Error);
 
 /// <summary>The result of <c>profile list</c>: <c>{"invalid":[…],"valid":[…]}</c>.</summary>
-public sealed record ProfileList(
-    [property: JsonPropertyName("invalid")] IReadOnlyList<InvalidProfile> Invalid,
+public sealed record ProfileListView(
+    [property: JsonPropertyName("invalid")] IReadOnlyList<InvalidProfileView> Invalid,
     [property: JsonPropertyName("valid")] IReadOnlyList<ProfileSummary> Valid);

@@ -136,7 +136,7 @@ public sealed partial class DriverSelector
         Log.Probed(_logger, driver.Name, health.Installed, health.Healthy, health.Error, result.Elapsed.TotalMilliseconds);
         if (!health.Healthy)
         {
-            var reason = Reasons.All.FirstOrDefault(r => r.Id == health.ReasonId) ?? Reasons.DriverNotDetected;
+            var reason = Reasons.All.FirstOrDefault(r => r.Id == health.ReasonId) ?? (health.Installed ? Reasons.DriverNotHealthy : Reasons.DriverNotDetected);
             var message = new StringBuilder($"The '{driver.Name}' driver is not usable: {health.Error ?? (health.Installed ? "its health check failed" : "it is not installed")}.");
             if (health.Fix is not null)
             {

@@ -1,0 +1,175 @@
+using System.Runtime.CompilerServices;
+using LocalKube.Abstractions.Drivers;
+using LocalKube.Abstractions.Errors;
+using LocalKube.Core.Kubeconfig;
+using LocalKube.Core.Profiles;
+
+namespace LocalKube.Core.Cluster;
+
+public sealed partial class ClusterManager
+{
+    /// <summary>
+    /// The node's status as minikube reports it. The API server is asked first (one TLS request); the driver is asked
+    /// about the agent process only when the API server does not answer, which keeps a healthy status fast.
+    /// </summary>
+    public async Task<ClusterStatus> GetStatusAsync(string profile, CancellationToken cancellationToken)
+    {
+        var config = await LoadRequiredAsync(profile, cancellationToken);
+        var driver = drivers.GetDriver(config.Driver);
+        var machine = PrimaryMachine(profile);
+        MachineState state;
+        try
+        {
+            state = await driver.GetStateAsync(machine, cancellationToken);
+        }
+        catch (LocalKubeException)
+        {
+            // The driver's backend is gone (e.g. the Docker daemon stopped): the node cannot be running.
+            return new ClusterStatus(profile, ClusterStatus.Error, ClusterStatus.Stopped, ClusterStatus.Stopped, ClusterStatus.Stopped, false);
+        }
+
+        if (state != MachineState.Running)
+        {
+            var host = state switch
+            {
+                MachineState.NotFound => ClusterStatus.Nonexistent,
+                MachineState.Error => ClusterStatus.Error,
+                MachineState.Paused => "Paused",
+                _ => ClusterStatus.Stopped,
+            };
+            return new ClusterStatus(profile, host, ClusterStatus.Stopped, ClusterStatus.Stopped, ClusterStatus.Stopped, false);
+        }
+
+        var endpoint = await driver.GetEndpointAsync(machine, cancellationToken);
+        var certs = await pki.EnsureAsync(profile, [], cancellationToken);
+        using var probe = Probe(endpoint.ApiServer, certs);
+        var ready = await probe.IsReadyAsync(cancellationToken);
+        var agent = ready || await driver.IsAgentRunningAsync(machine, cancellationToken);
+        Log.Status(logger, profile, state, agent, ready);
+        var server = await kubeconfig.GetServerAsync(profile, cancellationToken);
+        var kubeconfigState = server is not null && SameServer(server, endpoint.ApiServer) ? ClusterStatus.Configured : ClusterStatus.Misconfigured;
+        return new ClusterStatus(
+            profile,
+            ClusterStatus.Running,
+            agent ? ClusterStatus.Running : ClusterStatus.Stopped,
+            ready ? ClusterStatus.Running : agent ? ClusterStatus.Error : ClusterStatus.Stopped,
+            kubeconfigState,
+            false);
+    }
+
+    /// <summary>The node's IP address (<c>localkube ip</c>).</summary>
+    public async Task<string> GetIpAsync(string profile, CancellationToken cancellationToken)
+    {
+        var (driver, machine) = await RunningMachineAsync(profile, cancellationToken);
+        return (await driver.GetEndpointAsync(machine, cancellationToken)).NodeIp;
+    }
+
+    /// <summary>The agent's log lines (<c>localkube logs</c>).</summary>
+    public async IAsyncEnumerable<string> ReadLogsAsync(string profile, int tailLines, bool follow, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var config = await LoadRequiredAsync(profile, cancellationToken);
+        var driver = drivers.GetDriver(config.Driver);
+        await foreach (var line in driver.ReadAgentLogAsync(PrimaryMachine(profile), tailLines, follow, cancellationToken))
+        {
+            yield return line;
+        }
+    }
+
+    /// <summary>Points the profile's kubeconfig entries at the node's current address. Returns whether anything changed.</summary>
+    public async Task<(bool Changed, Uri Server)> UpdateContextAsync(string profile, CancellationToken cancellationToken)
+    {
+        var (driver, machine) = await RunningMachineAsync(profile, cancellationToken);
+        var endpoint = await driver.GetEndpointAsync(machine, cancellationToken);
+        var current = await kubeconfig.GetServerAsync(profile, cancellationToken);
+        if (current is not null && SameServer(current, endpoint.ApiServer))
+        {
+            return (false, endpoint.ApiServer);
+        }
+
+        var certs = await pki.EnsureAsync(profile, endpoint.Addresses.Append(machine.Name), cancellationToken);
+        var entry = new KubeconfigEntry(profile, endpoint.ApiServer, certs.CaCertificate.Pem, certs.AdminCertificate.Pem, certs.AdminKey.Pem, KeepContext: true);
+        await kubeconfig.UpdateAsync(entry, cancellationToken);
+        return (true, endpoint.ApiServer);
+    }
+
+    /// <summary>Every profile with its state (<c>profile list</c>).</summary>
+    public async Task<ProfileListView> ListProfilesAsync(CancellationToken cancellationToken)
+    {
+        var all = await profiles.ListAsync(cancellationToken);
+        var current = await TryCurrentContextAsync(cancellationToken);
+        var valid = new List<ProfileSummary>();
+        foreach (var config in all.Valid)
+        {
+            var (status, ip) = await QuickStateAsync(config, cancellationToken);
+            valid.Add(new ProfileSummary(config.Name, status, config.Driver, ip, config.ApiServerPort, config.KubernetesVersion,
+                Math.Max(1, config.Nodes.Count), current == config.Name));
+        }
+
+        var invalid = all.Invalid.Select(p => new InvalidProfileView(p.Name, p.Problem)).ToList();
+        return new ProfileListView(invalid, valid);
+    }
+
+    private async Task<(string Status, string Ip)> QuickStateAsync(ClusterConfig config, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var driver = drivers.GetDriver(config.Driver);
+            var machine = PrimaryMachine(config.Name);
+            var state = await driver.GetStateAsync(machine, cancellationToken);
+            if (state != MachineState.Running)
+            {
+                return (state == MachineState.NotFound ? ClusterStatus.Nonexistent : state.ToString(), "");
+            }
+
+            return (ClusterStatus.Running, (await driver.GetEndpointAsync(machine, cancellationToken)).NodeIp);
+        }
+        catch (LocalKubeException)
+        {
+            return (ClusterStatus.Error, "");
+        }
+    }
+
+    private async Task<string?> TryCurrentContextAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await kubeconfig.GetCurrentContextAsync(cancellationToken);
+        }
+        catch (LocalKubeException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<(IDriver Driver, MachineRef Machine)> RunningMachineAsync(string profile, CancellationToken cancellationToken)
+    {
+        var config = await LoadRequiredAsync(profile, cancellationToken);
+        var driver = drivers.GetDriver(config.Driver);
+        var machine = PrimaryMachine(profile);
+        var state = await driver.GetStateAsync(machine, cancellationToken);
+        return state == MachineState.Running
+            ? (driver, machine)
+            : throw new LocalKubeException(Reasons.GuestNotRunning, $"The \"{profile}\" cluster is not running (its node is {state}).");
+    }
+
+    private static async Task<string> ReadTailAsync(IDriver driver, MachineRef machine, int lines, CancellationToken cancellationToken)
+    {
+        var tail = new List<string>();
+        try
+        {
+            await foreach (var line in driver.ReadAgentLogAsync(machine, lines, follow: false, cancellationToken))
+            {
+                tail.Add("  " + line);
+            }
+        }
+        catch (LocalKubeException e)
+        {
+            tail.Add($"  (cannot read the agent log: {e.Message})");
+        }
+
+        return tail.Count == 0 ? "  (the agent log is empty)" : string.Join('\n', tail);
+    }
+
+    private static bool SameServer(Uri a, Uri b) =>
+        string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port && a.Scheme == b.Scheme;
+}
