@@ -39,6 +39,16 @@ fi
 command -v debootstrap >/dev/null 2>&1 || die "debootstrap is not installed ('apt-get install -y debootstrap')"
 [ -d "$HERE/rootfs" ] || die "recipe folder $HERE/rootfs is missing"
 
+# Two CLIs starting at once must not both debootstrap: take a host-wide lock, then look again.
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"${LOCALKUBE_BUILD_LOCK:-/var/lock/localkube-node-build.lock}"
+  flock -n 9 || { say "another node image build is running; waiting for it"; flock 9; }
+  if [ "${LOCALKUBE_FORCE_BUILD:-0}" != 1 ] && docker image inspect "$TAG" >/dev/null 2>&1; then
+    say "image $TAG was built meanwhile; nothing to do"
+    exit 0
+  fi
+fi
+
 START=$(date +%s)
 mkdir -p "$BUILD_ROOT" "$CACHE"
 WORK=$(mktemp -d "$BUILD_ROOT/localkube-node.XXXXXX")
