@@ -1,0 +1,119 @@
+using System.Formats.Tar;
+using System.Security.Cryptography;
+using System.Text;
+using LocalKube.Abstractions.Errors;
+
+namespace LocalKube.Drivers.Docker;
+
+/// <summary>Builds the tar streams copied into the node (agent bundle, certificates), owned by root.</summary>
+internal static class NodeTarArchive
+{
+    /// <summary>The file in the agent folder that records the installed bundle's hash.</summary>
+    public const string BundleHashFile = ".bundle-hash";
+
+    /// <summary>
+    /// A cheap hash of the bundle: relative names, sizes and modification times (not contents), so a start with an
+    /// unchanged bundle costs one directory walk, not a read of ~70 MB.
+    /// </summary>
+    public static string HashBundle(string bundleDirectory)
+    {
+        if (!Directory.Exists(bundleDirectory))
+        {
+            throw new LocalKubeException(Reasons.AssetNotFound, $"The node agent bundle folder {bundleDirectory} does not exist.");
+        }
+
+        var text = new StringBuilder();
+        foreach (var file in BundleFiles(bundleDirectory))
+        {
+            var info = new FileInfo(file.FullPath);
+            text.Append(file.Name).Append('\0').Append(info.Length).Append('\0')
+                .Append(info.LastWriteTimeUtc.Ticks).Append('\n');
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    /// <summary>
+    /// Writes the bundle as a tar to a temporary file (deleted on dispose) and rewinds it. The hash file is the last
+    /// entry, so an interrupted copy leaves a folder whose hash does not match and is copied again next time.
+    /// </summary>
+    public static async Task<Stream> BundleAsync(string bundleDirectory, string hash, CancellationToken cancellationToken)
+    {
+        var stream = TempStream();
+        try
+        {
+            await using (var writer = new TarWriter(stream, TarEntryFormat.Pax, leaveOpen: true))
+            {
+                foreach (var file in BundleFiles(bundleDirectory))
+                {
+                    var mode = OperatingSystem.IsWindows() ? ExecutableFor(file.Name) : File.GetUnixFileMode(file.FullPath);
+                    await using var data = File.OpenRead(file.FullPath);
+                    await WriteAsync(writer, file.Name, mode, File.GetLastWriteTimeUtc(file.FullPath), data, cancellationToken).ConfigureAwait(false);
+                }
+
+                await WriteAsync(writer, BundleHashFile, (UnixFileMode)0b110_100_100, DateTime.UtcNow,
+                    new MemoryStream(Encoding.ASCII.GetBytes(hash + "\n")), cancellationToken).ConfigureAwait(false);
+            }
+
+            stream.Position = 0;
+            return stream;
+        }
+        catch
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The certificate files as a tar: keys (<c>*.key</c>) get mode 0600, the rest 0644.</summary>
+    public static async Task<Stream> FilesAsync(IReadOnlyDictionary<string, byte[]> files, CancellationToken cancellationToken)
+    {
+        var stream = new MemoryStream();
+        await using (var writer = new TarWriter(stream, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            foreach (var (name, content) in files.OrderBy(f => f.Key, StringComparer.Ordinal))
+            {
+                if (name.Length == 0 || name.Contains('/') || name.Contains('\\') || name is "." or "..")
+                {
+                    throw new ArgumentException($"'{name}' is not a plain file name.", nameof(files));
+                }
+
+                var mode = name.EndsWith(".key", StringComparison.Ordinal) ? (UnixFileMode)0b110_000_000 : (UnixFileMode)0b110_100_100;
+                await WriteAsync(writer, name, mode, DateTime.UtcNow, new MemoryStream(content), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        stream.Position = 0;
+        return stream;
+    }
+
+    private static async Task WriteAsync(
+        TarWriter writer, string name, UnixFileMode mode, DateTime modified, Stream data, CancellationToken cancellationToken)
+    {
+        var entry = new PaxTarEntry(TarEntryType.RegularFile, name)
+        {
+            Mode = mode,
+            ModificationTime = modified,
+            Uid = 0,
+            Gid = 0,
+            DataStream = data,
+        };
+        await writer.WriteEntryAsync(entry, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static IEnumerable<(string Name, string FullPath)> BundleFiles(string root) =>
+        Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Select(f => (Name: Path.GetRelativePath(root, f).Replace('\\', '/'), FullPath: f))
+            .Where(f => f.Name != BundleHashFile)
+            .OrderBy(f => f.Name, StringComparer.Ordinal);
+
+    // A bundle published on Windows has no Unix modes; the agent itself and native libraries must stay runnable.
+    private static UnixFileMode ExecutableFor(string name) =>
+        name == "localkube-node" || name.EndsWith(".so", StringComparison.Ordinal)
+            ? (UnixFileMode)0b111_101_101
+            : (UnixFileMode)0b110_100_100;
+
+    private static FileStream TempStream() =>
+        new(Path.Combine(Path.GetTempPath(), $"localkube-bundle-{Guid.NewGuid():N}.tar"), FileMode.CreateNew,
+            FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+}
