@@ -1,3 +1,4 @@
+using LocalKube.Cli.Output;
 using LocalKube.Core;
 using LocalKube.Core.Cluster;
 using LocalKube.Drivers.Docker;
@@ -16,9 +17,12 @@ public static class CliServices
         // No default configuration sources or console logging: the CLI's console belongs to its output.
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        var startLog = new StartLogProvider();
+        builder.Services.AddSingleton(startLog);
+        builder.Logging.AddProvider(startLog);
         if (verbose)
         {
-            builder.Logging.SetMinimumLevel(LogLevel.Debug);
             builder.Logging.AddSimpleConsole(o =>
             {
                 o.SingleLine = true;

@@ -1,5 +1,8 @@
 using System.CommandLine;
+using LocalKube.Cli.Output;
 using LocalKube.Core.Cluster;
+using LocalKube.Core.Paths;
+using LocalKube.Core.Profiles;
 
 namespace LocalKube.Cli.Commands;
 
@@ -45,7 +48,19 @@ public static class StartCommand
                 EtcdServers = (result.GetValue(etcdServers) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 DefaultMemoryMiB = FlagParsers.DefaultMemoryMiB(totalMemory),
             };
-            await cli.Clusters.StartAsync(request, cli.Reporter(result), ct);
+            try
+            {
+                await cli.Clusters.StartAsync(request, cli.Reporter(result), ct);
+            }
+            finally
+            {
+                // Saved on failure too: that is when it is needed. Never for a profile that was refused up front.
+                if (ProfileName.IsValid(request.Profile))
+                {
+                    await cli.Get<StartLogProvider>().SaveAsync(cli.Get<LocalKubePaths>().LastStartLog(request.Profile), CancellationToken.None);
+                }
+            }
+
             return 0;
         });
         return command;

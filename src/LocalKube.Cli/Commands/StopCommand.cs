@@ -14,7 +14,7 @@ public static class StopCommand
         {
             var reporter = cli.Reporter(result);
             var profiles = result.GetValue(all)
-                ? (await cli.Clusters.ListProfilesAsync(ct)).Select(p => p.Name).ToList()
+                ? (await cli.Clusters.ListProfilesAsync(ct)).Valid.Select(p => p.Name).ToList()
                 : [cli.Profile(result)];
             var stopped = 0;
             foreach (var profile in profiles)
