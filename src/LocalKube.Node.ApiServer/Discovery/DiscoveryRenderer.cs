@@ -1,13 +1,12 @@
 using System.Collections.Concurrent;
-using System.Text;
-using k8s;
+using System.Text.Json;
 using k8s.Models;
 
 namespace LocalKube.Node.ApiServer;
 
 /// <summary>
 /// Builds the discovery documents from the <see cref="IResourceRegistry"/> with KubernetesClient's model types, and
-/// caches their JSON (the registry is fixed once the agent runs).
+/// caches their JSON (<see cref="KubeJsonContext"/>) (the registry is fixed once the agent runs).
 /// </summary>
 public sealed class DiscoveryRenderer(IResourceRegistry registry, string serverAddress)
 {
@@ -100,7 +99,7 @@ public sealed class DiscoveryRenderer(IResourceRegistry registry, string serverA
         _cache.GetOrAdd(key, static (_, state) =>
         {
             var document = state.build(state.self);
-            return document is null ? null : Encoding.UTF8.GetBytes(KubernetesJson.Serialize(document));
+            return document is null ? null : JsonSerializer.SerializeToUtf8Bytes(document, document.GetType(), KubeJsonContext.Default);
         }, (self: this, build));
 
     private ApiGroupVersions Core() => registry.Groups.First(g => g.Name.Length == 0);

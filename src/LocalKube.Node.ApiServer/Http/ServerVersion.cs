@@ -1,6 +1,6 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
-using k8s;
+using System.Text.Json;
 using k8s.Models;
 
 namespace LocalKube.Node.ApiServer;
@@ -20,7 +20,7 @@ public static class ServerVersion
     public static VersionInfo Current => Info.Value;
 
     /// <summary>The version document as JSON (the shape of <c>GET /version</c>).</summary>
-    public static string ToJson() => KubernetesJson.Serialize(Current);
+    public static string ToJson() => JsonSerializer.Serialize(Current, KubeJsonContext.Default.VersionInfo);
 
     private static VersionInfo Create()
     {
