@@ -20,6 +20,10 @@ internal sealed class RunningAgent : IAsyncDisposable
         Options = options;
         Host = host;
         Pki = pki;
+
+        // Resolved up front: RunAsync disposes the host (and its container) when it stops.
+        Readiness = host.Services.GetRequiredService<IComponentReadiness>();
+        ExitStatus = host.Services.GetRequiredService<NodeExitStatus>();
         Run = NodeAgentHost.RunAsync(host, _stop.Token);
     }
 
@@ -30,6 +34,10 @@ internal sealed class RunningAgent : IAsyncDisposable
     public IHost Host { get; }
 
     public TestPki Pki { get; }
+
+    public IComponentReadiness Readiness { get; }
+
+    public NodeExitStatus ExitStatus { get; }
 
     /// <summary>Completes with the exit code when the agent stops.</summary>
     public Task<int> Run { get; }
