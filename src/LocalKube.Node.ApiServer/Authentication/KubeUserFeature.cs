@@ -1,0 +1,5 @@
+namespace LocalKube.Node.ApiServer;
+
+/// <summary>The request feature holding the authenticated <see cref="KubeUser"/>.</summary>
+/// <param name="User">The user.</param>
+public sealed record KubeUserFeature(KubeUser User);

@@ -1,0 +1,7 @@
+namespace LocalKube.Node.ApiServer;
+
+/// <summary>One line of a health report.</summary>
+/// <param name="Name">The check name (<c>ping</c>, a component, <c>shutdown</c>).</param>
+/// <param name="Healthy">Whether it passes.</param>
+/// <param name="Excluded">Skipped by <c>?exclude=name</c>; reported but not counted.</param>
+public sealed record HealthCheckResult(string Name, bool Healthy, bool Excluded = false);

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace LocalKube.Node.Hosting;
+
+/// <summary>Composition of the node agent's shared services.</summary>
+public static class NodeServiceCollectionExtensions
+{
+    /// <summary>How long a graceful stop may take before the host gives up on the remaining components.</summary>
+    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Adds the agent's shared services: options (validated on start), readiness gates, the exit status, merged
+    /// settings, the settings log and the pid file. Components are added afterwards with
+    /// <see cref="AddNodeComponent{TService}"/>, in dependency order (they stop in reverse order).
+    /// </summary>
+    public static IServiceCollection AddLocalKubeNode(this IServiceCollection services, NodeAgentOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        services.AddOptions<NodeAgentOptions>().Configure(o => o.CopyFrom(options)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NodeAgentOptions>, NodeAgentOptionsValidator>());
+        services.Configure<HostOptions>(o =>
+        {
+            o.ShutdownTimeout = DefaultShutdownTimeout;
+            o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost;
+        });
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<NodeExitStatus>();
+        services.TryAddSingleton<IComponentReadiness, ComponentReadiness>();
+        services.TryAddSingleton<NodeSettings>();
+
+        // Pid first: written before any component starts, removed after every component stopped.
+        services.AddHostedService<PidFileService>();
+        services.AddHostedService<NodeSettingsLogService>();
+        return services;
+    }
+
+    /// <summary>Adds a component's readiness gate and its hosted service.</summary>
+    public static IServiceCollection AddNodeComponent<TService>(this IServiceCollection services, NodeComponent component)
+        where TService : NodeComponentService
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddSingleton(new NodeComponentRegistration(component));
+        services.AddHostedService<TService>();
+        return services;
+    }
+
+    /// <summary>Declares a component setting's default, overridable by <c>--extra-config component.key=value</c>.</summary>
+    public static IServiceCollection AddNodeSettingDefault(this IServiceCollection services, NodeComponent component, string key, string value)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddSingleton(new NodeSettingDefault(component, key, value));
+        return services;
+    }
+}
