@@ -1,6 +1,7 @@
 using System.Text;
 using CliWrap;
 using CliWrap.Buffered;
+using CliWrap.Builders;
 using LocalKube.Testing;
 
 namespace LocalKube.IntegrationTests;
