@@ -97,6 +97,6 @@ internal static partial class NodeContainers
         }
     }
 
-    [GeneratedRegex("unknown capability: \"?(CAP_[A-Z_]+)\"?", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"unknown capability:\W*(CAP_[A-Z_]+)", RegexOptions.IgnoreCase)]
     private static partial Regex UnknownCapability();
 }
