@@ -227,7 +227,8 @@ public sealed class DockerDriver : IDriver, IDisposable
     {
         var client = await _connection.GetClientAsync(cancellationToken).ConfigureAwait(false);
         var existing = await OursAsync(client, machine, cancellationToken).ConfigureAwait(false);
-        return existing is { State.Running: true }
+        // A paused node refuses exec; its agent is not serving either.
+        return existing is { State.Running: true, State.Paused: false }
             && await _agent.IsRunningAsync(client, existing.ID, cancellationToken).ConfigureAwait(false);
     }
 

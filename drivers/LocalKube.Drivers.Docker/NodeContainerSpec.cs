@@ -61,7 +61,11 @@ internal static class NodeContainerSpec
             {
                 Privileged = capabilities is null,
                 CapAdd = capabilities?.ToList(),
-                SecurityOpt = ["seccomp=unconfined", "apparmor=unconfined", "systempaths=unconfined"],
+                SecurityOpt = ["seccomp=unconfined", "apparmor=unconfined"],
+                // The API form of the CLI's "systempaths=unconfined": empty (not null) lists unmask /proc and make
+                // /proc/sys writable, which the inner dockerd and the kube proxy need (ip_forward, conntrack, ...).
+                MaskedPaths = [],
+                ReadonlyPaths = [],
                 CgroupnsMode = "host",
                 Binds = binds,
                 Tmpfs = new Dictionary<string, string>

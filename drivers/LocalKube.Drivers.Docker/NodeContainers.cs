@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Docker.DotNet;
@@ -10,6 +11,9 @@ namespace LocalKube.Drivers.Docker;
 /// <summary>Creating, starting and rolling back node containers (the steps of <see cref="DockerDriver.CreateAsync"/>).</summary>
 internal static partial class NodeContainers
 {
+    // Capabilities an engine rejected as unknown, so later creates in this process skip the failed round trips.
+    private static readonly ConcurrentDictionary<(string Engine, string Capability), bool> UnknownToEngine = new();
+
     public static async Task StartExistingAsync(IDockerClient client, ContainerInspectResponse existing, MachineRef machine, CancellationToken cancellationToken)
     {
         if (existing.State.Paused)
@@ -53,7 +57,8 @@ internal static partial class NodeContainers
 
     public static async Task<string> CreateContainerAsync(IDockerClient client, MachineSpec spec, string image, CancellationToken cancellationToken)
     {
-        var capabilities = HostCapabilities.ReadBoundingSet()?.ToList();
+        var engine = client.Configuration.EndpointBaseUri.ToString();
+        var capabilities = HostCapabilities.ReadBoundingSet()?.Where(c => !UnknownToEngine.ContainsKey((engine, c))).ToList();
         for (var attempt = 0; ; attempt++)
         {
             try
@@ -64,6 +69,7 @@ internal static partial class NodeContainers
             catch (DockerApiException e) when (capabilities is not null && attempt < 8
                 && UnknownCapability().Match(e.ResponseBody) is { Success: true } m && capabilities.Remove(m.Groups[1].Value))
             {
+                UnknownToEngine[(engine, m.Groups[1].Value)] = true;
                 // Older engines reject capabilities newer than themselves (Docker 20.10 knows none past CAP_AUDIT_READ);
                 // the engine cannot grant those anyway, so leave them out and try again.
             }
@@ -97,6 +103,6 @@ internal static partial class NodeContainers
         }
     }
 
-    [GeneratedRegex("unknown capability: \"?(CAP_[A-Z_]+)\"?", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"unknown capability:\W*(CAP_[A-Z_]+)", RegexOptions.IgnoreCase)]
     private static partial Regex UnknownCapability();
 }

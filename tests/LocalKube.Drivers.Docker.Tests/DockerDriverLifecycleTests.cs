@@ -50,6 +50,24 @@ public sealed class DockerDriverLifecycleTests : DockerDriverTestBase
     }
 
     [Test]
+    public async Task InnerDockerd_RunsContainers_UnderTheNodesOwnCgroup()
+    {
+        await CreateAsync();
+        Assert.That(await EventuallyAsync(async () => (await ExecAsync("docker info >/dev/null 2>&1")).ExitCode == 0, TimeSpan.FromSeconds(30)), Is.True);
+
+        // No registry: make a tiny image from the node's own dash and coreutils, then run it on overlay2.
+        var run = await ExecAsync(
+            "cd / && tar -ch usr/bin/dash usr/bin/cat usr/lib/x86_64-linux-gnu/libc.so.6 usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 lib64 "
+            + "| docker import - lkt/mini >/dev/null && docker run --rm -m 64m lkt/mini /usr/bin/cat /proc/self/cgroup");
+        Assert.That(run.ExitCode, Is.Zero, run.Stderr);
+
+        var node = await Docker.Containers.InspectContainerAsync(Machine.Name, Token);
+        // cgroup v1 "memory" line (or the v2 "0::" line): the pod sits below /docker/<node id>/localkube.
+        var memory = run.Stdout.Split('\n').First(l => l.Contains(":memory:", StringComparison.Ordinal) || l.StartsWith("0::", StringComparison.Ordinal));
+        Assert.That(memory, Does.Contain($"/{node.ID}/localkube/"));
+    }
+
+    [Test]
     public async Task Create_IsANoOp_WhenTheNodeRuns()
     {
         await CreateAsync();
