@@ -11,8 +11,8 @@ namespace LocalKube.Drivers.Docker;
 internal sealed record DockerEndpoint(DockerClient Client, Uri Endpoint, string Version);
 
 /// <summary>
-/// Finds a Docker engine through a provider chain: <c>DOCKER_HOST</c>, then the default socket. The first that answers
-/// wins; when none does, the failures are kept so the caller can report every attempt with one classified reason.
+/// Finds a Docker engine through a provider chain: <c>DOCKER_HOST</c> when set (and then only it, as the docker CLI
+/// does), else the default socket. The first that answers wins; when none does, the failures are kept so the caller can report every attempt with one classified reason.
 /// </summary>
 internal static class DockerEndpointResolver
 {
@@ -99,6 +99,10 @@ internal static class DockerEndpointResolver
             {
                 yield return (label, null, "unsupported or invalid address (use unix://PATH or tcp://HOST:PORT)");
             }
+
+            // Like the docker CLI: an explicit DOCKER_HOST is the engine the user chose. Falling back to the default
+            // socket would silently put the cluster on another engine.
+            yield break;
         }
 
         var fallback = OperatingSystem.IsWindows()

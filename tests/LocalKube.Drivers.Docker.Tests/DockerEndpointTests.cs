@@ -14,18 +14,19 @@ public sealed class DockerEndpointTests
     private static readonly MachineRef Nobody = new("lkt-nobody", "lkt-nobody", "/nonexistent");
 
     [Test]
-    public void BadDockerHost_AndNoDefaultSocket_GiveOneAggregatedNotRunningError()
+    public void BadDockerHost_IsUsedAlone_WithoutFallingBackToTheDefaultSocket()
     {
         var previous = Environment.GetEnvironmentVariable("DOCKER_HOST");
         var missing = $"/tmp/lkt-{Guid.NewGuid():N}.sock";
         Environment.SetEnvironmentVariable("DOCKER_HOST", "unix://" + missing);
         try
         {
-            using var driver = new DockerDriver(new DockerDriverOptions { DefaultSocketPath = missing + ".default" });
+            // The default socket is the real one where Docker runs: a fallback would succeed and hide the user's choice.
+            using var driver = new DockerDriver(new DockerDriverOptions());
             var e = Assert.ThrowsAsync<LocalKubeException>(() => driver.GetStateAsync(Nobody, CancellationToken.None));
             // docker is on PATH here, so a missing socket means "not running", not "not installed".
             Assert.That(e!.Reason, Is.EqualTo(Reasons.DockerNotRunning));
-            Assert.That(e.Message, Does.Contain("DOCKER_HOST=unix://" + missing).And.Contain(missing + ".default"));
+            Assert.That(e.Message, Does.Contain("DOCKER_HOST=unix://" + missing).And.Not.Contain("/var/run/docker.sock"));
         }
         finally
         {
