@@ -10,5 +10,5 @@ public static class ClusterDefaults
     public const int Cpus = 2;
 
     /// <summary>How long a graceful stop may take before the node is killed.</summary>
-    public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(45);
 }
