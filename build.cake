@@ -116,7 +116,8 @@ Task("Test")
     }
 
     var (passed, failed, skipped) = CountResults(testResults);
-    Information($"Totals: {passed} passed, {failed} failed, {skipped} skipped");
+    // Plain Console: Cake colours the arguments of Information(), which would split the line CI reads.
+    Console.WriteLine($"Totals: {passed} passed, {failed} failed, {skipped} skipped");
     if (failures.Count > 0 || failed > 0)
     {
         throw new Exception("Tests failed:\n  " + string.Join("\n  ", failures));

@@ -22,6 +22,11 @@ internal static class NodeTarArchive
             throw new LocalKubeException(Reasons.AssetNotFound, $"The node agent bundle folder {bundleDirectory} does not exist.");
         }
 
+        if (!File.Exists(Path.Combine(bundleDirectory, "localkube-node")))
+        {
+            throw new LocalKubeException(Reasons.AssetNotFound, $"The node agent bundle folder {bundleDirectory} has no localkube-node executable.");
+        }
+
         var text = new StringBuilder();
         foreach (var file in BundleFiles(bundleDirectory))
         {

@@ -35,6 +35,8 @@ public static class ProfileCommand
             }
 
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(cli.Out), Ansi = AnsiSupport.No });
+            // Without a terminal Spectre assumes 80 columns and wraps names and addresses; a pipe has no width limit.
+            console.Profile.Width = Math.Max(console.Profile.Width, 160);
             console.Write(table);
             foreach (var p in profiles.Invalid)
             {

@@ -41,9 +41,8 @@ public sealed partial class ClusterManager
         }
 
         var endpoint = await driver.GetEndpointAsync(machine, cancellationToken);
-        var certs = await pki.EnsureAsync(profile, [], cancellationToken);
-        using var probe = Probe(endpoint.ApiServer, certs);
-        var ready = await probe.IsReadyAsync(cancellationToken);
+        using var probe = await ProbeFromDiskAsync(profile, endpoint.ApiServer, cancellationToken);
+        var ready = probe is not null && await probe.IsReadyAsync(cancellationToken);
         var agent = ready || await driver.IsAgentRunningAsync(machine, cancellationToken);
         Log.Status(logger, profile, state, agent, ready);
         var server = await kubeconfig.GetServerAsync(profile, cancellationToken);

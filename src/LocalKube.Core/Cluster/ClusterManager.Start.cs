@@ -179,10 +179,9 @@ public sealed partial class ClusterManager
             return false;
         }
 
-        var certs = await pki.EnsureAsync(machine.Profile, [], cancellationToken);
         var endpoint = await driver.GetEndpointAsync(machine, cancellationToken);
-        using var probe = Probe(endpoint.ApiServer, certs);
-        return await probe.IsReadyAsync(cancellationToken);
+        using var probe = await ProbeFromDiskAsync(machine.Profile, endpoint.ApiServer, cancellationToken);
+        return probe is not null && await probe.IsReadyAsync(cancellationToken);
     }
 
     private static List<string> AgentArguments(ClusterConfig config, MachineRef machine, NodeEndpoint endpoint)

@@ -42,9 +42,23 @@ public sealed partial class ClusterManager(
             ? [PrimaryMachine(config.Name)]
             : config.Nodes.Select(n => new MachineRef(config.Name, n.Machine, paths.MachineDirectory(config.Name, n.Machine))).ToList();
 
-    /// <summary>A probe that speaks to the API server with the profile's admin credentials.</summary>
-    private static ApiServerProbe Probe(Uri server, ProfileCertificates certs) =>
-        new(server, certs.CaCertificate.Pem, certs.AdminCertificate.Pem, certs.AdminKey.Pem);
+    /// <summary>A health probe that trusts exactly the API server certificate this profile issued.</summary>
+    private static ApiServerProbe Probe(Uri server, ProfileCertificates certs) => new(server, certs.ApiServerCertificate.Pem);
+
+    /// <summary>
+    /// A probe from the certificate on disk, without <see cref="Pki.EnsureAsync"/>: queries must neither issue nor
+    /// validate certificates (that costs a chain build), only read. Null when the profile has no certificate yet.
+    /// </summary>
+    private async Task<ApiServerProbe?> ProbeFromDiskAsync(string profile, Uri server, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(paths.CertsDirectory(profile), PkiFileNames.ApiServerCertificate);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        return new ApiServerProbe(server, await File.ReadAllTextAsync(path, cancellationToken));
+    }
 
     private static partial class Log
     {

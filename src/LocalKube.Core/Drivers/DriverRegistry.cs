@@ -132,8 +132,8 @@ public sealed class DriverRegistry
         ?? throw new LocalKubeException(
             Reasons.Usage,
             _registrations.Count == 0
-                ? $"Unknown driver '{nameOrAlias}': no drivers are registered in this build."
-                : $"Unknown driver '{nameOrAlias}'. Known drivers: {string.Join(", ", _registrations.Select(r => Describe(r.Descriptor)))}.");
+                ? $"Invalid value '{nameOrAlias}' for --driver: no drivers are registered in this build."
+                : $"Invalid value '{nameOrAlias}' for --driver: unknown driver. Known drivers: {string.Join(", ", _registrations.Select(r => Describe(r.Descriptor)))}.");
 
     private static string Describe(DriverDescriptor d) =>
         d.Aliases.Count == 0 ? d.Name : $"{d.Name} (alias {string.Join(", ", d.Aliases)})";

@@ -32,7 +32,7 @@ public static class ProfileName
         var problem = Check(name);
         if (problem is not null)
         {
-            throw new LocalKubeException(Reasons.ProfileNameInvalid, $"Invalid profile name '{name}': {problem}.");
+            throw new LocalKubeException(Reasons.ProfileNameInvalid, $"Invalid profile name '{name}' (-p/--profile): {problem}. A profile name must be a DNS-1123 label and not a reserved word.");
         }
     }
 

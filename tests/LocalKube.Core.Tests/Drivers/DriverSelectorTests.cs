@@ -118,8 +118,9 @@ public sealed class DriverSelectorTests
     {
         yield return new TestCaseData(NotRunning(Reasons.DockerNotRunning.Id), Reasons.DockerNotRunning).SetName("Requested_DockerNotRunning_ThrowsItsReason");
         yield return new TestCaseData(NotInstalled(Reasons.DockerNotFound.Id), Reasons.DockerNotFound).SetName("Requested_DockerMissing_ThrowsItsReason");
-        yield return new TestCaseData(NotRunning("LK_UNKNOWN_ID"), Reasons.DriverNotDetected).SetName("Requested_UnknownReasonId_FallsBackToNotDetected");
-        yield return new TestCaseData(NotRunning(), Reasons.DriverNotDetected).SetName("Requested_NoReasonId_FallsBackToNotDetected");
+        yield return new TestCaseData(NotRunning("LK_UNKNOWN_ID"), Reasons.DriverNotHealthy).SetName("Requested_UnknownReasonId_InstalledButUnhealthy");
+        yield return new TestCaseData(NotRunning(), Reasons.DriverNotHealthy).SetName("Requested_NoReasonId_InstalledButUnhealthy");
+        yield return new TestCaseData(NotInstalled(), Reasons.DriverNotDetected).SetName("Requested_NoReasonId_NotInstalled_IsNotDetected");
     }
 
     [TestCaseSource(nameof(UnhealthyRequestedCases))]
