@@ -43,7 +43,7 @@ public interface IResourceStrategy
     bool SpecChanged(IKubernetesObject<V1ObjectMeta> old, IKubernetesObject<V1ObjectMeta> updated);
 
     /// <summary>The Table columns (upstream's, including <c>priority: 1</c> columns that <c>-o wide</c> shows).</summary>
-    IReadOnlyList<V1TableColumnDefinition> Columns { get; }
+    IReadOnlyList<TableColumn> Columns { get; }
 
     /// <summary>One Table row's cells, in <see cref="Columns"/> order (NAME first; AGE from <paramref name="now"/>).</summary>
     IReadOnlyList<object?> Cells(IKubernetesObject<V1ObjectMeta> obj, DateTimeOffset now);
