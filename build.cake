@@ -38,11 +38,14 @@ Task("Publish")
     .Does(() =>
 {
     // The host CLI: framework-dependent, next to the node agent so it finds it (see docs/design.md, Assets).
+    // ReadyToRun: every command is a short-lived process, so start-up JIT is most of 'status'.
     DotNetPublish(root.CombineWithFilePath("src/LocalKube.Cli/LocalKube.Cli.csproj").FullPath, new DotNetPublishSettings
     {
         Configuration = configuration,
+        Runtime = "linux-x64",
+        SelfContained = false,
         OutputDirectory = artifacts.Combine("bin"),
-        NoBuild = true,
+        MSBuildSettings = new DotNetMSBuildSettings().WithProperty("PublishReadyToRun", "true"),
     });
     // The node agent runs where no .NET is installed: self-contained.
     DotNetPublish(root.CombineWithFilePath("src/LocalKube.Node/LocalKube.Node.csproj").FullPath, new DotNetPublishSettings
