@@ -248,6 +248,31 @@ public sealed class DockerDriver : IDriver, IDisposable
     /// The docker driver keeps nothing in <paramref name="profileDirectory"/>. When Docker is not installed at all there
     /// is nothing it could have made, so the result is empty instead of an error.
     /// </remarks>
+    public async Task<IReadOnlyList<string>> FindProfilesAsync(CancellationToken cancellationToken)
+    {
+        IDockerClient client;
+        try
+        {
+            client = await _connection.GetClientAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (LocalKubeException e) when (e.Reason == Reasons.DockerNotFound)
+        {
+            return [];
+        }
+
+        var filter = DockerLabels.AnyProfileFilter();
+        var containers = await client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = filter }, cancellationToken).ConfigureAwait(false);
+        var volumes = (await client.Volumes.ListAsync(new VolumesListParameters { Filters = filter }, cancellationToken).ConfigureAwait(false)).Volumes ?? [];
+        var networks = await client.Networks.ListNetworksAsync(new NetworksListParameters { Filters = filter }, cancellationToken).ConfigureAwait(false);
+        return containers.Select(c => c.Labels).Concat(volumes.Select(v => v.Labels)).Concat(networks.Select(n => n.Labels))
+            .Select(l => l is not null && l.TryGetValue(WellKnownLabels.Profile, out var p) ? p : null)
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<string>> PurgeAsync(string profile, string profileDirectory, CancellationToken cancellationToken)
     {
         IDockerClient client;

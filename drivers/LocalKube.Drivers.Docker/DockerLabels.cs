@@ -30,6 +30,13 @@ internal static class DockerLabels
             },
         };
 
+    /// <summary>A list filter selecting every object LocalKube made, of any profile.</summary>
+    public static IDictionary<string, IDictionary<string, bool>> AnyProfileFilter() =>
+        new Dictionary<string, IDictionary<string, bool>>
+        {
+            ["label"] = new Dictionary<string, bool> { [$"{WellKnownLabels.CreatedBy}={WellKnownLabels.CreatedByValue}"] = true },
+        };
+
     /// <summary>The per-profile bridge network's name.</summary>
     public static string NetworkName(string profile) => $"localkube-{profile}";
 }

@@ -51,4 +51,11 @@ public interface IDriver
     /// no profile record exists. Returns a description of each thing removed.
     /// </summary>
     Task<IReadOnlyList<string>> PurgeAsync(string profile, string profileDirectory, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The profiles this driver holds anything for outside the LocalKube home (e.g. labelled containers and volumes),
+    /// so <c>delete --all</c> also removes leftovers whose profile folder is gone. Drivers that keep everything under
+    /// the profile folder have nothing to report.
+    /// </summary>
+    Task<IReadOnlyList<string>> FindProfilesAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>([]);
 }

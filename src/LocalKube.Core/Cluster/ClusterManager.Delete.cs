@@ -65,7 +65,21 @@ public sealed partial class ClusterManager
     public async Task DeleteAllAsync(bool purge, IStepReporter reporter, CancellationToken cancellationToken)
     {
         var all = await profiles.ListAsync(cancellationToken);
-        var names = all.Valid.Select(p => p.Name).Concat(all.Invalid.Select(p => p.Name)).Distinct(StringComparer.Ordinal).ToList();
+        var names = all.Valid.Select(p => p.Name).Concat(all.Invalid.Select(p => p.Name)).ToList();
+        // Like minikube's 'delete --all': also what drivers hold for profiles whose folder is gone (crashed runs).
+        foreach (var descriptor in drivers.Descriptors)
+        {
+            try
+            {
+                names.AddRange(await drivers.GetDriver(descriptor.Name).FindProfilesAsync(cancellationToken));
+            }
+            catch (LocalKubeException e)
+            {
+                Log.PurgeSkipped(logger, descriptor.Name, "*", e.Message);
+            }
+        }
+
+        names = names.Distinct(StringComparer.Ordinal).ToList();
         foreach (var name in names.Where(ProfileName.IsValid))
         {
             await DeleteAsync(name, purge: false, reporter, cancellationToken);
