@@ -16,6 +16,11 @@ public sealed partial class EmbeddedKeyValueStore
     /// <summary>At most this many revisions go in one watch response (etcd's watchBatchMaxRevs).</summary>
     private const int MaxRevisionsPerResponse = 1000;
 
+    private int _activeWatches;
+
+    /// <summary>Watches currently running (leak checks).</summary>
+    internal int ActiveWatches => Volatile.Read(ref _activeWatches);
+
     public async IAsyncEnumerable<WatchResponse> WatchAsync(WatchCreateRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -26,54 +31,62 @@ public sealed partial class EmbeddedKeyValueStore
             yield break;
         }
 
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
-        var ct = linked.Token;
-        long current;
-        long compacted;
-        lock (_gate)
+        Interlocked.Increment(ref _activeWatches);
+        try
         {
-            current = Revision;
-            compacted = _index.CompactRevision;
-        }
-
-        yield return new WatchResponse { Header = Header(current), WatchId = request.WatchId, Created = true };
-        var next = request.StartRevision > 0 ? request.StartRevision : current + 1;
-        var noPut = request.Filters.Contains(WatchCreateRequest.Types.FilterType.Noput);
-        var noDelete = request.Filters.Contains(WatchCreateRequest.Types.FilterType.Nodelete);
-        var lastSent = _time.GetUtcNow();
-        while (true)
-        {
-            var wake = _signal.Next;
-            var (events, upTo, compactedAt) = Collect(range, next, request.PrevKv, noPut, noDelete);
-            if (compactedAt > 0)
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
+            var ct = linked.Token;
+            long current;
+            long compacted;
+            lock (_gate)
             {
-                yield return new WatchResponse { Header = Header(0), WatchId = request.WatchId, CompactRevision = compactedAt, Canceled = true };
-                yield break;
+                current = Revision;
+                compacted = _index.CompactRevision;
             }
 
-            if (upTo >= next)
+            yield return new WatchResponse { Header = Header(current), WatchId = request.WatchId, Created = true };
+            var next = request.StartRevision > 0 ? request.StartRevision : current + 1;
+            var noPut = request.Filters.Contains(WatchCreateRequest.Types.FilterType.Noput);
+            var noDelete = request.Filters.Contains(WatchCreateRequest.Types.FilterType.Nodelete);
+            var lastSent = _time.GetUtcNow();
+            while (true)
             {
-                next = upTo + 1;
-                if (events.Count > 0)
+                var wake = _signal.Next;
+                var (events, upTo, compactedAt) = Collect(range, next, request.PrevKv, noPut, noDelete);
+                if (compactedAt > 0)
                 {
-                    var response = new WatchResponse { Header = Header(upTo), WatchId = request.WatchId };
-                    response.Events.AddRange(events);
-                    lastSent = _time.GetUtcNow();
-                    yield return response;
+                    yield return new WatchResponse { Header = Header(0), WatchId = request.WatchId, CompactRevision = compactedAt, Canceled = true };
+                    yield break;
                 }
 
-                continue;
-            }
+                if (upTo >= next)
+                {
+                    next = upTo + 1;
+                    if (events.Count > 0)
+                    {
+                        var response = new WatchResponse { Header = Header(upTo), WatchId = request.WatchId };
+                        response.Events.AddRange(events);
+                        lastSent = _time.GetUtcNow();
+                        yield return response;
+                    }
 
-            if (request.ProgressNotify && _time.GetUtcNow() - lastSent >= _options.ProgressNotifyInterval)
-            {
-                lastSent = _time.GetUtcNow();
-                yield return new WatchResponse { Header = Header(Revision), WatchId = request.WatchId };
-                continue;
-            }
+                    continue;
+                }
 
-            var timeout = request.ProgressNotify ? _options.ProgressNotifyInterval - (_time.GetUtcNow() - lastSent) : Timeout.InfiniteTimeSpan;
-            await WaitAsync(wake, timeout, ct).ConfigureAwait(false);
+                if (request.ProgressNotify && _time.GetUtcNow() - lastSent >= _options.ProgressNotifyInterval)
+                {
+                    lastSent = _time.GetUtcNow();
+                    yield return new WatchResponse { Header = Header(Revision), WatchId = request.WatchId };
+                    continue;
+                }
+
+                var timeout = request.ProgressNotify ? _options.ProgressNotifyInterval - (_time.GetUtcNow() - lastSent) : Timeout.InfiniteTimeSpan;
+                await WaitAsync(wake, timeout, ct).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _activeWatches);
         }
     }
 
