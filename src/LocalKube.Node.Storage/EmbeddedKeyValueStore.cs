@@ -72,7 +72,9 @@ public sealed partial class EmbeddedKeyValueStore : IKeyValueStore
         _background = Task.WhenAll(
             Task.Run(() => ExpireLeasesAsync(_stop.Token)),
             Task.Run(() => AutoCompactAsync(_stop.Token)));
-        _logger.LogInformation("Store open at revision {Revision} ({Keys} keys, {Leases} leases)", _index.Revision, _index.KeyCount, _leases.Count);
+        _logger.LogInformation(
+            "Store open at revision {Revision} ({Keys} keys, {Leases} leases): snapshot of {SnapshotBytes} bytes loaded in {SnapshotMs:F0} ms, {Records} WAL records replayed in {ReplayMs:F0} ms",
+            _index.Revision, _index.KeyCount, _leases.Count, result.SnapshotBytes, result.SnapshotTime.TotalMilliseconds, result.Replayed, result.ReplayTime.TotalMilliseconds);
     }
 
     public Task<RangeResponse> RangeAsync(RangeRequest request, CancellationToken cancellationToken)

@@ -51,6 +51,7 @@ public static class StorageServer
     {
         ArgumentNullException.ThrowIfNull(options);
         var endpoints = ParseUrls(options.ListenClientUrls);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
 
         // The store opens before the web host so a bad data folder fails fast, with nothing listening yet.
         var ownedLogging = options.LoggerFactory is null
@@ -62,6 +63,7 @@ public static class StorageServer
         try
         {
             store = await EmbeddedKeyValueStore.OpenAsync(options.ToStoreOptions(loggerFactory), cancellationToken).ConfigureAwait(false);
+            var opened = clock.Elapsed;
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
             builder.Services.AddSingleton(loggerFactory);
@@ -72,7 +74,11 @@ public static class StorageServer
             {
                 foreach (var endpoint in endpoints)
                 {
-                    kestrel.Listen(endpoint, listen => listen.Protocols = HttpProtocols.Http2);
+                    kestrel.Listen(endpoint, listen =>
+                    {
+                        listen.Protocols = HttpProtocols.Http2;
+                        listen.Use(Server.Http2.AuthorityRewriter.Wrap);
+                    });
                 }
 
                 kestrel.Limits.Http2.MaxStreamsPerConnection = 10_000;
@@ -92,7 +98,9 @@ public static class StorageServer
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
             urls.Urls.AddRange(bound);
-            loggerFactory.CreateLogger(typeof(StorageServer)).LogInformation("Serving etcd v3 API on {Urls}", string.Join(",", bound));
+            loggerFactory.CreateLogger(typeof(StorageServer)).LogInformation(
+                "Serving etcd v3 API on {Urls} (store opened in {OpenMs:F0} ms, serving after {ReadyMs:F0} ms; process up {UptimeMs:F0} ms)",
+                string.Join(",", bound), opened.TotalMilliseconds, clock.Elapsed.TotalMilliseconds, (DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds);
             return new RunningStorageServer(app, store, bound, ownedLogging);
         }
         catch

@@ -10,7 +10,7 @@ namespace LocalKube.Node.Storage.Persistence;
 /// </summary>
 internal static class WalRecovery
 {
-    public sealed record Result(long LastSeq, string? LastSegment, long LastSegmentLength, long SnapshotBytes, long WalBytes);
+    public sealed record Result(long LastSeq, string? LastSegment, long LastSegmentLength, long SnapshotBytes, long WalBytes, long Replayed, TimeSpan SnapshotTime, TimeSpan ReplayTime);
 
     public static Result Run(
         string directory,
@@ -18,6 +18,7 @@ internal static class WalRecovery
         Action<SnapshotHeader, List<KeyValue>> onSnapshot,
         Action<WalRecord> onRecord)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         long snapshotSeq = 0;
         long snapshotBytes = 0;
         foreach (var path in WalSegments.Snapshots(directory).Reverse())
@@ -35,6 +36,8 @@ internal static class WalRecovery
             break;
         }
 
+        var snapshotTime = clock.Elapsed;
+        long replayed = 0;
         var segments = WalSegments.List(directory);
         var expected = snapshotSeq + 1;
         string? last = null;
@@ -79,6 +82,7 @@ internal static class WalRecovery
 
                     onRecord(WalRecord.Parser.ParseFrom(buffer.AsSpan(0, n)));
                     expected++;
+                    replayed++;
                 }
 
                 seq++;
@@ -93,6 +97,6 @@ internal static class WalRecovery
             }
         }
 
-        return new Result(expected - 1, last, lastLength, snapshotBytes, walBytes);
+        return new Result(expected - 1, last, lastLength, snapshotBytes, walBytes, replayed, snapshotTime, clock.Elapsed - snapshotTime);
     }
 }
