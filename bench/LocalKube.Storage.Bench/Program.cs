@@ -3,6 +3,7 @@ using System.Globalization;
 using LocalKube.Node.Storage;
 using LocalKube.Node.Storage.Client;
 using LocalKube.Storage.Bench;
+using Microsoft.Extensions.Logging;
 
 // Storage benchmark: our store (in-process and through gRPC) side by side with Debian's etcd 3.4 in one run, both
 // with fsync on. Every loop is bounded in count and time. Usage: dotnet run -c Release -- [--quick]
@@ -11,6 +12,20 @@ if (args.Length == 3 && args[0] == "load")
     // Prepare a data folder: `load DIR KEYS` writes KEYS keys of 1 KiB in-process, then closes the store.
     await using var loaded = await EmbeddedKeyValueStore.OpenAsync(new StoreOptions { DataDirectory = args[1] }, CancellationToken.None);
     await Workloads.LoadAsync(loaded, "/load/", int.Parse(args[2], CultureInfo.InvariantCulture));
+    return 0;
+}
+
+if (args.Length == 2 && args[0] == "open")
+{
+    // `open DIR`: time opening a data folder in-process (twice: cold JIT, then warm), with the store's own timings.
+    using var logs = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddSimpleConsole().SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug));
+    for (var i = 0; i < 2; i++)
+    {
+        var sw = Stopwatch.StartNew();
+        await using var opened = await EmbeddedKeyValueStore.OpenAsync(new StoreOptions { DataDirectory = args[1], LoggerFactory = logs }, CancellationToken.None);
+        Console.WriteLine($"open #{i + 1}: {sw.ElapsedMilliseconds} ms; GCs gen0/1/2 so far: {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, pause {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms");
+    }
+
     return 0;
 }
 
@@ -36,6 +51,9 @@ try
         var (process, url) = kind == "etcd" ? Servers.StartEtcd(dir) : Servers.StartLocalKube(dir);
         await Servers.WaitReadyAsync(url, CancellationToken.None);
         var clients = Enumerable.Range(0, 4).Select(_ => (IKeyValueStore)EtcdClientKeyValueStore.Connect([new Uri(url)])).ToList();
+        Console.Error.WriteLine($"[{kind}] warm-up");
+        await Workloads.PutAsync(clients, 16, 1000, TimeSpan.FromSeconds(20), "/warm/");
+        await Workloads.GetAsync(clients[0], "/warm/", 300);
         Console.Error.WriteLine($"[{kind}] put");
         var (ops1, lat1) = await Workloads.PutAsync(clients, 1, puts1, TimeSpan.FromSeconds(30), "/p1/");
         r["put1"] = $"{ops1:F0}/s ({lat1.Summary()})";
@@ -74,6 +92,7 @@ try
     var inDir = Path.Combine(root, "inproc");
     await using (var store = await EmbeddedKeyValueStore.OpenAsync(new StoreOptions { DataDirectory = inDir }, CancellationToken.None))
     {
+        await Workloads.PutAsync([store], 16, 1000, TimeSpan.FromSeconds(20), "/warm/");
         var (ops1, lat1) = await Workloads.PutAsync([store], 1, puts1, TimeSpan.FromSeconds(30), "/p1/");
         inproc["put1"] = $"{ops1:F0}/s ({lat1.Summary()})";
         var (ops64, lat64) = await Workloads.PutAsync([store], 64, puts64, TimeSpan.FromSeconds(30), "/p64/");

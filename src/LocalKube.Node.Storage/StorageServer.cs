@@ -53,21 +53,25 @@ public static class StorageServer
         var endpoints = ParseUrls(options.ListenClientUrls);
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
-        // The store opens before the web host so a bad data folder fails fast, with nothing listening yet.
+        // Nothing listens until the store is open, so a bad data folder fails the start with nothing served.
         var ownedLogging = options.LoggerFactory is null
             ? LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information).AddFilter("Microsoft.AspNetCore", LogLevel.Warning))
             : null;
         var loggerFactory = options.LoggerFactory ?? ownedLogging!;
         EmbeddedKeyValueStore? store = null;
+        Task<EmbeddedKeyValueStore>? opening = null;
         WebApplication? app = null;
         try
         {
-            store = await EmbeddedKeyValueStore.OpenAsync(options.ToStoreOptions(loggerFactory), cancellationToken).ConfigureAwait(false);
-            var opened = clock.Elapsed;
+            // Load the store while the web host is built (JIT-heavy), then start listening once it is ready, so a
+            // cold start costs roughly the larger of the two rather than their sum.
+            opening = EmbeddedKeyValueStore.OpenAsync(options.ToStoreOptions(loggerFactory), cancellationToken);
+            var holder = new StoreHolder();
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
             builder.Services.AddSingleton(loggerFactory);
-            builder.Services.AddSingleton(store);
+            builder.Services.AddSingleton(holder);
+            builder.Services.AddSingleton(sp => sp.GetRequiredService<StoreHolder>().Store);
             var urls = new ClientUrls();
             builder.Services.AddSingleton(urls);
             builder.WebHost.ConfigureKestrel(kestrel =>
@@ -95,6 +99,9 @@ public static class StorageServer
             app.MapGrpcService<LeaseService>();
             app.MapGrpcService<MaintenanceService>();
             app.MapGrpcService<ClusterService>();
+            store = await opening.ConfigureAwait(false);
+            holder.Store = store;
+            var opened = clock.Elapsed;
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
             urls.Urls.AddRange(bound);
@@ -105,6 +112,18 @@ public static class StorageServer
         }
         catch
         {
+            if (store is null && opening is not null)
+            {
+                // The host failed while the store was still opening: wait for it so it can be closed, not leaked.
+                try
+                {
+                    store = await opening.ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or OperationCanceledException)
+                {
+                }
+            }
+
             if (app is not null)
             {
                 await app.DisposeAsync().ConfigureAwait(false);
