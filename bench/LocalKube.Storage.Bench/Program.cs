@@ -66,8 +66,8 @@ try
         await Workloads.LoadAsync(clients[0], "/r10k/", 10_000);
         r["range"] = (await Workloads.RangePrefixAsync(clients[0], "/r10k/", 20, 10_000)).Summary();
         Console.Error.WriteLine($"[{kind}] watch");
-        var fan = await Workloads.WatchFanoutAsync(i => clients[i % clients.Count], 100, watchWrites, "/w/");
-        r["watch"] = $"{fan.Count} deliveries in order; {fan.Summary()}";
+        var (e2e, fan) = await Workloads.WatchFanoutAsync(i => clients[i % clients.Count], 100, watchWrites, "/w/");
+        r["watch"] = $"{e2e.Count} in order; end to end {e2e.Summary()}; fan-out {fan.Summary()}";
         Console.Error.WriteLine($"[{kind}] load {loadKeys}");
         await Workloads.LoadAsync(clients[0], "/load/", loadKeys);
         await Task.Delay(1000);
@@ -100,8 +100,8 @@ try
         inproc["get"] = (await Workloads.GetAsync(store, "/p64/", 2000)).Summary();
         await Workloads.LoadAsync(store, "/r10k/", 10_000);
         inproc["range"] = (await Workloads.RangePrefixAsync(store, "/r10k/", 20, 10_000)).Summary();
-        var fan = await Workloads.WatchFanoutAsync(_ => store, 100, watchWrites, "/w/");
-        inproc["watch"] = $"{fan.Count} deliveries in order; {fan.Summary()}";
+        var (e2e, fan) = await Workloads.WatchFanoutAsync(_ => store, 100, watchWrites, "/w/");
+        inproc["watch"] = $"{e2e.Count} in order; end to end {e2e.Summary()}; fan-out {fan.Summary()}";
         await Workloads.LoadAsync(store, "/load/", loadKeys);
     }
 

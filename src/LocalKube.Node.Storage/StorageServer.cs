@@ -74,6 +74,13 @@ public static class StorageServer
             builder.Services.AddSingleton(sp => sp.GetRequiredService<StoreHolder>().Store);
             var urls = new ClientUrls();
             builder.Services.AddSingleton(urls);
+
+            // Stateless services: one instance each instead of one per call.
+            builder.Services.AddSingleton<KvService>();
+            builder.Services.AddSingleton<WatchService>();
+            builder.Services.AddSingleton<LeaseService>();
+            builder.Services.AddSingleton<MaintenanceService>();
+            builder.Services.AddSingleton<ClusterService>();
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
                 foreach (var endpoint in endpoints)
