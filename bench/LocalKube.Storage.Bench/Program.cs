@@ -57,8 +57,10 @@ try
         Console.Error.WriteLine($"[{kind}] put");
         var (ops1, lat1) = await Workloads.PutAsync(clients, 1, puts1, TimeSpan.FromSeconds(30), "/p1/");
         r["put1"] = $"{ops1:F0}/s ({lat1.Summary()})";
+        var cpuBefore = Servers.CpuTime(process.Id);
         var (ops64, lat64) = await Workloads.PutAsync(clients, 64, puts64, TimeSpan.FromSeconds(30), "/p64/");
         r["put64"] = $"{ops64:F0}/s ({lat64.Summary()})";
+        r["cpu"] = $"{(Servers.CpuTime(process.Id) - cpuBefore).TotalMicroseconds / lat64.Count:F0} µs";
         r["put1ops"] = ops1.ToString("F0", inv);
         r["put64ops"] = ops64.ToString("F0", inv);
         Console.Error.WriteLine($"[{kind}] get/range");
@@ -119,6 +121,7 @@ try
     Row("Put 1 KiB, 64 clients", e["put64"], o["put64"], inproc["put64"]);
     Row("Put speed-up vs etcd (1 / 64 clients)", "1×",
         $"{double.Parse(o["put1ops"], inv) / double.Parse(e["put1ops"], inv):F1}× / {double.Parse(o["put64ops"], inv) / double.Parse(e["put64ops"], inv):F1}×", "");
+    Row("Server CPU per put (64 clients; user + system)", e["cpu"], o["cpu"], "");
     Row("Get by key", e["get"], o["get"], inproc["get"]);
     Row("Range prefix, 10k keys", e["range"], o["range"], inproc["range"]);
     Row($"Watch: 100 watchers, {watchWrites} writes", e["watch"], o["watch"], inproc["watch"]);
