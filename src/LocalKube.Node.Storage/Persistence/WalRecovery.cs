@@ -19,6 +19,13 @@ internal static class WalRecovery
         Action<WalRecord> onRecord)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        // A snapshot cut short by a crash is never used; the WAL it would have replaced is still there.
+        foreach (var stale in Directory.GetFiles(directory, SnapshotFile.Prefix + "*" + SnapshotFile.Suffix + ".tmp"))
+        {
+            logger.LogWarning("Removing unfinished snapshot {Path}", stale);
+            File.Delete(stale);
+        }
+
         var arena = new ValueArena();
         long snapshotSeq = 0;
         long snapshotBytes = 0;
