@@ -146,7 +146,9 @@ public sealed partial class EmbeddedKeyValueStore : IKeyValueStore
         ArgumentNullException.ThrowIfNull(request);
         return WriteAsync(ctx =>
         {
-            if (request.Revision > ctx.BeginRevision)
+            // Against the durable revision: compacting at a revision no reader can see yet would hide the versions
+            // that reads at the durable revision still need.
+            if (request.Revision > Revision)
             {
                 throw EtcdErrors.FutureRevision();
             }
