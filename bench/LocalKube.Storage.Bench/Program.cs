@@ -29,6 +29,21 @@ if (args.Length == 2 && args[0] == "open")
     return 0;
 }
 
+if (args.Length == 2 && args[0] == "cold")
+{
+    // `cold DIR`: start the storage server on DIR three times; time from process start to the first answered Range.
+    for (var i = 0; i < 3; i++)
+    {
+        var sw = Stopwatch.StartNew();
+        var (server, serverUrl) = Servers.StartLocalKube(args[1]);
+        await Servers.WaitReadyAsync(serverUrl, CancellationToken.None);
+        Console.WriteLine($"cold start #{i + 1}: {sw.ElapsedMilliseconds} ms to the first answered Range");
+        await Servers.StopAsync(server);
+    }
+
+    return 0;
+}
+
 var quick = args.Contains("--quick");
 var scale = quick ? 10 : 1;
 var puts1 = 2000 / scale;

@@ -53,7 +53,6 @@ public static class StorageServer
         var endpoints = ParseUrls(options.ListenClientUrls);
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
-        // Nothing listens until the store is open, so a bad data folder fails the start with nothing served.
         var ownedLogging = options.LoggerFactory is null
             ? LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information).AddFilter("Microsoft.AspNetCore", LogLevel.Warning))
             : null;
@@ -63,15 +62,14 @@ public static class StorageServer
         WebApplication? app = null;
         try
         {
-            // Load the store while the web host is built (JIT-heavy), then start listening once it is ready, so a
-            // cold start costs roughly the larger of the two rather than their sum.
+            // Load the store while the web host is built and starts (JIT-heavy), so a cold start costs roughly the
+            // larger of the two rather than their sum.
             opening = EmbeddedKeyValueStore.OpenAsync(options.ToStoreOptions(loggerFactory), cancellationToken);
             var holder = new StoreHolder();
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
             builder.Services.AddSingleton(loggerFactory);
             builder.Services.AddSingleton(holder);
-            builder.Services.AddSingleton(sp => sp.GetRequiredService<StoreHolder>().Store);
             var urls = new ClientUrls();
             builder.Services.AddSingleton(urls);
 
@@ -106,10 +104,21 @@ public static class StorageServer
             app.MapGrpcService<LeaseService>();
             app.MapGrpcService<MaintenanceService>();
             app.MapGrpcService<ClusterService>();
-            store = await opening.ConfigureAwait(false);
-            holder.Store = store;
-            var opened = clock.Elapsed;
+            // Listen before the store is open: early calls wait in StoreHolder, and the JIT of the request path
+            // happens while the store loads instead of after it.
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                store = await opening.ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                holder.Fail(e);
+                throw;
+            }
+
+            holder.Open(store);
+            var opened = clock.Elapsed;
             var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
             urls.Urls.AddRange(bound);
             loggerFactory.CreateLogger(typeof(StorageServer)).LogInformation(
@@ -126,8 +135,9 @@ public static class StorageServer
                 {
                     store = await opening.ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or OperationCanceledException)
+                catch (Exception)
                 {
+                    // The open failed as well; the exception being thrown already reports the failure.
                 }
             }
 

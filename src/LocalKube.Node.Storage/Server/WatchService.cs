@@ -9,11 +9,12 @@ namespace LocalKube.Node.Storage.Server;
 /// pulls from the store on its own task; a lock keeps their responses whole on the shared stream. When the client
 /// goes away every watch of the stream is cancelled and awaited, so nothing outlives the call.
 /// </summary>
-internal sealed class WatchService(EmbeddedKeyValueStore store, ILogger<WatchService> logger) : Watch.WatchBase
+internal sealed class WatchService(StoreHolder holder, ILogger<WatchService> logger) : Watch.WatchBase
 {
     public override async Task Watch(IAsyncStreamReader<WatchRequest> requestStream, IServerStreamWriter<WatchResponse> responseStream, ServerCallContext context)
     {
         var ct = context.CancellationToken;
+        var store = await holder.GetAsync(ct).ConfigureAwait(false);
         using var send = new SemaphoreSlim(1, 1);
         // Pumps remove their own entry when their watch ends (compaction, bad range), hence a concurrent map.
         var watches = new System.Collections.Concurrent.ConcurrentDictionary<long, CancellationTokenSource>();
