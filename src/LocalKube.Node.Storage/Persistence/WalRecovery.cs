@@ -23,7 +23,14 @@ internal static class WalRecovery
         foreach (var stale in Directory.GetFiles(directory, SnapshotFile.Prefix + "*" + SnapshotFile.Suffix + ".tmp"))
         {
             logger.LogWarning("Removing unfinished snapshot {Path}", stale);
-            File.Delete(stale);
+            try
+            {
+                File.Delete(stale);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A read-only folder: the file is ignored anyway.
+            }
         }
 
         var arena = new ValueArena();

@@ -21,7 +21,7 @@ internal sealed class WalWriter : IAsyncDisposable
     private readonly Action<long, long> _onDurable;
     private readonly long _snapshotThreshold;
     private readonly CancellationTokenSource _stop = new();
-    private FileStream _segment;
+    private FileStream? _segment;
     private long _segmentBytes;
     private long _olderBytes;
     private long _snapshotBytes;
@@ -44,15 +44,26 @@ internal sealed class WalWriter : IAsyncDisposable
         _enqueued = _durable = recovered.LastSeq;
         _snapshotBytes = recovered.SnapshotBytes;
         var path = recovered.LastSegment ?? Path.Combine(directory, WalSegments.NameFor(recovered.LastSeq + 1));
-        _segment = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, 1);
-
-        // Cut off a torn tail (already logged by recovery) so new records follow the last whole one.
-        _segment.SetLength(recovered.LastSegmentLength);
-        _segment.Position = recovered.LastSegmentLength;
         _segmentBytes = recovered.LastSegmentLength;
         _olderBytes = recovered.WalBytes - recovered.LastSegmentLength;
-        _segment.Flush(flushToDisk: true);
-        DirectorySync.Flush(directory);
+        try
+        {
+            _segment = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, 1);
+
+            // Cut off a torn tail (already logged by recovery) so new records follow the last whole one.
+            _segment.SetLength(recovered.LastSegmentLength);
+            _segment.Position = recovered.LastSegmentLength;
+            _segment.Flush(flushToDisk: true);
+            DirectorySync.Flush(directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A read-only (or full) folder: serve what was recovered, refuse every write with the reason.
+            _segment?.Dispose();
+            _segment = null;
+            _failure = e.Message;
+            logger.LogError("The data folder cannot be written, the store is read-only: {Reason}", e.Message);
+        }
     }
 
     /// <summary>Why writes stopped being durable, or null while healthy.</summary>
@@ -102,7 +113,10 @@ internal sealed class WalWriter : IAsyncDisposable
 
         await _snapshotWrite.ConfigureAwait(false);
         _stop.Dispose();
-        await _segment.DisposeAsync().ConfigureAwait(false);
+        if (_segment is not null)
+        {
+            await _segment.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private async Task RunAsync(CancellationToken ct)
@@ -169,7 +183,7 @@ internal sealed class WalWriter : IAsyncDisposable
                 throw injected;
             }
 
-            _segment.Write(buffer.WrittenSpan);
+            _segment!.Write(buffer.WrittenSpan);
             _segment.Flush(flushToDisk: true);
             Interlocked.Add(ref _segmentBytes, buffer.WrittenCount);
         }
@@ -201,7 +215,7 @@ internal sealed class WalWriter : IAsyncDisposable
     {
         try
         {
-            _segment.SetLength(_segmentBytes);
+            _segment?.SetLength(_segmentBytes);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -220,7 +234,7 @@ internal sealed class WalWriter : IAsyncDisposable
     private void RotateSegment(long firstSeq)
     {
         var next = new FileStream(Path.Combine(_directory, WalSegments.NameFor(firstSeq)), FileMode.Create, FileAccess.Write, FileShare.Read, 1);
-        _segment.Dispose();
+        _segment?.Dispose();
         _segment = next;
         DirectorySync.Flush(_directory);
         Interlocked.Add(ref _olderBytes, Interlocked.Exchange(ref _segmentBytes, 0));
