@@ -1,20 +1,22 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using LocalKube.Node.Hosting;
+using LocalKube.Node.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace LocalKube.Node;
 
 /// <summary>
-/// <c>localkube-node storage</c>: the standalone embedded store. A placeholder until the storage issue replaces
-/// this file: it validates its flags and exits with <see cref="NodeExitStatus.InvalidUsage"/>.
+/// <c>localkube-node storage</c>: the embedded store alone, serving etcd's v3 gRPC API like <c>etcd</c> does, so
+/// <c>etcdctl</c> and any etcd client can use it. SIGTERM or Ctrl+C stops it gracefully (exit 0).
 /// </summary>
 internal static class StorageCommand
 {
-    public const string NotYetMessage = "localkube-node storage: the embedded store arrives with the storage issue";
-
     public static Command Create()
     {
         var dataDir = new Option<string>("--data-dir") { Description = "Store folder", Required = true };
         var listen = new Option<string>("--listen-client-urls") { Description = "http://127.0.0.1:PORT[,...] to serve the etcd v3 API on", Required = true };
+        var quota = new Option<long>("--quota-backend-bytes") { Description = "Backend quota; writes past it fail with etcd's NOSPACE", DefaultValueFactory = _ => 2L * 1024 * 1024 * 1024 };
         listen.Validators.Add(result =>
         {
             foreach (var url in (result.GetValueOrDefault<string>() ?? "").Split(',', StringSplitOptions.TrimEntries))
@@ -26,11 +28,29 @@ internal static class StorageCommand
             }
         });
 
-        var command = new Command("storage", "Run only the embedded etcd-compatible store") { dataDir, listen };
-        command.SetAction(async (_, cancellationToken) =>
+        var command = new Command("storage", "Run only the embedded etcd-compatible store") { dataDir, listen, quota };
+        command.SetAction(async (result, _) =>
         {
-            await Console.Error.WriteLineAsync(NotYetMessage.AsMemory(), cancellationToken);
-            return NodeExitStatus.InvalidUsage;
+            // Program turns System.CommandLine's signal handling off (the agent's host owns it), so own it here.
+            using var stop = new CancellationTokenSource();
+            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+            using var logging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
+            var options = new StorageServerOptions
+            {
+                DataDirectory = result.GetValue(dataDir)!,
+                ListenClientUrls = result.GetValue(listen)!,
+                QuotaBackendBytes = result.GetValue(quota),
+                LoggerFactory = logging,
+            };
+            var code = await StorageServer.RunAsync(options, stop.Token);
+            return code == 0 ? NodeExitStatus.Success : code;
+
+            void Stop(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            }
         });
         return command;
     }
