@@ -244,10 +244,7 @@ public sealed class DockerDriver : IDriver, IDisposable
     }
 
     /// <inheritdoc />
-    /// <remarks>
-    /// The docker driver keeps nothing in <paramref name="profileDirectory"/>. When Docker is not installed at all there
-    /// is nothing it could have made, so the result is empty instead of an error.
-    /// </remarks>
+    /// <remarks>Without Docker installed there is nothing it could have made, so the result is empty.</remarks>
     public async Task<IReadOnlyList<string>> FindProfilesAsync(CancellationToken cancellationToken)
     {
         IDockerClient client;
@@ -273,6 +270,10 @@ public sealed class DockerDriver : IDriver, IDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The docker driver keeps nothing in <paramref name="profileDirectory"/>. When Docker is not installed at all there
+    /// is nothing it could have made, so the result is empty instead of an error.
+    /// </remarks>
     public async Task<IReadOnlyList<string>> PurgeAsync(string profile, string profileDirectory, CancellationToken cancellationToken)
     {
         IDockerClient client;
