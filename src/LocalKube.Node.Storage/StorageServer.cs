@@ -104,6 +104,7 @@ public static class StorageServer
             app.MapGrpcService<LeaseService>();
             app.MapGrpcService<MaintenanceService>();
             app.MapGrpcService<ClusterService>();
+
             // Listen before the store is open: early calls wait in StoreHolder, and the JIT of the request path
             // happens while the store loads instead of after it.
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -121,9 +122,10 @@ public static class StorageServer
             var opened = clock.Elapsed;
             var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
             urls.Urls.AddRange(bound);
+            using var self = System.Diagnostics.Process.GetCurrentProcess();
             loggerFactory.CreateLogger(typeof(StorageServer)).LogInformation(
                 "Serving etcd v3 API on {Urls} (store opened in {OpenMs:F0} ms, serving after {ReadyMs:F0} ms; process up {UptimeMs:F0} ms)",
-                string.Join(",", bound), opened.TotalMilliseconds, clock.Elapsed.TotalMilliseconds, (DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds);
+                string.Join(",", bound), opened.TotalMilliseconds, clock.Elapsed.TotalMilliseconds, (DateTime.Now - self.StartTime).TotalMilliseconds);
             return new RunningStorageServer(app, store, bound, ownedLogging);
         }
         catch
