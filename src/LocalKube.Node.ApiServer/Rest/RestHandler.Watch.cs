@@ -73,9 +73,16 @@ public sealed partial class RestHandler
                 await WriteEventAsync(response, line, ct);
             }
         }
-        catch (OperationCanceledException) when (lifetime.IsCancellationRequested)
+        catch (Exception) when (lifetime.IsCancellationRequested)
         {
-            // Timeout or client gone: end the stream cleanly (kubectl get -w exits 0 on a closed stream).
+            // Timeout or client gone (the store may report it as its own cancellation error): end the stream
+            // cleanly; kubectl get -w exits 0 on a closed stream.
+        }
+        catch (Exception e) when (e is StatusException or Grpc.Core.RpcException or InvalidOperationException)
+        {
+            // Headers are out: the failure travels as an ERROR event, as upstream's watch does.
+            var error = e as StatusException ?? StatusException.Internal(e.Message);
+            await WriteEventAsync(response, Event("ERROR", json => StatusException.WriteStatus(json, error.Code, error.Reason, error.Message, error.Details)), ct);
         }
         finally
         {
@@ -86,9 +93,9 @@ public sealed partial class RestHandler
                 {
                     await pending;
                 }
-                catch (OperationCanceledException)
+                catch (Exception)
                 {
-                    // Cancelled above.
+                    // Cancelled above (or already reported); only waiting for the enumerator to settle.
                 }
             }
 
