@@ -152,7 +152,8 @@ public sealed class StatusException : Exception
     public static byte[] RenderStatus(int code, string? reason, string message, StatusDetails? details)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer))
+        // Relaxed escaping: messages quote names ("x"), and Go writes those as \" rather than \u0022.
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             WriteStatus(json, code, reason, message, details);
         }
