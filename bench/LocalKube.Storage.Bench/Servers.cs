@@ -105,6 +105,15 @@ internal static class Servers
         return double.NaN;
     }
 
+    /// <summary>CPU time (user + system) a process has used so far, from /proc (clock ticks of 10 ms).</summary>
+    public static TimeSpan CpuTime(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+        return TimeSpan.FromMilliseconds(ticks * 10);
+    }
+
     public static async Task StopAsync(Process p)
     {
         if (!p.HasExited)

@@ -93,19 +93,23 @@ internal static class Workloads
     }
 
     /// <summary>
-    /// <paramref name="watchers"/> watches on one prefix, <paramref name="writes"/> puts from 16 writers. Each value
-    /// carries its send time; returns the delivery latency of every event at every watcher, after checking that
-    /// each watcher saw every event once, in revision order.
+    /// <paramref name="watchers"/> watches on one prefix, <paramref name="writes"/> puts from 16 writers. Checks that
+    /// each watcher saw every event once, in revision order. Returns two latencies per delivery: end to end (from
+    /// just before the put was sent) and fan-out (from the moment the revision was first known to be committed:
+    /// the put's acknowledgement or the first delivery to any watcher, whichever came first).
     /// </summary>
-    public static async Task<Latencies> WatchFanoutAsync(Func<int, IKeyValueStore> storeFor, int watchers, int writes, string prefix)
+    public static async Task<(Latencies EndToEnd, Latencies FanOut)> WatchFanoutAsync(Func<int, IKeyValueStore> storeFor, int watchers, int writes, string prefix)
     {
-        var latencies = new Latencies();
+        var endToEnd = new Latencies();
+        var committedAt = new System.Collections.Concurrent.ConcurrentDictionary<long, long>();
+        var receipts = new List<(long Revision, long At)>[watchers];
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         var created = new CountdownEvent(watchers);
         var readers = Enumerable.Range(0, watchers).Select(w => Task.Run(async () =>
         {
             long last = 0;
-            var seen = 0;
+            var seen = new List<(long, long)>(writes);
+            receipts[w] = seen;
             var request = new WatchCreateRequest { Key = ByteString.CopyFromUtf8(prefix), RangeEnd = PrefixEnd(prefix) };
             await foreach (var response in storeFor(w).WatchAsync(request, cts.Token))
             {
@@ -125,17 +129,17 @@ internal static class Workloads
 
                     last = e.Kv.ModRevision;
                     var sent = BinaryPrimitives.ReadInt64LittleEndian(e.Kv.Value.Span);
-                    latencies.AddMs(Stopwatch.GetElapsedTime(sent, now).TotalMilliseconds);
-                    seen++;
+                    endToEnd.AddMs(Stopwatch.GetElapsedTime(sent, now).TotalMilliseconds);
+                    seen.Add((e.Kv.ModRevision, now));
                 }
 
-                if (seen >= writes)
+                if (seen.Count >= writes)
                 {
-                    return seen;
+                    return seen.Count;
                 }
             }
 
-            return seen;
+            return seen.Count;
         })).ToArray();
         created.Wait(cts.Token);
         var next = -1;
@@ -146,7 +150,8 @@ internal static class Workloads
             while ((i = Interlocked.Increment(ref next)) < writes)
             {
                 BinaryPrimitives.WriteInt64LittleEndian(value, Stopwatch.GetTimestamp());
-                await storeFor(c).PutAsync(new PutRequest { Key = Key(prefix, i % 1000), Value = ByteString.CopyFrom(value) }, CancellationToken.None);
+                var put = await storeFor(c).PutAsync(new PutRequest { Key = Key(prefix, i % 1000), Value = ByteString.CopyFrom(value) }, CancellationToken.None);
+                committedAt[put.Header.Revision] = Stopwatch.GetTimestamp();
             }
         })));
         var counts = await Task.WhenAll(readers);
@@ -155,6 +160,23 @@ internal static class Workloads
             throw new InvalidOperationException($"a watcher missed events: {string.Join(",", counts.Distinct())}");
         }
 
-        return latencies;
+        foreach (var list in receipts)
+        {
+            foreach (var (revision, at) in list)
+            {
+                committedAt.AddOrUpdate(revision, at, (_, known) => Math.Min(known, at));
+            }
+        }
+
+        var fanOut = new Latencies();
+        foreach (var list in receipts)
+        {
+            foreach (var (revision, at) in list)
+            {
+                fanOut.AddMs(Stopwatch.GetElapsedTime(committedAt[revision], at).TotalMilliseconds);
+            }
+        }
+
+        return (endToEnd, fanOut);
     }
 }

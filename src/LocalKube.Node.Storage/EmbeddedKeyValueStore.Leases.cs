@@ -151,12 +151,15 @@ public sealed partial class EmbeddedKeyValueStore
             _leases.Grant(lease.Id, lease.Ttl, _time.GetUtcNow());
         }
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         foreach (var kv in versions)
         {
             _index.Restore(kv);
         }
 
+        var restored = clock.Elapsed;
         _index.FinishRestore(header.Revision, header.CompactRevision);
+        _logger.LogDebug("Snapshot indexed: {Versions} versions in {RestoreMs:F0} ms, change log rebuilt in {LogMs:F0} ms", versions.Count, restored.TotalMilliseconds, (clock.Elapsed - restored).TotalMilliseconds);
         _nospace = header.NospaceAlarm;
         foreach (var history in _index.AllHistories)
         {

@@ -65,10 +65,10 @@ public sealed partial class EmbeddedKeyValueStore
     }
 
     /// <summary>
-    /// etcd's quota check: once the backend would pass the quota, raise NOSPACE and refuse writes that add data
-    /// until the alarm is disarmed. Deletes, reads and compaction still work.
+    /// etcd's quota check: once the backend would pass the quota, raise NOSPACE (durably, as etcd keeps alarms in its
+    /// backend) and refuse writes that add data until the alarm is disarmed. Deletes, reads and compaction still work.
     /// </summary>
-    private void CheckQuota(long cost)
+    private async Task CheckQuotaAsync(long cost, CancellationToken ct)
     {
         lock (_gate)
         {
@@ -81,17 +81,20 @@ public sealed partial class EmbeddedKeyValueStore
             {
                 return;
             }
+        }
 
-            _nospace = true;
-            if (_wal.Failure is null)
+        await WriteAsync(ctx =>
+        {
+            if (!_nospace)
             {
-                // The alarm is durable like etcd's (it lives in its backend); we do not wait for it.
-                _ = _wal.Append(new WalRecord { Alarm = 1 }, 0);
+                _nospace = true;
+                ctx.Record.Alarm = 1;
+                _logger.LogWarning("Backend quota of {Quota} bytes exceeded; NOSPACE alarm raised", _options.QuotaBackendBytes);
             }
 
-            _logger.LogWarning("Backend quota of {Quota} bytes exceeded; NOSPACE alarm raised", _options.QuotaBackendBytes);
-            throw EtcdErrors.NoSpace();
-        }
+            return new AlarmResponse { Header = new ResponseHeader() };
+        }, r => r.Header, ct).ConfigureAwait(false);
+        throw EtcdErrors.NoSpace();
     }
 
     private void CompactLocked(StoreWrite ctx, long revision)

@@ -101,17 +101,17 @@ public sealed partial class EmbeddedKeyValueStore : IKeyValueStore
         }
     }
 
-    public Task<PutResponse> PutAsync(PutRequest request, CancellationToken cancellationToken)
+    public async Task<PutResponse> PutAsync(PutRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         RequestChecks.Put(request);
-        CheckQuota(KeyHistory.SizeOf(new KeyValue { Key = request.Key, Value = request.Value }));
+        await CheckQuotaAsync(KeyHistory.SizeOf(new KeyValue { Key = request.Key, Value = request.Value }), cancellationToken).ConfigureAwait(false);
         CheckSize(request);
-        return WriteAsync(ctx =>
+        return await WriteAsync(ctx =>
         {
             ctx.CheckPut(request);
             return ctx.Put(request);
-        }, r => r.Header, cancellationToken);
+        }, r => r.Header, cancellationToken).ConfigureAwait(false);
     }
 
     public Task<DeleteRangeResponse> DeleteRangeAsync(DeleteRangeRequest request, CancellationToken cancellationToken)
@@ -122,23 +122,23 @@ public sealed partial class EmbeddedKeyValueStore : IKeyValueStore
         return WriteAsync(ctx => ctx.Delete(request), r => r.Header, cancellationToken);
     }
 
-    public Task<TxnResponse> TxnAsync(TxnRequest request, CancellationToken cancellationToken)
+    public async Task<TxnResponse> TxnAsync(TxnRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         RequestChecks.Txn(request);
         var isWrite = !RequestChecks.IsReadOnly(request);
         if (isWrite)
         {
-            CheckQuota(TxnPutCost(request));
+            await CheckQuotaAsync(TxnPutCost(request), cancellationToken).ConfigureAwait(false);
         }
 
         CheckSize(request);
-        return WriteAsync(ctx =>
+        return await WriteAsync(ctx =>
         {
             var path = TxnPath.Compute(_index, request, ctx.BeginRevision);
             ctx.CheckPath(request, path, isWrite);
             return ctx.Txn(request, path);
-        }, r => r.Header, cancellationToken);
+        }, r => r.Header, cancellationToken).ConfigureAwait(false);
     }
 
     public Task<CompactionResponse> CompactAsync(CompactionRequest request, CancellationToken cancellationToken)
@@ -146,7 +146,9 @@ public sealed partial class EmbeddedKeyValueStore : IKeyValueStore
         ArgumentNullException.ThrowIfNull(request);
         return WriteAsync(ctx =>
         {
-            if (request.Revision > ctx.BeginRevision)
+            // Against the durable revision: compacting at a revision no reader can see yet would hide the versions
+            // that reads at the durable revision still need.
+            if (request.Revision > Revision)
             {
                 throw EtcdErrors.FutureRevision();
             }

@@ -53,23 +53,32 @@ public static class StorageServer
         var endpoints = ParseUrls(options.ListenClientUrls);
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
-        // The store opens before the web host so a bad data folder fails fast, with nothing listening yet.
         var ownedLogging = options.LoggerFactory is null
             ? LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information).AddFilter("Microsoft.AspNetCore", LogLevel.Warning))
             : null;
         var loggerFactory = options.LoggerFactory ?? ownedLogging!;
         EmbeddedKeyValueStore? store = null;
+        Task<EmbeddedKeyValueStore>? opening = null;
         WebApplication? app = null;
         try
         {
-            store = await EmbeddedKeyValueStore.OpenAsync(options.ToStoreOptions(loggerFactory), cancellationToken).ConfigureAwait(false);
-            var opened = clock.Elapsed;
+            // Load the store while the web host is built and starts (JIT-heavy), so a cold start costs roughly the
+            // larger of the two rather than their sum.
+            opening = EmbeddedKeyValueStore.OpenAsync(options.ToStoreOptions(loggerFactory), cancellationToken);
+            var holder = new StoreHolder();
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
             builder.Services.AddSingleton(loggerFactory);
-            builder.Services.AddSingleton(store);
+            builder.Services.AddSingleton(holder);
             var urls = new ClientUrls();
             builder.Services.AddSingleton(urls);
+
+            // Stateless services: one instance each instead of one per call.
+            builder.Services.AddSingleton<KvService>();
+            builder.Services.AddSingleton<WatchService>();
+            builder.Services.AddSingleton<LeaseService>();
+            builder.Services.AddSingleton<MaintenanceService>();
+            builder.Services.AddSingleton<ClusterService>();
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
                 foreach (var endpoint in endpoints)
@@ -95,7 +104,21 @@ public static class StorageServer
             app.MapGrpcService<LeaseService>();
             app.MapGrpcService<MaintenanceService>();
             app.MapGrpcService<ClusterService>();
+            // Listen before the store is open: early calls wait in StoreHolder, and the JIT of the request path
+            // happens while the store loads instead of after it.
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                store = await opening.ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                holder.Fail(e);
+                throw;
+            }
+
+            holder.Open(store);
+            var opened = clock.Elapsed;
             var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
             urls.Urls.AddRange(bound);
             loggerFactory.CreateLogger(typeof(StorageServer)).LogInformation(
@@ -105,6 +128,19 @@ public static class StorageServer
         }
         catch
         {
+            if (store is null && opening is not null)
+            {
+                // The host failed while the store was still opening: wait for it so it can be closed, not leaked.
+                try
+                {
+                    store = await opening.ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    // The open failed as well; the exception being thrown already reports the failure.
+                }
+            }
+
             if (app is not null)
             {
                 await app.DisposeAsync().ConfigureAwait(false);

@@ -21,6 +21,9 @@ public sealed class StorageServerOptions
 
     public TimeSpan ProgressNotifyInterval { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>WAL bytes after which a snapshot is written (see <see cref="StoreOptions.SnapshotThresholdBytes"/>).</summary>
+    public long SnapshotThresholdBytes { get; init; } = 64L * 1024 * 1024;
+
     /// <summary>Where logs go; null means the console at Information level.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 
@@ -31,6 +34,7 @@ public sealed class StorageServerOptions
         QuotaBackendBytes = QuotaBackendBytes,
         AutoCompactionRetention = AutoCompactionRetention,
         ProgressNotifyInterval = ProgressNotifyInterval,
+        SnapshotThresholdBytes = SnapshotThresholdBytes,
         LoggerFactory = loggerFactory,
     };
 }

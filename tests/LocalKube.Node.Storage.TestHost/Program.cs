@@ -4,9 +4,11 @@ using LocalKube.Node.Storage;
 // Stand-in for `localkube-node storage` until the agent wires StorageServer.RunAsync: tests kill it with -9 and
 // benchmarks measure it as a separate process, the way the agent will run.
 // Usage: TestHost --data-dir DIR --listen-client-urls http://127.0.0.1:PORT [--auto-compaction-retention SECONDS]
+//                 [--snapshot-threshold-bytes N]
 string? dataDir = null;
 var urls = "http://127.0.0.1:2379";
 var retention = TimeSpan.FromMinutes(5);
+var snapshotBytes = 64L * 1024 * 1024;
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
     switch (args[i])
@@ -16,6 +18,9 @@ for (var i = 0; i + 1 < args.Length; i += 2)
             break;
         case "--listen-client-urls":
             urls = args[i + 1];
+            break;
+        case "--snapshot-threshold-bytes":
+            snapshotBytes = long.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture);
             break;
         case "--auto-compaction-retention":
             retention = TimeSpan.FromSeconds(double.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture));
@@ -40,4 +45,4 @@ using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx =>
     ctx.Cancel = true;
     stop.Cancel();
 });
-return await StorageServer.RunAsync(new StorageServerOptions { DataDirectory = dataDir, ListenClientUrls = urls, AutoCompactionRetention = retention }, stop.Token);
+return await StorageServer.RunAsync(new StorageServerOptions { DataDirectory = dataDir, ListenClientUrls = urls, AutoCompactionRetention = retention, SnapshotThresholdBytes = snapshotBytes }, stop.Token);

@@ -49,7 +49,7 @@ internal static class SnapshotFile
     }
 
     /// <summary>Reads a snapshot; returns null when the file is incomplete or corrupt.</summary>
-    public static (SnapshotHeader Header, List<KeyValue> Versions)? Read(string path)
+    public static (SnapshotHeader Header, List<KeyValue> Versions)? Read(string path, ValueArena arena)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
         var buffer = new byte[64 * 1024];
@@ -69,7 +69,7 @@ internal static class SnapshotFile
                 return null;
             }
 
-            versions.Add(KeyValue.Parser.ParseFrom(buffer.AsSpan(0, n)));
+            versions.Add(WireReader.ReadKeyValue(buffer.AsSpan(0, n), arena));
         }
 
         return (header, versions);

@@ -19,17 +19,26 @@ internal static class WalRecovery
         Action<WalRecord> onRecord)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        // A snapshot cut short by a crash is never used; the WAL it would have replaced is still there.
+        foreach (var stale in Directory.GetFiles(directory, SnapshotFile.Prefix + "*" + SnapshotFile.Suffix + ".tmp"))
+        {
+            logger.LogWarning("Removing unfinished snapshot {Path}", stale);
+            File.Delete(stale);
+        }
+
+        var arena = new ValueArena();
         long snapshotSeq = 0;
         long snapshotBytes = 0;
         foreach (var path in WalSegments.Snapshots(directory).Reverse())
         {
-            var loaded = SnapshotFile.Read(path);
+            var loaded = SnapshotFile.Read(path, arena);
             if (loaded is null)
             {
                 logger.LogWarning("Ignoring incomplete snapshot {Path}", path);
                 continue;
             }
 
+            logger.LogDebug("Snapshot {Path} read and parsed in {Ms:F0} ms", path, clock.Elapsed.TotalMilliseconds);
             snapshotSeq = SnapshotFile.SeqOf(path);
             snapshotBytes = new FileInfo(path).Length;
             onSnapshot(loaded.Value.Header, loaded.Value.Versions);
@@ -80,7 +89,7 @@ internal static class WalRecovery
                         throw new InvalidDataException($"WAL gap: expected record {expected}, found {seq} in {path}");
                     }
 
-                    onRecord(WalRecord.Parser.ParseFrom(buffer.AsSpan(0, n)));
+                    onRecord(WireReader.ReadWalRecord(buffer.AsSpan(0, n), arena));
                     expected++;
                     replayed++;
                 }

@@ -31,6 +31,7 @@ internal sealed class WalWriter : IAsyncDisposable
     private volatile string? _failure;
     private volatile bool _snapshotRequested;
     private Task? _loop;
+    private Task _snapshotWrite = Task.CompletedTask;
 
     public WalWriter(string directory, WalRecovery.Result recovered, long snapshotThreshold, ILogger logger,
         Func<(StoreState State, long Seq)> capture, Action<long, long> onDurable)
@@ -99,6 +100,7 @@ internal sealed class WalWriter : IAsyncDisposable
             await _loop.ConfigureAwait(false);
         }
 
+        await _snapshotWrite.ConfigureAwait(false);
         _stop.Dispose();
         await _segment.DisposeAsync().ConfigureAwait(false);
     }
@@ -128,7 +130,9 @@ internal sealed class WalWriter : IAsyncDisposable
             batch.Clear();
             buffer.ResetWrittenCount();
 
-            if (snapshot is null && _failure is null && (_snapshotRequested || _segmentBytes + _olderBytes > _snapshotThreshold))
+            // One snapshot at a time: the next is captured only once the previous one is on disk.
+            if (snapshot is null && _failure is null && _snapshotWrite.IsCompleted &&
+                (_snapshotRequested || Interlocked.Read(ref _segmentBytes) + Interlocked.Read(ref _olderBytes) > _snapshotThreshold))
             {
                 _snapshotRequested = false;
                 snapshot = _capture();
@@ -136,7 +140,10 @@ internal sealed class WalWriter : IAsyncDisposable
 
             if (snapshot is { } due && _durable >= due.Seq)
             {
-                WriteSnapshot(due.State, due.Seq);
+                // New records go to a fresh segment at once; the snapshot is written beside them, so writers
+                // never wait for it.
+                RotateSegment(due.Seq + 1);
+                _snapshotWrite = Task.Run(() => WriteSnapshot(due.State, due.Seq), CancellationToken.None);
                 snapshot = null;
             }
         }
@@ -210,17 +217,28 @@ internal sealed class WalWriter : IAsyncDisposable
         }
     }
 
+    private void RotateSegment(long firstSeq)
+    {
+        var next = new FileStream(Path.Combine(_directory, WalSegments.NameFor(firstSeq)), FileMode.Create, FileAccess.Write, FileShare.Read, 1);
+        _segment.Dispose();
+        _segment = next;
+        DirectorySync.Flush(_directory);
+        Interlocked.Add(ref _olderBytes, Interlocked.Exchange(ref _segmentBytes, 0));
+    }
+
+    /// <summary>
+    /// Writes the snapshot, then deletes the segments and snapshots it replaces. Until it is durable the older
+    /// snapshot and segments stay, so a crash in between recovers from them.
+    /// </summary>
     private void WriteSnapshot(StoreState state, long seq)
     {
         try
         {
             var size = SnapshotFile.Write(_directory, seq, state);
-            var next = new FileStream(Path.Combine(_directory, WalSegments.NameFor(seq + 1)), FileMode.Create, FileAccess.Write, FileShare.Read, 1);
-            _segment.Dispose();
-            _segment = next;
-            DirectorySync.Flush(_directory);
+            long freed = 0;
             foreach (var old in WalSegments.List(_directory).Where(p => WalSegments.FirstSeqOf(p) <= seq))
             {
+                freed += new FileInfo(old).Length;
                 File.Delete(old);
             }
 
@@ -230,13 +248,12 @@ internal sealed class WalWriter : IAsyncDisposable
             }
 
             Interlocked.Exchange(ref _snapshotBytes, size);
-            Interlocked.Exchange(ref _segmentBytes, 0);
-            Interlocked.Exchange(ref _olderBytes, 0);
-            _logger.LogInformation("Snapshot at record {Seq}: {Bytes} bytes; WAL restarted", seq, size);
+            Interlocked.Add(ref _olderBytes, -freed);
+            _logger.LogInformation("Snapshot at record {Seq}: {Bytes} bytes; {Freed} bytes of WAL removed", seq, size, freed);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // Not fatal: the WAL still holds everything; we try again later.
+            // Not fatal: the WAL still holds everything; the next snapshot replaces it.
             _logger.LogWarning(e, "Snapshot at record {Seq} failed; keeping the WAL", seq);
             try
             {

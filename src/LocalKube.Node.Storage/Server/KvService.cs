@@ -4,15 +4,20 @@ using LocalKube.Node.Storage.Protocol;
 namespace LocalKube.Node.Storage.Server;
 
 /// <summary>etcd's KV service over the embedded store.</summary>
-internal sealed class KvService(EmbeddedKeyValueStore store) : KV.KVBase
+internal sealed class KvService(StoreHolder holder) : KV.KVBase
 {
-    public override Task<RangeResponse> Range(RangeRequest request, ServerCallContext context) => store.RangeAsync(request, context.CancellationToken);
+    public override async Task<RangeResponse> Range(RangeRequest request, ServerCallContext context) =>
+        await (await holder.GetAsync(context.CancellationToken).ConfigureAwait(false)).RangeAsync(request, context.CancellationToken).ConfigureAwait(false);
 
-    public override Task<PutResponse> Put(PutRequest request, ServerCallContext context) => store.PutAsync(request, context.CancellationToken);
+    public override async Task<PutResponse> Put(PutRequest request, ServerCallContext context) =>
+        await (await holder.GetAsync(context.CancellationToken).ConfigureAwait(false)).PutAsync(request, context.CancellationToken).ConfigureAwait(false);
 
-    public override Task<DeleteRangeResponse> DeleteRange(DeleteRangeRequest request, ServerCallContext context) => store.DeleteRangeAsync(request, context.CancellationToken);
+    public override async Task<DeleteRangeResponse> DeleteRange(DeleteRangeRequest request, ServerCallContext context) =>
+        await (await holder.GetAsync(context.CancellationToken).ConfigureAwait(false)).DeleteRangeAsync(request, context.CancellationToken).ConfigureAwait(false);
 
-    public override Task<TxnResponse> Txn(TxnRequest request, ServerCallContext context) => store.TxnAsync(request, context.CancellationToken);
+    public override async Task<TxnResponse> Txn(TxnRequest request, ServerCallContext context) =>
+        await (await holder.GetAsync(context.CancellationToken).ConfigureAwait(false)).TxnAsync(request, context.CancellationToken).ConfigureAwait(false);
 
-    public override Task<CompactionResponse> Compact(CompactionRequest request, ServerCallContext context) => store.CompactAsync(request, context.CancellationToken);
+    public override async Task<CompactionResponse> Compact(CompactionRequest request, ServerCallContext context) =>
+        await (await holder.GetAsync(context.CancellationToken).ConfigureAwait(false)).CompactAsync(request, context.CancellationToken).ConfigureAwait(false);
 }

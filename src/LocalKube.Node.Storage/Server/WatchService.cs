@@ -9,13 +9,15 @@ namespace LocalKube.Node.Storage.Server;
 /// pulls from the store on its own task; a lock keeps their responses whole on the shared stream. When the client
 /// goes away every watch of the stream is cancelled and awaited, so nothing outlives the call.
 /// </summary>
-internal sealed class WatchService(EmbeddedKeyValueStore store, ILogger<WatchService> logger) : Watch.WatchBase
+internal sealed class WatchService(StoreHolder holder, ILogger<WatchService> logger) : Watch.WatchBase
 {
     public override async Task Watch(IAsyncStreamReader<WatchRequest> requestStream, IServerStreamWriter<WatchResponse> responseStream, ServerCallContext context)
     {
         var ct = context.CancellationToken;
+        var store = await holder.GetAsync(ct).ConfigureAwait(false);
         using var send = new SemaphoreSlim(1, 1);
-        var watches = new Dictionary<long, CancellationTokenSource>();
+        // Pumps remove their own entry when their watch ends (compaction, bad range), hence a concurrent map.
+        var watches = new System.Collections.Concurrent.ConcurrentDictionary<long, CancellationTokenSource>();
         var pumps = new List<Task>();
         long nextId = 0;
         try
@@ -27,21 +29,22 @@ internal sealed class WatchService(EmbeddedKeyValueStore store, ILogger<WatchSer
                     case WatchRequest.RequestUnionOneofCase.CreateRequest:
                         var create = request.CreateRequest;
                         var id = create.WatchId != 0 ? create.WatchId : nextId;
-                        if (watches.ContainsKey(id))
+                        var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                        if (!watches.TryAdd(id, cts))
                         {
+                            cts.Dispose();
                             await SendAsync(new WatchResponse { Header = store.Header(store.Revision), WatchId = -1, Created = true, Canceled = true, CancelReason = "mvcc: duplicate watch ID provided on the WatchStream" }).ConfigureAwait(false);
                             break;
                         }
 
                         nextId = Math.Max(nextId, id + 1);
-                        var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                        watches[id] = cts;
-                        pumps.Add(PumpAsync(id, create, cts.Token));
+                        pumps.RemoveAll(p => p.IsCompleted);
+                        pumps.Add(PumpAsync(id, create, cts));
                         break;
                     case WatchRequest.RequestUnionOneofCase.CancelRequest:
-                        if (watches.Remove(request.CancelRequest.WatchId, out var cancel))
+                        if (watches.TryRemove(request.CancelRequest.WatchId, out var cancel))
                         {
-                            await cancel.CancelAsync().ConfigureAwait(false);
+                            await CancelQuietlyAsync(cancel).ConfigureAwait(false);
                             await SendAsync(new WatchResponse { Header = store.Header(store.Revision), WatchId = request.CancelRequest.WatchId, Canceled = true }).ConfigureAwait(false);
                         }
 
@@ -66,14 +69,10 @@ internal sealed class WatchService(EmbeddedKeyValueStore store, ILogger<WatchSer
         {
             foreach (var cts in watches.Values)
             {
-                await cts.CancelAsync().ConfigureAwait(false);
+                await CancelQuietlyAsync(cts).ConfigureAwait(false);
             }
 
             await Task.WhenAll(pumps).ConfigureAwait(false);
-            foreach (var cts in watches.Values)
-            {
-                cts.Dispose();
-            }
         }
 
         async Task SendAsync(WatchResponse response)
@@ -89,11 +88,11 @@ internal sealed class WatchService(EmbeddedKeyValueStore store, ILogger<WatchSer
             }
         }
 
-        async Task PumpAsync(long id, WatchCreateRequest create, CancellationToken token)
+        async Task PumpAsync(long id, WatchCreateRequest create, CancellationTokenSource cts)
         {
             try
             {
-                await foreach (var response in store.WatchAsync(create, token).ConfigureAwait(false))
+                await foreach (var response in store.WatchAsync(create, cts.Token).ConfigureAwait(false))
                 {
                     if (response.WatchId != -1)
                     {
@@ -111,6 +110,24 @@ internal sealed class WatchService(EmbeddedKeyValueStore store, ILogger<WatchSer
                 // The stream broke under us (client gone); the call is ending anyway.
                 logger.LogDebug(e, "Watch {Id} stopped: {Reason}", id, e.Message);
             }
+            finally
+            {
+                // A watch that ended by itself (or was canceled) frees its slot; the stream may outlive it by hours.
+                watches.TryRemove(new KeyValuePair<long, CancellationTokenSource>(id, cts));
+                cts.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Cancels a watch whose pump may have just ended and disposed its source.</summary>
+    private static async Task CancelQuietlyAsync(CancellationTokenSource cts)
+    {
+        try
+        {
+            await cts.CancelAsync().ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
         }
     }
 }

@@ -17,14 +17,16 @@ public sealed class KillNineTests
     private const int Rounds = 5;
     private const int Writers = 8;
 
-    [Test]
-    public async Task Acknowledged_writes_survive_kill_9_and_no_txn_is_partial()
+    /// <param name="snapshotThresholdBytes">64 MiB: the WAL alone; 16 KiB: snapshots and WAL rotation all the time.</param>
+    [TestCase(64L * 1024 * 1024)]
+    [TestCase(16L * 1024)]
+    public async Task Acknowledged_writes_survive_kill_9_and_no_txn_is_partial(long snapshotThresholdBytes)
     {
         using var dir = new TempDirectory("lk-kill");
         var acknowledged = new ConcurrentDictionary<string, long>();
         for (var round = 0; round < Rounds; round++)
         {
-            await using var host = await StorageHostProcess.StartAsync(dir.Path, CancellationToken.None);
+            await using var host = await StorageHostProcess.StartAsync(dir.Path, CancellationToken.None, snapshotThresholdBytes);
             await using var client = EtcdClientKeyValueStore.Connect([new Uri(host.Url)]);
             await VerifyAsync(client, acknowledged);
 
@@ -38,13 +40,17 @@ public sealed class KillNineTests
             await Task.WhenAll(writers);
         }
 
-        await using (var host = await StorageHostProcess.StartAsync(dir.Path, CancellationToken.None))
+        await using (var host = await StorageHostProcess.StartAsync(dir.Path, CancellationToken.None, snapshotThresholdBytes))
         await using (var client = EtcdClientKeyValueStore.Connect([new Uri(host.Url)]))
         {
             await VerifyAsync(client, acknowledged);
         }
 
         Assert.That(acknowledged, Has.Count.GreaterThan(Rounds * Writers), "the writers got work acknowledged between kills");
+        if (snapshotThresholdBytes < 1024 * 1024)
+        {
+            Assert.That(Directory.GetFiles(dir.Path, "snap-*.snap"), Is.Not.Empty, "snapshots were taken along the way");
+        }
     }
 
     private static async Task WriteAsync(IKeyValueStore client, int round, int writer, ConcurrentDictionary<string, long> acknowledged, CancellationToken ct)

@@ -28,11 +28,11 @@ public sealed class StorageHostProcess : IAsyncDisposable
         return Path.Combine(path, "LocalKube.Node.Storage.TestHost.dll");
     }
 
-    public static async Task<StorageHostProcess> StartAsync(string dataDir, CancellationToken ct)
+    public static async Task<StorageHostProcess> StartAsync(string dataDir, CancellationToken ct, long snapshotThresholdBytes = 64L * 1024 * 1024)
     {
         var url = $"http://127.0.0.1:{Ports.Free()}";
         var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { HostDll(), "--data-dir", dataDir, "--listen-client-urls", url, "--auto-compaction-retention", "0" })
+        foreach (var arg in new[] { HostDll(), "--data-dir", dataDir, "--listen-client-urls", url, "--auto-compaction-retention", "0", "--snapshot-threshold-bytes", snapshotThresholdBytes.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             psi.ArgumentList.Add(arg);
         }

@@ -29,24 +29,24 @@ internal static class AuthorityRewriter
     public static ConnectionDelegate Wrap(ConnectionDelegate next) => async context =>
     {
         var original = context.Transport;
-        var pipe = new Pipe();
-        using var stop = new CancellationTokenSource();
-        var pump = PumpAsync(original.Input, pipe.Writer, stop.Token);
-        context.Transport = new DuplexPipe(pipe.Reader, original.Output);
+        var reader = new SwitchingPipeReader(original.Input, PumpAsync);
+        context.Transport = new DuplexPipe(reader, original.Output);
         try
         {
             await next(context).ConfigureAwait(false);
         }
         finally
         {
-            await stop.CancelAsync().ConfigureAwait(false);
-            original.Input.CancelPendingRead();
-            await pump.ConfigureAwait(false);
+            await reader.StopAsync().ConfigureAwait(false);
             context.Transport = original;
         }
     };
 
-    private static async Task PumpAsync(PipeReader input, PipeWriter output, CancellationToken ct)
+    /// <summary>
+    /// Moves frames from the socket to the stage until the connection turns out to need no repair (then hands the
+    /// socket over and returns) or ends.
+    /// </summary>
+    private static async Task PumpAsync(PipeReader input, PipeWriter output, Action handOver, CancellationToken ct)
     {
         var state = new State();
         Exception? error = null;
@@ -56,9 +56,16 @@ internal static class AuthorityRewriter
             {
                 var result = await input.ReadAsync(ct).ConfigureAwait(false);
                 var buffer = result.Buffer;
-                var consumed = state.PassThrough ? Copy(buffer, output) : Process(buffer, output, state);
-                input.AdvanceTo(consumed, buffer.End);
+                var consumed = Process(buffer, output, state);
+                input.AdvanceTo(consumed, state.PassThrough ? consumed : buffer.End);
                 var flush = await output.FlushAsync(ct).ConfigureAwait(false);
+                if (state.PassThrough)
+                {
+                    // Everything read so far is staged; from here Kestrel reads the socket's pipe itself.
+                    handOver();
+                    break;
+                }
+
                 if (result.IsCompleted || result.IsCanceled || flush.IsCompleted)
                 {
                     break;
@@ -127,7 +134,7 @@ internal static class AuthorityRewriter
 
         if (state.PassThrough)
         {
-            // Everything after the first header block goes through as it is.
+            // The first header block needed no repair: stage what is left of this read as it is.
             Copy(buffer.Slice(reader.Position), output);
             return buffer.End;
         }
