@@ -74,3 +74,23 @@ public static class GoValue
             : $"intstr.IntOrString{{Type:1, IntVal:0, StrVal:{Quote(ios.Value ?? "")}}}";
     }
 }
+
+/// <summary>Go literals of the label selector types, as immutable-field messages print them.</summary>
+public static class GoSelector
+{
+    /// <summary><c>v1.LabelSelector{MatchLabels:..., MatchExpressions:...}</c>, or <c>null</c>.</summary>
+    public static GoValue.Verbatim Literal(V1LabelSelector? selector)
+    {
+        if (selector is null)
+        {
+            return new GoValue.Verbatim("null");
+        }
+
+        var exprs = selector.MatchExpressions is null
+            ? "[]v1.LabelSelectorRequirement(nil)"
+            : "[]v1.LabelSelectorRequirement{" + string.Join(", ", selector.MatchExpressions.Select(e =>
+                $"v1.LabelSelectorRequirement{{Key:{GoValue.Quote(e.Key ?? "")}, Operator:{GoValue.Quote(e.OperatorProperty ?? "")}, Values:" +
+                (e.Values is null ? "[]string(nil)" : "[]string{" + string.Join(", ", e.Values.Select(GoValue.Quote)) + "}") + "}")) + "}";
+        return new GoValue.Verbatim($"v1.LabelSelector{{MatchLabels:{GoValue.MapLiteral(selector.MatchLabels)}, MatchExpressions:{exprs}}}");
+    }
+}
