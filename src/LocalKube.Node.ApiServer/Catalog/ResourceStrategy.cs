@@ -38,6 +38,9 @@ public abstract class ResourceStrategy<T> : IResourceStrategy
     /// <inheritdoc />
     public virtual IReadOnlyList<TableColumn> Columns => GenericColumns;
 
+    /// <summary>Whether object metadata is validated (review kinds are never stored and carry none).</summary>
+    protected virtual bool ValidatesMetadata => true;
+
     /// <summary>The rule names of this kind must satisfy (DNS subdomain unless upstream says otherwise).</summary>
     protected virtual Names.Rule NameRule => Names.SubdomainName;
 
@@ -49,7 +52,11 @@ public abstract class ResourceStrategy<T> : IResourceStrategy
     {
         var typed = Cast(obj);
         var errors = new FieldErrors();
-        MetaValidation.Validate(typed.Metadata, Descriptor.Namespaced, NameRule, errors);
+        if (ValidatesMetadata)
+        {
+            MetaValidation.Validate(typed.Metadata, Descriptor.Namespaced, NameRule, errors);
+        }
+
         Validate(typed, errors);
         return errors;
     }
@@ -59,7 +66,11 @@ public abstract class ResourceStrategy<T> : IResourceStrategy
     {
         var typed = Cast(obj);
         var errors = new FieldErrors();
-        MetaValidation.Validate(typed.Metadata, Descriptor.Namespaced, NameRule, errors);
+        if (ValidatesMetadata)
+        {
+            MetaValidation.Validate(typed.Metadata, Descriptor.Namespaced, NameRule, errors);
+        }
+
         ValidateUpdate(typed, Cast(old), errors);
         return errors;
     }

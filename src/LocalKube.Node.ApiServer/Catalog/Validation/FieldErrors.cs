@@ -62,6 +62,9 @@ public sealed class FieldErrors : IReadOnlyList<V1StatusCause>
         }
     }
 
+    /// <summary>Adds an already-built cause (e.g. one re-labelled from a shared rule).</summary>
+    public void Add(V1StatusCause cause) => _causes.Add(cause);
+
     /// <inheritdoc />
     public IEnumerator<V1StatusCause> GetEnumerator() => _causes.GetEnumerator();
 
