@@ -1,5 +1,6 @@
 using LocalKube.Node.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using LocalKube.Node.ApiServer.Rest;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace LocalKube.Node.ApiServer;
@@ -18,6 +19,9 @@ public static class ApiServerServiceCollectionExtensions
         services.AddNodeSettingDefault(NodeComponent.ApiServer, ApiServerSettings.ServiceAccountIssuer, ServiceAccountTokens.DefaultIssuer);
         services.AddNodeSettingDefault(NodeComponent.ApiServer, ApiServerSettings.ApiAudiences, ServiceAccountTokens.DefaultIssuer);
         services.AddNodeComponent<ApiServerService>(NodeComponent.ApiServer);
+
+        // After the API server: the controllers component stops first.
+        services.AddLocalKubeRest();
         return services;
     }
 

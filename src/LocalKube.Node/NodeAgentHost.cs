@@ -1,4 +1,5 @@
 using LocalKube.Node.ApiServer;
+using LocalKube.Node.ApiServer.Rest;
 using LocalKube.Node.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -48,6 +49,7 @@ public static partial class NodeAgentHost
 
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.AddLocalKubeNode(options);
+        builder.Services.AddLocalKubeStorage();
         builder.Services.AddLocalKubeApiServer();
         return builder;
     }

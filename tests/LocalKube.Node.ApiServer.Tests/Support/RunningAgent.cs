@@ -44,12 +44,16 @@ internal sealed class RunningAgent : IAsyncDisposable
 
     public int Port => Options.SecurePort;
 
+    /// <summary>Leave the data folder behind on dispose (restart tests reuse it).</summary>
+    public bool KeepData { get; set; }
+
     public Uri BaseAddress => new($"https://127.0.0.1:{Port}");
 
     public static async Task<RunningAgent> StartAsync(
-        TestPki pki, Action<IServiceCollection>? configure = null, bool waitReady = true, CancellationToken cancellationToken = default)
+        TestPki pki, Action<IServiceCollection>? configure = null, bool waitReady = true, CancellationToken cancellationToken = default,
+        IEnumerable<string>? etcdServers = null, TempDirectory? dataDir = null)
     {
-        var dir = new TempDirectory("lk-agent");
+        var dir = dataDir ?? new TempDirectory("lk-agent");
         pki.WriteCertDir(dir.Combine("certs"));
         var options = new NodeAgentOptions
         {
@@ -59,6 +63,11 @@ internal sealed class RunningAgent : IAsyncDisposable
             SecurePort = FreePort(),
             NodeName = "test-node",
         };
+        foreach (var server in etcdServers ?? [])
+        {
+            options.EtcdServers.Add(server);
+        }
+
         var builder = NodeAgentHost.CreateBuilder(options, console: false);
         configure?.Invoke(builder.Services);
         var agent = new RunningAgent(dir, options, builder.Build(), pki);
@@ -159,7 +168,10 @@ internal sealed class RunningAgent : IAsyncDisposable
         {
             Host.Dispose();
             _stop.Dispose();
-            Dir.Dispose();
+            if (!KeepData)
+            {
+                Dir.Dispose();
+            }
         }
     }
 }

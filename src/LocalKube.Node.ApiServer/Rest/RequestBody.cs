@@ -1,0 +1,157 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+
+namespace LocalKube.Node.ApiServer.Rest;
+
+/// <summary>
+/// Reads and decodes request bodies as upstream's handlers do: at most 3 MiB (413 beyond), JSON only for objects
+/// (415 otherwise), malformed or too deeply nested JSON a 400, a wrong field type a 400 worded like upstream's
+/// decoder error, and unknown fields per <c>fieldValidation</c>.
+/// </summary>
+public static class RequestBody
+{
+    /// <summary>Largest request body (upstream's MaxRequestBodyBytes).</summary>
+    public const int MaxBytes = 3 * 1024 * 1024;
+
+    /// <summary>Reads the whole body, refusing more than <see cref="MaxBytes"/>.</summary>
+    public static async Task<byte[]> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.ContentLength > MaxBytes)
+        {
+            throw TooLarge();
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(request.ContentLength is > 0 and <= MaxBytes ? (int)request.ContentLength.Value : 4096);
+        while (true)
+        {
+            var memory = buffer.GetMemory(16 * 1024);
+            var read = await request.Body.ReadAsync(memory, cancellationToken);
+            if (read == 0)
+            {
+                return buffer.WrittenSpan.ToArray();
+            }
+
+            buffer.Advance(read);
+            if (buffer.WrittenCount > MaxBytes)
+            {
+                throw TooLarge();
+            }
+        }
+    }
+
+    /// <summary>The media type without parameters, lower case; empty when absent.</summary>
+    public static string MediaType(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) ? parsed.MediaType.Value?.ToLowerInvariant() ?? "" : "";
+    }
+
+    /// <summary>Parses a JSON body into a tree.</summary>
+    /// <exception cref="StatusException">400 for malformed or too deeply nested JSON.</exception>
+    public static JsonObject Parse(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            return ObjectCodec.ParseObject(body);
+        }
+        catch (JsonException e) when (e.Message.Contains("maximum configured depth", StringComparison.Ordinal))
+        {
+            throw StatusException.BadRequest($"the request body is nested too deeply: JSON is limited to {ObjectCodec.MaxDepth} levels of nesting");
+        }
+        catch (JsonException e)
+        {
+            throw StatusException.BadRequest($"couldn't get version/kind; json parse error: {FirstSentence(e.Message)}");
+        }
+    }
+
+    /// <summary>
+    /// Decodes an object of <paramref name="resource"/>'s kind from a parsed body, checking its apiVersion and kind,
+    /// and reports unknown fields (Strict: 400; otherwise returned for Warning headers).
+    /// </summary>
+    public static IKubernetesObject<V1ObjectMeta> Decode(RestResource resource, JsonObject node, string? fieldValidation, List<string> warnings)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        ArgumentNullException.ThrowIfNull(node);
+        var apiVersion = node["apiVersion"] is JsonValue v && v.TryGetValue<string>(out var av) ? av : null;
+        var kind = node["kind"] is JsonValue k && k.TryGetValue<string>(out var kv) ? kv : null;
+        if (!string.IsNullOrEmpty(apiVersion) && apiVersion != resource.ApiVersion)
+        {
+            throw StatusException.BadRequest($"the API version in the data ({apiVersion}) does not match the expected API version ({resource.ApiVersion})");
+        }
+
+        if (!string.IsNullOrEmpty(kind) && kind != resource.Kind)
+        {
+            throw StatusException.BadRequest($"the object provided is unrecognized (must be of type {resource.Kind}): kind {FieldQuote(kind)}");
+        }
+
+        IKubernetesObject<V1ObjectMeta> obj;
+        try
+        {
+            obj = ObjectCodec.ToObject(node, resource.Strategy.ModelType);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or InvalidCastException)
+        {
+            throw StatusException.BadRequest(
+                $"{resource.Kind} in version \"{resource.Descriptor.Version}\" cannot be handled as a {resource.Kind}: {DescribeTypeError(resource, e)}");
+        }
+
+        if (!string.Equals(fieldValidation, "Ignore", StringComparison.OrdinalIgnoreCase))
+        {
+            var unknown = UnknownFields.Find(node, ObjectCodec.ToNode(obj));
+            if (unknown.Count > 0 && string.Equals(fieldValidation, "Strict", StringComparison.OrdinalIgnoreCase))
+            {
+                throw StatusException.BadRequest(
+                    $"{resource.Kind} in version \"{resource.Descriptor.Version}\" cannot be handled as a {resource.Kind}: strict decoding error: "
+                    + string.Join(", ", unknown.Select(u => $"unknown field \"{u}\"")));
+            }
+
+            warnings.AddRange(unknown.Select(u => $"unknown field \"{u}\""));
+        }
+
+        obj.Metadata ??= new V1ObjectMeta();
+        return obj;
+    }
+
+    private static StatusException TooLarge() => StatusException.TooLarge($"Request entity too large: limit is {MaxBytes}");
+
+    // "json: cannot unmarshal string into Go struct field ConfigMap.data of type map" is upstream's; ours names the
+    // JSON path and the expected type the same way.
+    private static string DescribeTypeError(RestResource resource, Exception e)
+    {
+        var path = (e as JsonException)?.Path;
+        if (string.IsNullOrEmpty(path))
+        {
+            return FirstSentence(e.Message);
+        }
+
+        var field = path.TrimStart('$').TrimStart('.');
+        var at = e.Message.IndexOf("converted to ", StringComparison.Ordinal);
+        var target = at < 0 ? "" : GoType(FirstSentence(e.Message[(at + 13)..]).TrimEnd('.'));
+        return $"json: cannot unmarshal value into Go struct field {resource.Kind}.{field} of type {(target.Length > 0 ? target : "a different JSON type")}";
+    }
+
+    private static string GoType(string dotnet) => dotnet switch
+    {
+        var t when t.Contains("Dictionary", StringComparison.Ordinal) => "map[string]string",
+        var t when t.EndsWith("String", StringComparison.Ordinal) => "string",
+        var t when t.Contains("Int32", StringComparison.Ordinal) => "int32",
+        var t when t.Contains("Int64", StringComparison.Ordinal) => "int64",
+        var t when t.Contains("Boolean", StringComparison.Ordinal) => "bool",
+        var t when t.Contains("List", StringComparison.Ordinal) => "array",
+        var t => t.TrimEnd(),
+    };
+
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return (cut > 0 ? message[..cut] : message).Trim();
+    }
+
+    private static string FieldQuote(string s) => Validation.FieldErrors.Quote(s);
+}

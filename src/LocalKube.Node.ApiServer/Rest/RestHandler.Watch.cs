@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace LocalKube.Node.ApiServer.Rest;
+
+public sealed partial class RestHandler
+{
+    private static readonly byte[] NewLine = "\n"u8.ToArray();
+
+    private async Task WatchAsync(HttpContext context, RestResource resource, RestPath path, CancellationToken ct)
+    {
+        var request = context.Request;
+        var format = OutputFormat.Negotiate(request.Headers.Accept);
+        var include = format.Kind == OutputKind.Table ? OutputFormat.IncludeObject(request) : "Metadata";
+        var options = ParseListOptions(request, resource);
+        var bookmarks = request.Query["allowWatchBookmarks"] == "true";
+        var initialEvents = request.Query["sendInitialEvents"] == "true";
+        var timeout = request.Query["timeoutSeconds"].ToString() is { Length: > 0 } t && long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            ? TimeSpan.FromSeconds(seconds)
+            : TimeSpan.FromSeconds(1800 + Random.Shared.Next(1800)); // upstream: a random 30-60 minutes
+
+        using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        lifetime.CancelAfter(timeout);
+        var events = _store.WatchAsync(resource, path.Namespace, options, initialEvents, lifetime.Token).GetAsyncEnumerator(lifetime.Token);
+        var response = context.Response;
+        response.StatusCode = 200;
+        response.ContentType = format.ContentType;
+        await response.StartAsync(ct);
+        var first = true;
+        long lastRevision = ResourceStore.ParseRevision(options.ResourceVersion);
+        Task<bool>? pending = null;
+        try
+        {
+            while (true)
+            {
+                pending ??= events.MoveNextAsync().AsTask();
+                if (bookmarks && !pending.IsCompleted)
+                {
+                    using var tick = CancellationTokenSource.CreateLinkedTokenSource(lifetime.Token);
+                    var delay = Task.Delay(BookmarkInterval, _time, tick.Token);
+                    if (await Task.WhenAny(pending, delay) == delay)
+                    {
+                        await WriteEventAsync(response, Bookmark(resource, lastRevision, false), ct);
+                        continue;
+                    }
+
+                    await tick.CancelAsync();
+                }
+
+                if (!await pending)
+                {
+                    return;
+                }
+
+                pending = null;
+                var evt = events.Current;
+                lastRevision = Math.Max(lastRevision, evt.Revision);
+                byte[]? line = evt.Type switch
+                {
+                    "SYNC" => null,
+                    "BOOKMARK" when bookmarks || evt.InitialEventsEnd => Bookmark(resource, evt.Revision, evt.InitialEventsEnd),
+                    "BOOKMARK" => null,
+                    "ERROR" => Event("ERROR", json => StatusException.WriteStatus(json, evt.Error!.Code, evt.Error.Reason, evt.Error.Message, evt.Error.Details)),
+                    _ => Event(evt.Type, json => WriteWatchObject(json, resource, evt, format, include, first)),
+                };
+                if (line is null)
+                {
+                    continue;
+                }
+
+                first &= evt.Type is "ERROR" or "BOOKMARK";
+                await WriteEventAsync(response, line, ct);
+            }
+        }
+        catch (Exception) when (lifetime.IsCancellationRequested)
+        {
+            // Timeout or client gone (the store may report it as its own cancellation error): end the stream
+            // cleanly; kubectl get -w exits 0 on a closed stream.
+        }
+        catch (Exception e) when (e is StatusException or Grpc.Core.RpcException or InvalidOperationException)
+        {
+            // Headers are out: the failure travels as an ERROR event, as upstream's watch does.
+            var error = e as StatusException ?? StatusException.Internal(e.Message);
+            await WriteEventAsync(response, Event("ERROR", json => StatusException.WriteStatus(json, error.Code, error.Reason, error.Message, error.Details)), ct);
+        }
+        finally
+        {
+            await lifetime.CancelAsync();
+            if (pending is not null)
+            {
+                try
+                {
+                    await pending;
+                }
+                catch (Exception)
+                {
+                    // Cancelled above (or already reported); only waiting for the enumerator to settle.
+                }
+            }
+
+            await events.DisposeAsync();
+        }
+    }
+
+    private void WriteWatchObject(Utf8JsonWriter json, RestResource resource, WatchEvent evt, OutputFormat format, string include, bool withColumns)
+    {
+        var stored = evt.Object!;
+        switch (format.Kind)
+        {
+            case OutputKind.Table:
+                ResponseWriter.WriteTable(json, resource, [stored.Object], format, include, _time.GetUtcNow(), stored.Object.Metadata.ResourceVersion, null, null, withColumns);
+                break;
+            case OutputKind.PartialMetadata:
+                ResponseWriter.WritePartial(json, stored.Object, format.MetaVersion);
+                break;
+            default:
+                ObjectCodec.WriteWithResourceVersion(json, stored.Raw.Span, stored.ModRevision);
+                break;
+        }
+    }
+
+    private static byte[] Bookmark(RestResource resource, long revision, bool initialEventsEnd) => Event("BOOKMARK", json =>
+    {
+        json.WriteStartObject();
+        json.WriteString("kind", resource.Kind);
+        json.WriteString("apiVersion", resource.ApiVersion);
+        json.WriteStartObject("metadata");
+        json.WriteString("resourceVersion", revision.ToString(CultureInfo.InvariantCulture));
+        if (initialEventsEnd)
+        {
+            json.WriteStartObject("annotations");
+            json.WriteString("k8s.io/initial-events-end", "true");
+            json.WriteEndObject();
+        }
+
+        json.WriteEndObject();
+        json.WriteEndObject();
+    });
+
+    private static byte[] Event(string type, Action<Utf8JsonWriter> writeObject) => ResponseWriter.Render(json =>
+    {
+        json.WriteStartObject();
+        json.WriteString("type", type);
+        json.WritePropertyName("object");
+        writeObject(json);
+        json.WriteEndObject();
+    });
+
+    private static async Task WriteEventAsync(HttpResponse response, byte[] line, CancellationToken ct)
+    {
+        await response.Body.WriteAsync(line, ct);
+        await response.Body.WriteAsync(NewLine, ct);
+        await response.Body.FlushAsync(ct);
+    }
+}

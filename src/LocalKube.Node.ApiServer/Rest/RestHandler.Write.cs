@@ -1,0 +1,173 @@
+using System.Globalization;
+using System.Text.Json;
+using k8s;
+using k8s.Models;
+using LocalKube.Node.ApiServer.Resources;
+using Microsoft.AspNetCore.Http;
+
+namespace LocalKube.Node.ApiServer.Rest;
+
+public sealed partial class RestHandler
+{
+    private async Task CreateAsync(HttpContext context, RestResource resource, RestPath path, CancellationToken ct)
+    {
+        var request = context.Request;
+        var dryRun = DryRun(request);
+        var warnings = new List<string>();
+        var obj = await ReadObjectAsync(request, resource, warnings, ct);
+        var meta = obj.Metadata;
+        if (resource.Namespaced)
+        {
+            if (!string.IsNullOrEmpty(meta.NamespaceProperty) && meta.NamespaceProperty != path.Namespace && path.Namespace is not null)
+            {
+                throw StatusException.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
+            }
+
+            meta.NamespaceProperty = path.Namespace ?? meta.NamespaceProperty;
+            if (path.Namespace is null)
+            {
+                throw StatusException.MethodNotSupported(resource.Group, resource.Plural, "create");
+            }
+        }
+
+        var created = await _store.CreateAsync(resource, obj, dryRun, ct);
+        AddWarnings(context, warnings);
+        await SendObjectAsync(context, resource, created, 201, ct);
+    }
+
+    private async Task UpdateAsync(HttpContext context, RestResource resource, RestPath path, UpdateScope scope, CancellationToken ct)
+    {
+        var request = context.Request;
+        var dryRun = DryRun(request);
+        var warnings = new List<string>();
+        var obj = await ReadObjectAsync(request, resource, warnings, ct);
+        if (resource.Namespaced && string.IsNullOrEmpty(obj.Metadata.NamespaceProperty))
+        {
+            obj.Metadata.NamespaceProperty = path.Namespace;
+        }
+
+        var requested = obj.Metadata.ResourceVersion;
+        var updated = await _store.UpdateAsync(resource, path.Namespace, path.Name!, current =>
+        {
+            ResourceStore.CheckResourceVersion(resource, current, requested);
+            return obj;
+        }, scope, dryRun, ct);
+        AddWarnings(context, warnings);
+        await SendObjectAsync(context, resource, updated, 200, ct);
+    }
+
+    private async Task PatchAsync(HttpContext context, RestResource resource, RestPath path, UpdateScope scope, CancellationToken ct)
+    {
+        var request = context.Request;
+        var dryRun = DryRun(request);
+        var patcher = Patcher(request);
+        var body = await RequestBody.ReadAsync(request, ct);
+        var updated = await _store.UpdateAsync(resource, path.Namespace, path.Name!, current =>
+        {
+            var patched = patcher.Apply(resource, ObjectCodec.ParseObject(ObjectCodec.WithResourceVersion(current.Raw.Span, current.ModRevision)), body);
+            var obj = RequestBody.Decode(resource, patched, "Ignore", []);
+            ResourceStore.CheckResourceVersion(resource, current, obj.Metadata.ResourceVersion);
+            return obj;
+        }, scope, dryRun, ct);
+        await SendObjectAsync(context, resource, updated, 200, ct);
+    }
+
+    private async Task DeleteAsync(HttpContext context, RestResource resource, RestPath path, CancellationToken ct)
+    {
+        var options = await ReadDeleteOptionsAsync(context.Request, ct);
+        var result = await _store.DeleteAsync(resource, path.Namespace, path.Name!, options, DryRun(context.Request), ct);
+        if (result.Removed && !(resource.Strategy is IDeletionStrategy { ReturnDeletedObject: true }))
+        {
+            var details = new StatusDetails(result.Object.Metadata.Name, resource.Group, resource.Plural) { Uid = result.Object.Metadata.Uid };
+            await ResponseWriter.SendAsync(context, 200, ApiStatus.ContentType, StatusException.RenderStatus(200, null, "", details), ct);
+            return;
+        }
+
+        await SendObjectAsync(context, resource, result.Object, 200, ct);
+    }
+
+    private async Task DeleteCollectionAsync(HttpContext context, RestResource resource, RestPath path, CancellationToken ct)
+    {
+        var listOptions = ParseListOptions(context.Request, resource) with { Limit = 0, Continue = null };
+        var options = await ReadDeleteOptionsAsync(context.Request, ct);
+        var dryRun = DryRun(context.Request);
+        var list = await _store.ListAsync(resource, path.Namespace, listOptions, ct);
+        var deleted = new List<StoredObject>();
+        foreach (var item in list.Items)
+        {
+            try
+            {
+                var result = await _store.DeleteAsync(resource, item.Object.Metadata.NamespaceProperty, item.Object.Metadata.Name, options, dryRun, ct);
+                var rv = long.Parse(result.Object.Metadata.ResourceVersion, CultureInfo.InvariantCulture);
+                deleted.Add(new StoredObject(result.Object, ObjectCodec.ToBytes(result.Object), rv));
+            }
+            catch (StatusException e) when (e.Code == 404)
+            {
+                // Deleted meanwhile: upstream skips it too.
+            }
+        }
+
+        var body = ResponseWriter.List(resource, new ListResult(deleted, list.Revision, null, null), OutputFormat.Json, "Metadata", _time.GetUtcNow());
+        await ResponseWriter.SendAsync(context, 200, "application/json", body, ct);
+    }
+
+    private async Task<IKubernetesObject<V1ObjectMeta>> ReadObjectAsync(HttpRequest request, RestResource resource, List<string> warnings, CancellationToken ct)
+    {
+        var media = RequestBody.MediaType(request);
+        if (media is not ("application/json" or ""))
+        {
+            throw StatusException.UnsupportedMediaType(request.ContentType ?? "");
+        }
+
+        var body = await RequestBody.ReadAsync(request, ct);
+        return RequestBody.Decode(resource, RequestBody.Parse(body), request.Query["fieldValidation"], warnings);
+    }
+
+    private static async Task<V1DeleteOptions> ReadDeleteOptionsAsync(HttpRequest request, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadAsync(request, ct);
+        V1DeleteOptions options;
+        try
+        {
+            options = body.Length == 0 ? new V1DeleteOptions() : JsonSerializer.Deserialize<V1DeleteOptions>(body, ObjectCodec.Options) ?? new V1DeleteOptions();
+        }
+        catch (JsonException e)
+        {
+            throw StatusException.BadRequest($"couldn't get version/kind; json parse error: {e.Message}");
+        }
+
+        var q = request.Query;
+        if (q["gracePeriodSeconds"].ToString() is { Length: > 0 } grace && long.TryParse(grace, NumberStyles.Integer, CultureInfo.InvariantCulture, out var g))
+        {
+            options.GracePeriodSeconds ??= g;
+        }
+
+        if (q["propagationPolicy"].ToString() is { Length: > 0 } policy)
+        {
+            options.PropagationPolicy ??= policy;
+        }
+
+        if (q["orphanDependents"].ToString() is { Length: > 0 } orphan)
+        {
+            options.OrphanDependents ??= orphan == "true";
+        }
+
+        return options;
+    }
+
+    private IPatchHandler Patcher(HttpRequest request)
+    {
+        var media = RequestBody.MediaType(request);
+        return _patchers.TryGetValue(media, out var patcher)
+            ? patcher
+            : throw new StatusException(415, "UnsupportedMediaType",
+                $"the body of the request was in an unknown format - accepted media types include: {string.Join(", ", _patchers.Keys)}");
+    }
+
+    private async Task SendObjectAsync(HttpContext context, RestResource resource, IKubernetesObject<V1ObjectMeta> obj, int status, CancellationToken ct)
+    {
+        var format = OutputFormat.Negotiate(context.Request.Headers.Accept);
+        var include = format.Kind == OutputKind.Table ? OutputFormat.IncludeObject(context.Request) : "Metadata";
+        await ResponseWriter.SendAsync(context, status, format.ContentType, ResponseWriter.Object(resource, obj, format, include, _time.GetUtcNow()), ct);
+    }
+}

@@ -1,0 +1,125 @@
+using k8s.Models;
+using LocalKube.Node.ApiServer.Resources;
+using Microsoft.AspNetCore.Http;
+
+namespace LocalKube.Node.ApiServer.Rest;
+
+/// <summary>
+/// Serves every registered resource under <c>/api/v1/...</c> and <c>/apis/&lt;group&gt;/&lt;version&gt;/...</c>:
+/// routes the URL to a resource, checks the verb against what discovery advertises, and answers every failure with a
+/// <c>metav1.Status</c>.
+/// </summary>
+public sealed partial class RestHandler
+{
+    private readonly ResourceStore _store;
+    private readonly Dictionary<string, IPatchHandler> _patchers;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the handler.</summary>
+    public RestHandler(ResourceStore store, IEnumerable<IPatchHandler> patchers, TimeProvider time)
+    {
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _patchers = patchers.ToDictionary(p => p.MediaType, StringComparer.OrdinalIgnoreCase);
+        _time = time;
+    }
+
+    /// <summary>How often watches that allow bookmarks get one when nothing happens.</summary>
+    public static TimeSpan BookmarkInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Handles one request for <paramref name="group"/>/<paramref name="version"/> and the rest of the path.</summary>
+    public async Task HandleAsync(HttpContext context, string group, string version, string? rest)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var ct = context.RequestAborted;
+        try
+        {
+            var path = RestPath.Parse(rest);
+            var resource = path is null ? null : _store.Resources.Find(group, version, path.Plural);
+            if (path is null || resource is null || (path.Namespace is not null && !resource.Namespaced)
+                || (resource.Namespaced && path.Namespace is null && path.Name is not null))
+            {
+                await SendStatusAsync(context, new StatusException(404, "NotFound", "the server could not find the requested resource"), ct);
+                return;
+            }
+
+            await DispatchAsync(context, resource, path, ct);
+        }
+        catch (StatusException e) when (!context.Response.HasStarted)
+        {
+            await SendStatusAsync(context, e, ct);
+        }
+    }
+
+    private Task DispatchAsync(HttpContext context, RestResource resource, RestPath path, CancellationToken ct)
+    {
+        var method = context.Request.Method;
+        if (path.Subresource is { } sub)
+        {
+            return sub switch
+            {
+                "status" when resource.HasStatus => Item(context, resource, path, method, UpdateScope.Status, ct),
+                "scale" when resource.HasScale && resource.Strategy is IScaleStrategy scale => ScaleAsync(context, resource, scale, path, method, ct),
+                "finalize" when resource == _store.Resources.Namespaces && HttpMethods.IsPut(method) =>
+                    UpdateAsync(context, resource, path, UpdateScope.Finalize, ct),
+                _ => throw new StatusException(404, "NotFound", "the server could not find the requested resource"),
+            };
+        }
+
+        if (path.Name is null)
+        {
+            var q = context.Request.Query;
+            return method switch
+            {
+                "GET" when q["watch"] is var w && (w == "true" || w == "1") => Verb(resource, "watch", () => WatchAsync(context, resource, path, ct)),
+                "GET" => Verb(resource, "list", () => ListAsync(context, resource, path, ct)),
+                "POST" => Verb(resource, "create", () => CreateAsync(context, resource, path, ct)),
+                "DELETE" => Verb(resource, "deletecollection", () => DeleteCollectionAsync(context, resource, path, ct)),
+                _ => throw StatusException.MethodNotSupported(resource.Group, resource.Plural, method),
+            };
+        }
+
+        return Item(context, resource, path, method, UpdateScope.Main, ct);
+    }
+
+    private Task Item(HttpContext context, RestResource resource, RestPath path, string method, UpdateScope scope, CancellationToken ct) => method switch
+    {
+        "GET" => Verb(resource, "get", () => GetAsync(context, resource, path, ct)),
+        "PUT" => Verb(resource, "update", () => UpdateAsync(context, resource, path, scope, ct)),
+        "PATCH" => Verb(resource, "patch", () => PatchAsync(context, resource, path, scope, ct)),
+        "DELETE" when scope == UpdateScope.Main => Verb(resource, "delete", () => DeleteAsync(context, resource, path, ct)),
+        _ => throw StatusException.MethodNotSupported(resource.Group, resource.Plural, method),
+    };
+
+    private static Task Verb(RestResource resource, string verb, Func<Task> run) =>
+        resource.Supports(verb) ? run() : throw StatusException.MethodNotSupported(resource.Group, resource.Plural, verb);
+
+    private static async Task SendStatusAsync(HttpContext context, StatusException error, CancellationToken ct)
+    {
+        context.Response.Clear();
+        await ResponseWriter.SendAsync(context, error.Code, ApiStatus.ContentType, error.Render(), ct);
+    }
+
+    private static bool DryRun(HttpRequest request)
+    {
+        var values = request.Query["dryRun"];
+        foreach (var value in values)
+        {
+            if (value != "All")
+            {
+                throw StatusException.BadRequest($"dryRun: Unsupported value: \"{value}\": supported values: \"All\"");
+            }
+        }
+
+        return values.Count > 0;
+    }
+
+    private static void AddWarnings(HttpContext context, List<string> warnings)
+    {
+        foreach (var warning in warnings)
+        {
+            context.Response.Headers.Append("Warning", $"299 - \"{warning.Replace("\"", "\\\"", StringComparison.Ordinal)}\"");
+        }
+    }
+
+    private static V1StatusCause[] NoCauses => [];
+}

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using Grpc.Core;
+using LocalKube.Node.Hosting;
+using LocalKube.Node.Storage;
+using LocalKube.Node.Storage.Protocol;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LocalKube.Node.ApiServer.Storage;
+
+/// <summary>
+/// The Storage component: opens the embedded store under <c>&lt;data-dir&gt;/store</c>, or connects to the etcd
+/// cluster of <c>--etcd-servers</c>, publishes it through <see cref="StoreAccessor"/> and opens its readiness gate
+/// (the API server waits for it). Closes the store when the agent stops, after the API server (reverse order).
+/// </summary>
+public sealed partial class StorageService : NodeComponentService
+{
+    /// <summary>History the embedded store keeps before compacting, as the API server's 5-minute compaction.</summary>
+    public static readonly TimeSpan CompactionRetention = TimeSpan.FromMinutes(5);
+
+    private static readonly TimeSpan EtcdConnectTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly NodeAgentOptions _options;
+    private readonly StoreAccessor _accessor;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the component (resolved by the host).</summary>
+    public StorageService(
+        IComponentReadiness readiness,
+        IHostApplicationLifetime lifetime,
+        NodeExitStatus exitStatus,
+        IOptions<NodeAgentOptions> options,
+        StoreAccessor accessor,
+        ILoggerFactory loggerFactory,
+        TimeProvider time)
+        : base(readiness, lifetime, exitStatus, loggerFactory.CreateLogger<StorageService>())
+    {
+        _options = options.Value;
+        _accessor = accessor;
+        _loggerFactory = loggerFactory;
+        _time = time;
+    }
+
+    /// <inheritdoc />
+    public override NodeComponent Component => NodeComponent.Storage;
+
+    /// <summary>The folder of the embedded store.</summary>
+    public static string StoreDirectory(NodeAgentOptions options) => Path.Combine(options.DataDir, "store");
+
+    /// <inheritdoc />
+    protected override async Task RunAsync(Action markReady, CancellationToken stoppingToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var servers = string.Join(',', _options.EtcdServers);
+        var store = await KeyValueStoreFactory.CreateAsync(servers, new StoreOptions
+        {
+            DataDirectory = StoreDirectory(_options),
+            AutoCompactionRetention = CompactionRetention,
+            TimeProvider = _time,
+            LoggerFactory = _loggerFactory,
+        }, stoppingToken);
+        try
+        {
+            if (servers.Length > 0)
+            {
+                await WaitForEtcdAsync(store, servers, stoppingToken);
+            }
+
+            _accessor.Set(store);
+            Log.Opened(Logger, servers.Length > 0 ? servers : StoreDirectory(_options), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            markReady();
+            await Task.Delay(Timeout.InfiniteTimeSpan, _time, stoppingToken);
+        }
+        finally
+        {
+            _accessor.Set(null);
+            await store.DisposeAsync();
+        }
+    }
+
+    // An external etcd may still be starting; give it a bounded while before failing the agent.
+    private async Task WaitForEtcdAsync(IKeyValueStore store, string servers, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(EtcdConnectTimeout);
+        while (true)
+        {
+            try
+            {
+                await store.StatusAsync(new StatusRequest(), timeout.Token);
+                return;
+            }
+            catch (RpcException e) when (!timeout.IsCancellationRequested)
+            {
+                Log.EtcdNotReady(Logger, servers, e.Status.Detail);
+                await Task.Delay(TimeSpan.FromMilliseconds(200), _time, timeout.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new InvalidOperationException($"etcd at {servers} did not answer within {EtcdConnectTimeout.TotalSeconds:F0} s");
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Storage open ({Where}) in {Milliseconds:F0} ms")]
+        public static partial void Opened(ILogger logger, string where, double milliseconds);
+
+        [LoggerMessage(2, LogLevel.Debug, "etcd at {Servers} not ready yet: {Detail}")]
+        public static partial void EtcdNotReady(ILogger logger, string servers, string detail);
+    }
+}
