@@ -1,6 +1,6 @@
 using LocalKube.Node.ApiServer.Resources;
+using LocalKube.Node.ApiServer.Rest;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace LocalKube.Node.ApiServer.Catalog;
 
@@ -59,17 +59,51 @@ public static class CatalogServiceCollectionExtensions
     ];
 
     /// <summary>
-    /// Registers every built-in strategy as a singleton <see cref="IResourceStrategy"/>; the REST machinery builds
-    /// discovery and routes from them. Calling it twice registers nothing new.
+    /// Registers every built-in strategy as a singleton <see cref="IResourceStrategy"/> (and its descriptor for
+    /// discovery); the REST machinery builds routes from them. Calling it twice registers nothing new.
     /// </summary>
     public static IServiceCollection AddBuiltInResources(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        foreach (var strategy in CreateAll())
-        {
-            services.TryAddEnumerable(ServiceDescriptor.Singleton(typeof(IResourceStrategy), strategy.GetType()));
-        }
 
+        // Through the machinery's helper, which also registers each descriptor for discovery. Same order as CreateAll.
+        services.AddResourceStrategy<PodStrategy>();
+        services.AddResourceStrategy<ServiceStrategy>();
+        services.AddResourceStrategy<EndpointsStrategy>();
+        services.AddResourceStrategy<ServiceAccountStrategy>();
+        services.AddResourceStrategy<NodeStrategy>();
+        services.AddResourceStrategy<EventStrategy>();
+        services.AddResourceStrategy<ReplicationControllerStrategy>();
+        services.AddResourceStrategy<PersistentVolumeStrategy>();
+        services.AddResourceStrategy<PersistentVolumeClaimStrategy>();
+        services.AddResourceStrategy<LimitRangeStrategy>();
+        services.AddResourceStrategy<ResourceQuotaStrategy>();
+        services.AddResourceStrategy<PodTemplateStrategy>();
+        services.AddResourceStrategy<DeploymentStrategy>();
+        services.AddResourceStrategy<ReplicaSetStrategy>();
+        services.AddResourceStrategy<StatefulSetStrategy>();
+        services.AddResourceStrategy<DaemonSetStrategy>();
+        services.AddResourceStrategy<ControllerRevisionStrategy>();
+        services.AddResourceStrategy<JobStrategy>();
+        services.AddResourceStrategy<CronJobStrategy>();
+        services.AddResourceStrategy<HorizontalPodAutoscalerV2Strategy>();
+        services.AddResourceStrategy<HorizontalPodAutoscalerV1Strategy>();
+        services.AddResourceStrategy<EndpointSliceStrategy>();
+        services.AddResourceStrategy<LeaseStrategy>();
+        services.AddResourceStrategy<EventsV1EventStrategy>();
+        services.AddResourceStrategy<IngressStrategy>();
+        services.AddResourceStrategy<IngressClassStrategy>();
+        services.AddResourceStrategy<NetworkPolicyStrategy>();
+        services.AddResourceStrategy<PodDisruptionBudgetStrategy>();
+        services.AddResourceStrategy<StorageClassStrategy>();
+        services.AddResourceStrategy<PriorityClassStrategy>();
+        services.AddResourceStrategy<RoleStrategy>();
+        services.AddResourceStrategy<RoleBindingStrategy>();
+        services.AddResourceStrategy<ClusterRoleStrategy>();
+        services.AddResourceStrategy<ClusterRoleBindingStrategy>();
+        services.AddResourceStrategy<SelfSubjectReviewStrategy>();
+        services.AddResourceStrategy<TokenReviewStrategy>();
+        services.AddResourceStrategy<SelfSubjectAccessReviewStrategy>();
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using LocalKube.Node.ApiServer.Resources;
+using LocalKube.Node.ApiServer.Validation;
 
 namespace LocalKube.Node.ApiServer.Catalog;
 
@@ -54,7 +55,11 @@ public abstract class ResourceStrategy<T> : IResourceStrategy
         var errors = new FieldErrors();
         if (ValidatesMetadata)
         {
-            MetaValidation.Validate(typed.Metadata, Descriptor.Namespaced, NameRule, errors);
+            // The machinery's shared validator: names with this kind's rule, namespace, labels, annotations...
+            foreach (var cause in ObjectMetaValidation.ValidateObjectMeta(typed.Metadata, Descriptor.Namespaced, (v, prefix) => NameRule(v, prefix)))
+            {
+                errors.Add(cause);
+            }
         }
 
         Validate(typed, errors);
@@ -66,12 +71,16 @@ public abstract class ResourceStrategy<T> : IResourceStrategy
     {
         var typed = Cast(obj);
         var errors = new FieldErrors();
+        var previous = Cast(old);
         if (ValidatesMetadata)
         {
-            MetaValidation.Validate(typed.Metadata, Descriptor.Namespaced, NameRule, errors);
+            foreach (var cause in ObjectMetaValidation.ValidateObjectMetaUpdate(typed.Metadata, previous.Metadata, Descriptor.Namespaced, (v, prefix) => NameRule(v, prefix)))
+            {
+                errors.Add(cause);
+            }
         }
 
-        ValidateUpdate(typed, Cast(old), errors);
+        ValidateUpdate(typed, previous, errors);
         return errors;
     }
 

@@ -110,11 +110,37 @@ public sealed class DescriptorTests
     public void AddBuiltInResources_registers_each_strategy_once_as_a_singleton()
     {
         var services = new ServiceCollection().AddBuiltInResources().AddBuiltInResources();
-        Assert.That(services.All(d => d.Lifetime == ServiceLifetime.Singleton && d.ServiceType == typeof(IResourceStrategy)), Is.True);
+        Assert.That(services.All(d => d.Lifetime == ServiceLifetime.Singleton), Is.True);
         using var provider = services.BuildServiceProvider();
         var strategies = provider.GetServices<IResourceStrategy>().ToList();
+        Assert.That(provider.GetServices<ApiResourceDescriptor>().Count(), Is.EqualTo(All.Count), "each descriptor is registered for discovery");
+        Assert.That(provider.GetRequiredService<PodStrategy>(), Is.SameAs(strategies.OfType<PodStrategy>().Single()));
         Assert.That(strategies, Has.Count.EqualTo(All.Count));
         Assert.That(strategies.Select(s => (s.Descriptor.GroupVersion, s.Descriptor.Plural)).Distinct().Count(), Is.EqualTo(All.Count));
+    }
+
+    [Test]
+    public void Replicated_kinds_scale_and_pods_delete_gracefully()
+    {
+        var deploy = new k8s.Models.V1Deployment
+        {
+            Metadata = Meta("web"),
+            Spec = new k8s.Models.V1DeploymentSpec { Replicas = 2, Selector = new k8s.Models.V1LabelSelector { MatchLabels = App() } },
+            Status = new k8s.Models.V1DeploymentStatus { Replicas = 1 },
+        };
+        var scale = (IScaleStrategy)Strategy("apps/v1", "deployments");
+        scale.SetSpecReplicas(deploy, 5);
+        Assert.That((scale.SpecReplicas(deploy), scale.StatusReplicas(deploy), scale.Selector(deploy)), Is.EqualTo((5, 1, "app=web")));
+        Assert.That(All.OfType<IScaleStrategy>().Select(s => s.GetType().Name).Order(), Is.EqualTo(new[]
+        {
+            "DeploymentStrategy", "ReplicaSetStrategy", "ReplicationControllerStrategy", "StatefulSetStrategy",
+        }));
+
+        var pods = (IDeletionStrategy)Strategy("v1", "pods");
+        var pod = new k8s.Models.V1Pod { Metadata = Meta("p"), Spec = new k8s.Models.V1PodSpec { NodeName = "n1", TerminationGracePeriodSeconds = 30 } };
+        Assert.That((pods.GracePeriodSeconds(pod, null), pods.GracePeriodSeconds(pod, 0), pods.ReturnDeletedObject), Is.EqualTo((30L, 0L, true)));
+        pod.Spec.NodeName = null;
+        Assert.That(pods.GracePeriodSeconds(pod, null), Is.EqualTo(0), "unscheduled pods go at once");
     }
 
     [Test]

@@ -1,10 +1,11 @@
+using k8s;
 using k8s.Models;
 using LocalKube.Node.ApiServer.Resources;
 
 namespace LocalKube.Node.ApiServer.Catalog;
 
 /// <summary>apps/v1 deployments.</summary>
-public sealed class DeploymentStrategy : ResourceStrategy<V1Deployment>
+public sealed class DeploymentStrategy : ResourceStrategy<V1Deployment>, IScaleStrategy
 {
     private static readonly IReadOnlyList<TableColumn> DeploymentColumns =
     [
@@ -24,6 +25,23 @@ public sealed class DeploymentStrategy : ResourceStrategy<V1Deployment>
             subresources: [Descriptors.Scale, Descriptors.Status]), "deployments", hasGeneration: true)
     {
     }
+
+    /// <inheritdoc />
+    public int SpecReplicas(IKubernetesObject<V1ObjectMeta> obj) => ((V1Deployment)obj).Spec?.Replicas ?? 0;
+
+    /// <inheritdoc />
+    public void SetSpecReplicas(IKubernetesObject<V1ObjectMeta> obj, int replicas)
+    {
+        var typed = (V1Deployment)obj;
+        typed.Spec ??= new V1DeploymentSpec();
+        typed.Spec.Replicas = replicas;
+    }
+
+    /// <inheritdoc />
+    public int StatusReplicas(IKubernetesObject<V1ObjectMeta> obj) => ((V1Deployment)obj).Status?.Replicas ?? 0;
+
+    /// <inheritdoc />
+    public string? Selector(IKubernetesObject<V1ObjectMeta> obj) => Selectors.Format(((V1Deployment)obj).Spec?.Selector);
 
     /// <inheritdoc />
     public override IReadOnlyList<TableColumn> Columns => DeploymentColumns;

@@ -1,10 +1,11 @@
+using k8s;
 using k8s.Models;
 using LocalKube.Node.ApiServer.Resources;
 
 namespace LocalKube.Node.ApiServer.Catalog;
 
 /// <summary>apps/v1 replica sets.</summary>
-public sealed class ReplicaSetStrategy : ResourceStrategy<V1ReplicaSet>
+public sealed class ReplicaSetStrategy : ResourceStrategy<V1ReplicaSet>, IScaleStrategy
 {
     /// <summary>DESIRED, CURRENT, READY columns shared with replication controllers.</summary>
     internal static readonly IReadOnlyList<TableColumn> ReplicaColumns =
@@ -25,6 +26,23 @@ public sealed class ReplicaSetStrategy : ResourceStrategy<V1ReplicaSet>
             subresources: [Descriptors.Scale, Descriptors.Status]), "replicasets", hasGeneration: true)
     {
     }
+
+    /// <inheritdoc />
+    public int SpecReplicas(IKubernetesObject<V1ObjectMeta> obj) => ((V1ReplicaSet)obj).Spec?.Replicas ?? 0;
+
+    /// <inheritdoc />
+    public void SetSpecReplicas(IKubernetesObject<V1ObjectMeta> obj, int replicas)
+    {
+        var typed = (V1ReplicaSet)obj;
+        typed.Spec ??= new V1ReplicaSetSpec();
+        typed.Spec.Replicas = replicas;
+    }
+
+    /// <inheritdoc />
+    public int StatusReplicas(IKubernetesObject<V1ObjectMeta> obj) => ((V1ReplicaSet)obj).Status?.Replicas ?? 0;
+
+    /// <inheritdoc />
+    public string? Selector(IKubernetesObject<V1ObjectMeta> obj) => Selectors.Format(((V1ReplicaSet)obj).Spec?.Selector);
 
     /// <inheritdoc />
     public override IReadOnlyList<TableColumn> Columns => ReplicaColumns;

@@ -1,10 +1,11 @@
+using k8s;
 using k8s.Models;
 using LocalKube.Node.ApiServer.Resources;
 
 namespace LocalKube.Node.ApiServer.Catalog;
 
 /// <summary>apps/v1 stateful sets.</summary>
-public sealed class StatefulSetStrategy : ResourceStrategy<V1StatefulSet>
+public sealed class StatefulSetStrategy : ResourceStrategy<V1StatefulSet>, IScaleStrategy
 {
     /// <summary>Upstream's message for a change outside the mutable stateful set fields.</summary>
     public const string ForbiddenUpdateMessage =
@@ -25,6 +26,23 @@ public sealed class StatefulSetStrategy : ResourceStrategy<V1StatefulSet>
             subresources: [Descriptors.Scale, Descriptors.Status]), "statefulsets", hasGeneration: true)
     {
     }
+
+    /// <inheritdoc />
+    public int SpecReplicas(IKubernetesObject<V1ObjectMeta> obj) => ((V1StatefulSet)obj).Spec?.Replicas ?? 0;
+
+    /// <inheritdoc />
+    public void SetSpecReplicas(IKubernetesObject<V1ObjectMeta> obj, int replicas)
+    {
+        var typed = (V1StatefulSet)obj;
+        typed.Spec ??= new V1StatefulSetSpec();
+        typed.Spec.Replicas = replicas;
+    }
+
+    /// <inheritdoc />
+    public int StatusReplicas(IKubernetesObject<V1ObjectMeta> obj) => ((V1StatefulSet)obj).Status?.Replicas ?? 0;
+
+    /// <inheritdoc />
+    public string? Selector(IKubernetesObject<V1ObjectMeta> obj) => Selectors.Format(((V1StatefulSet)obj).Spec?.Selector);
 
     /// <inheritdoc />
     public override IReadOnlyList<TableColumn> Columns => StatefulSetColumns;

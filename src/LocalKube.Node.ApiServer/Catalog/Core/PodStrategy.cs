@@ -1,10 +1,11 @@
+using k8s;
 using k8s.Models;
 using LocalKube.Node.ApiServer.Resources;
 
 namespace LocalKube.Node.ApiServer.Catalog;
 
 /// <summary>core/v1 pods: defaulting, validation (with upstream's narrow update rules), printing and field selectors.</summary>
-public sealed class PodStrategy : ResourceStrategy<V1Pod>
+public sealed class PodStrategy : ResourceStrategy<V1Pod>, IDeletionStrategy
 {
     /// <summary>The first part of upstream's message for a forbidden pod spec update.</summary>
     public const string ForbiddenUpdateMessage =
@@ -39,6 +40,28 @@ public sealed class PodStrategy : ResourceStrategy<V1Pod>
             ]), "pods", hasGeneration: false)
     {
     }
+
+    /// <inheritdoc />
+    public bool ReturnDeletedObject => true;
+
+    /// <summary>
+    /// Upstream's graceful pod deletion: the request's period, else the pod's <c>terminationGracePeriodSeconds</c>;
+    /// at once for pods never scheduled or already finished; a negative request counts as 1 second.
+    /// </summary>
+    public long GracePeriodSeconds(IKubernetesObject<V1ObjectMeta> obj, long? requested)
+    {
+        var pod = (V1Pod)obj;
+        if (string.IsNullOrEmpty(pod.Spec?.NodeName) || pod.Status?.Phase is "Succeeded" or "Failed")
+        {
+            return 0;
+        }
+
+        var period = requested ?? pod.Spec?.TerminationGracePeriodSeconds ?? 30;
+        return period < 0 ? 1 : period;
+    }
+
+    /// <inheritdoc />
+    public bool PrepareForDeletion(IKubernetesObject<V1ObjectMeta> obj) => false;
 
     /// <inheritdoc />
     public override IReadOnlyList<TableColumn> Columns => PodColumns;

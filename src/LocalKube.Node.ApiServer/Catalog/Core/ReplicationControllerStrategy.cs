@@ -1,10 +1,11 @@
+using k8s;
 using k8s.Models;
 using LocalKube.Node.ApiServer.Resources;
 
 namespace LocalKube.Node.ApiServer.Catalog;
 
 /// <summary>core/v1 replication controllers (map selectors, defaulted from the template labels).</summary>
-public sealed class ReplicationControllerStrategy : ResourceStrategy<V1ReplicationController>
+public sealed class ReplicationControllerStrategy : ResourceStrategy<V1ReplicationController>, IScaleStrategy
 {
     /// <summary>Creates the strategy.</summary>
     public ReplicationControllerStrategy()
@@ -12,6 +13,23 @@ public sealed class ReplicationControllerStrategy : ResourceStrategy<V1Replicati
             subresources: [Descriptors.Scale, Descriptors.Status]), "controllers", hasGeneration: true)
     {
     }
+
+    /// <inheritdoc />
+    public int SpecReplicas(IKubernetesObject<V1ObjectMeta> obj) => ((V1ReplicationController)obj).Spec?.Replicas ?? 0;
+
+    /// <inheritdoc />
+    public void SetSpecReplicas(IKubernetesObject<V1ObjectMeta> obj, int replicas)
+    {
+        var typed = (V1ReplicationController)obj;
+        typed.Spec ??= new V1ReplicationControllerSpec();
+        typed.Spec.Replicas = replicas;
+    }
+
+    /// <inheritdoc />
+    public int StatusReplicas(IKubernetesObject<V1ObjectMeta> obj) => ((V1ReplicationController)obj).Status?.Replicas ?? 0;
+
+    /// <inheritdoc />
+    public string? Selector(IKubernetesObject<V1ObjectMeta> obj) => string.Join(",", (((V1ReplicationController)obj).Spec?.Selector ?? new Dictionary<string, string>()).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
 
     /// <inheritdoc />
     public override IReadOnlyList<TableColumn> Columns => ReplicaSetStrategy.ReplicaColumns;

@@ -7,7 +7,9 @@ namespace LocalKube.Node.ApiServer.Catalog;
 /// name rule), namespace required or forbidden, label and annotation syntax and size, finalizer names.
 /// </summary>
 /// <remarks>
-/// Kept inside the catalog until the shared validator of the REST machinery lands; the messages are the same.
+/// Top-level object metadata goes through the machinery's shared <c>ObjectMetaValidation</c> (see
+/// <see cref="ResourceStrategy{T}"/>); these helpers serve the nested metadata it does not see (pod template labels,
+/// selector labels, node selectors), with the same wording.
 /// </remarks>
 public static class MetaValidation
 {
