@@ -1,4 +1,5 @@
 using LocalKube.Node.ApiServer;
+using LocalKube.Node.ApiServer.Catalog;
 using LocalKube.Node.ApiServer.Rest;
 using LocalKube.Node.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,6 +52,7 @@ public static partial class NodeAgentHost
         builder.Services.AddLocalKubeNode(options);
         builder.Services.AddLocalKubeStorage();
         builder.Services.AddLocalKubeApiServer();
+        builder.Services.AddBuiltInResources();
         return builder;
     }
 

@@ -69,7 +69,8 @@ public sealed class AgentHttpTests
             Assert.That(resources.Resources.Select(r => r.Name), Is.SupersetOf(new[] { "namespaces", "namespaces/status", "configmaps", "secrets" }));
         });
         var groups = await client.Apis.GetAPIVersionsAsync();
-        Assert.That(groups.Groups, Is.Empty);
+        Assert.That(groups.Groups.Select(g => g.Name), Is.SupersetOf(new[] { "apps", "batch", "rbac.authorization.k8s.io" }));
+        Assert.That(groups.Groups.Single(g => g.Name == "apps").PreferredVersion.GroupVersion, Is.EqualTo("apps/v1"));
     }
 
     [Test]
@@ -212,8 +213,8 @@ public sealed class AgentHttpTests
     }
 
     [TestCase("/nope")]
-    [TestCase("/apis/apps")]
-    [TestCase("/apis/apps/v1")]
+    [TestCase("/apis/no.such.group")]
+    [TestCase("/apis/apps/v9")]
     [TestCase("/api/v2")]
     public async Task Unknown_paths_get_404_Status(string path)
     {

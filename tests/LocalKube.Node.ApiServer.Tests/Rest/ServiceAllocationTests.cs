@@ -22,7 +22,7 @@ public sealed class ServiceAllocationTests
         using var pki = new TestPki();
         using var temp = new TempDirectory("lk-svc");
         var data = new TempDirectory("lk-svc-agent");
-        var agent = await RunningAgent.StartAsync(pki, s => s.AddResourceStrategy<StandInServiceStrategy>(), dataDir: data);
+        var agent = await RunningAgent.StartAsync(pki, dataDir: data);
         agent.KeepData = true;
         V1Service auto;
         using (var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(pki.WriteKubeconfig(temp.Combine("kc"), agent.Port))))
@@ -51,7 +51,7 @@ public sealed class ServiceAllocationTests
         }
 
         await agent.DisposeAsync();
-        agent = await RunningAgent.StartAsync(pki, s => s.AddResourceStrategy<StandInServiceStrategy>(), dataDir: data);
+        agent = await RunningAgent.StartAsync(pki, dataDir: data);
         try
         {
             using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(pki.WriteKubeconfig(temp.Combine("kc2"), agent.Port)));
@@ -77,43 +77,5 @@ public sealed class ServiceAllocationTests
         await Task.CompletedTask;
         Assert.That(e!.Response.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.UnprocessableEntity));
         return JsonDocument.Parse(e.Response.Content).RootElement.GetProperty("message").GetString()!;
-    }
-
-    /// <summary>Just enough of a Service strategy to exercise allocation.</summary>
-    private sealed class StandInServiceStrategy : IResourceStrategy, IDeletionStrategy
-    {
-        // Upstream's Service delete answers with the object (KubernetesClient decodes a V1Service).
-        public bool ReturnDeletedObject => true;
-
-        public long GracePeriodSeconds(IKubernetesObject<V1ObjectMeta> obj, long? requested) => 0;
-
-        public bool PrepareForDeletion(IKubernetesObject<V1ObjectMeta> obj) => false;
-
-        public ApiResourceDescriptor Descriptor { get; } = new()
-        {
-            Group = "", Version = "v1", Kind = "Service", Plural = "services", Singular = "service", Namespaced = true, ShortNames = ["svc"],
-            Subresources = [new ApiSubresourceDescriptor("status", ["get", "patch", "update"])],
-        };
-
-        public Type ModelType => typeof(V1Service);
-
-        public string StoragePrefix => "services/specs";
-
-        public bool HasGeneration => false;
-
-        public IReadOnlyList<TableColumn> Columns { get; } = [new("Name", "string", "name", "")];
-
-        public void Default(IKubernetesObject<V1ObjectMeta> obj) => ((V1Service)obj).Spec.Type ??= "ClusterIP";
-
-        public IReadOnlyList<V1StatusCause> ValidateCreate(IKubernetesObject<V1ObjectMeta> obj) => [];
-
-        public IReadOnlyList<V1StatusCause> ValidateUpdate(IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta> old) => [];
-
-        public bool SpecChanged(IKubernetesObject<V1ObjectMeta> old, IKubernetesObject<V1ObjectMeta> updated) => false;
-
-        public IReadOnlyList<object?> Cells(IKubernetesObject<V1ObjectMeta> obj, DateTimeOffset now) => [obj.Metadata.Name];
-
-        public IReadOnlyDictionary<string, string> SelectableFields(IKubernetesObject<V1ObjectMeta> obj) =>
-            new Dictionary<string, string> { ["metadata.name"] = obj.Metadata.Name ?? "", ["metadata.namespace"] = obj.Metadata.NamespaceProperty ?? "" };
     }
 }

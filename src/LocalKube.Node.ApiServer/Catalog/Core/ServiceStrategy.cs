@@ -5,8 +5,17 @@ using LocalKube.Node.ApiServer.Resources;
 namespace LocalKube.Node.ApiServer.Catalog;
 
 /// <summary>core/v1 services. ClusterIP and NodePort allocation belong to the REST machinery; this is the rest.</summary>
-public sealed class ServiceStrategy : ResourceStrategy<V1Service>, IUpdatePreparer
+public sealed class ServiceStrategy : ResourceStrategy<V1Service>, IUpdatePreparer, IDeletionStrategy
 {
+    /// <summary>Upstream answers a Service delete with the object; KubernetesClient decodes a V1Service from it.</summary>
+    public bool ReturnDeletedObject => true;
+
+    /// <summary>Services have no graceful deletion.</summary>
+    public long GracePeriodSeconds(IKubernetesObject<V1ObjectMeta> obj, long? requested) => 0;
+
+    /// <summary>Nothing blocks a Service delete.</summary>
+    public bool PrepareForDeletion(IKubernetesObject<V1ObjectMeta> obj) => false;
+
     /// <summary>Supported service types, sorted as upstream lists them.</summary>
     public static readonly IReadOnlyList<string> Types = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"];
 
