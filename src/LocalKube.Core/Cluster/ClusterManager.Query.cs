@@ -9,25 +9,23 @@ namespace LocalKube.Core.Cluster;
 public sealed partial class ClusterManager
 {
     /// <summary>
-    /// The node's status as minikube reports it. The API server is asked first (one TLS request); the driver is asked
-    /// about the agent process only when the API server does not answer, which keeps a healthy status fast.
+    /// The node's status as minikube reports it. The driver, the API server's <c>/readyz</c> and the kubeconfig are asked
+    /// at once; the driver is asked about the agent process only when the API server does not answer.
     /// </summary>
     public async Task<ClusterStatus> GetStatusAsync(string profile, CancellationToken cancellationToken)
     {
         var config = await LoadRequiredAsync(profile, cancellationToken);
         var driver = drivers.GetDriver(config.Driver);
         var machine = PrimaryMachine(profile);
-        MachineState state;
-        try
-        {
-            state = await driver.GetStateAsync(machine, cancellationToken);
-        }
-        catch (LocalKubeException)
-        {
-            // The driver's backend is gone (e.g. the Docker daemon stopped): the node cannot be running.
-            return new ClusterStatus(profile, ClusterStatus.Error, ClusterStatus.Stopped, ClusterStatus.Stopped, ClusterStatus.Stopped, false);
-        }
 
+        // status is run in loops by scripts: ask the driver, the API server and the kubeconfig at the same time. The
+        // API server's host port is fixed when the node is created, so it can be probed before the driver answers.
+        var expected = new Uri($"https://127.0.0.1:{config.ApiServerPort}");
+        var readyTask = IsReadyAsync(profile, expected, cancellationToken);
+        var serverTask = kubeconfig.GetServerAsync(profile, cancellationToken);
+        var stateTask = StateOrErrorAsync(driver, machine, cancellationToken);
+        await Task.WhenAll(readyTask, serverTask, stateTask);
+        var (ready, server, state) = (await readyTask, await serverTask, await stateTask);
         if (state != MachineState.Running)
         {
             var host = state switch
@@ -41,11 +39,13 @@ public sealed partial class ClusterManager
         }
 
         var endpoint = await driver.GetEndpointAsync(machine, cancellationToken);
-        using var probe = await ProbeFromDiskAsync(profile, endpoint.ApiServer, cancellationToken);
-        var ready = probe is not null && await probe.IsReadyAsync(cancellationToken);
+        if (!SameServer(endpoint.ApiServer, expected))
+        {
+            ready = await IsReadyAsync(profile, endpoint.ApiServer, cancellationToken);
+        }
+
         var agent = ready || await driver.IsAgentRunningAsync(machine, cancellationToken);
         Log.Status(logger, profile, state, agent, ready);
-        var server = await kubeconfig.GetServerAsync(profile, cancellationToken);
         var kubeconfigState = server is not null && SameServer(server, endpoint.ApiServer) ? ClusterStatus.Configured : ClusterStatus.Misconfigured;
         return new ClusterStatus(
             profile,
@@ -54,6 +54,25 @@ public sealed partial class ClusterManager
             ready ? ClusterStatus.Running : agent ? ClusterStatus.Error : ClusterStatus.Stopped,
             kubeconfigState,
             false);
+    }
+
+    /// <summary>The machine's state; <see cref="MachineState.Error"/> when the driver's backend is gone (e.g. Docker stopped).</summary>
+    private static async Task<MachineState> StateOrErrorAsync(IDriver driver, MachineRef machine, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await driver.GetStateAsync(machine, cancellationToken);
+        }
+        catch (LocalKubeException)
+        {
+            return MachineState.Error;
+        }
+    }
+
+    private async Task<bool> IsReadyAsync(string profile, Uri server, CancellationToken cancellationToken)
+    {
+        using var probe = await ProbeFromDiskAsync(profile, server, cancellationToken);
+        return probe is not null && await probe.IsReadyAsync(cancellationToken);
     }
 
     /// <summary>The node's IP address (<c>localkube ip</c>).</summary>
