@@ -1,59 +1,31 @@
 using System.Text.RegularExpressions;
+using LocalKube.Node.ApiServer.Validation;
 
 namespace LocalKube.Node.ApiServer.Catalog;
 
 /// <summary>
 /// Upstream's syntax checks (apimachinery <c>util/validation</c>), each returning the list of upstream messages
-/// for a bad value (empty when valid). Messages are worded as upstream so kubectl output is familiar.
+/// for a bad value (empty when valid). The rules the REST machinery shares live in <see cref="NameValidation"/> and
+/// are forwarded here; the catalog-only ones (DNS-1035, ports, env names...) are implemented here.
 /// </summary>
 public static partial class Names
 {
     /// <summary>A name rule: value and whether it is a <c>generateName</c> prefix (a trailing '-' is then fine).</summary>
     public delegate IReadOnlyList<string> Rule(string value, bool prefix);
 
-    private const string Dns1123LabelFmt = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
-    private const string Dns1123SubdomainFmt = Dns1123LabelFmt + "(\\." + Dns1123LabelFmt + ")*";
     private const string Dns1035LabelFmt = "[a-z]([-a-z0-9]*[a-z0-9])?";
-    private const string QualifiedNameFmt = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
-    private const string LabelValueFmt = "(" + QualifiedNameFmt + ")?";
 
     /// <summary>Upstream's regex-help suffix: <c>(e.g. 'a',  or 'b', regex used for validation is '...')</c>.</summary>
     private static string RegexError(string msg, string fmt, params string[] examples) =>
         msg + " (e.g. " + string.Join(",  or ", examples.Select(e => $"'{e}'")) + ", regex used for validation is '" + fmt + "')";
 
     /// <summary>RFC 1123 label (container names, volume names, namespaces): at most 63 characters.</summary>
-    public static IReadOnlyList<string> Dns1123Label(string value)
-    {
-        var errs = new List<string>();
-        if (value.Length > 63)
-        {
-            errs.Add("must be no more than 63 characters");
-        }
-
-        if (!Dns1123LabelRegex().IsMatch(value))
-        {
-            errs.Add(RegexError("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character", Dns1123LabelFmt, "my-name", "123-abc"));
-        }
-
-        return errs;
-    }
+    public static IReadOnlyList<string> Dns1123Label(string value) =>
+        NameValidation.Dns1123Label(value);
 
     /// <summary>RFC 1123 subdomain (most object names): at most 253 characters.</summary>
-    public static IReadOnlyList<string> Dns1123Subdomain(string value)
-    {
-        var errs = new List<string>();
-        if (value.Length > 253)
-        {
-            errs.Add("must be no more than 253 characters");
-        }
-
-        if (!Dns1123SubdomainRegex().IsMatch(value))
-        {
-            errs.Add(RegexError("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character", Dns1123SubdomainFmt, "example.com"));
-        }
-
-        return errs;
-    }
+    public static IReadOnlyList<string> Dns1123Subdomain(string value) =>
+        NameValidation.Dns1123Subdomain(value);
 
     /// <summary>RFC 1035 label (service names): starts with a letter, at most 63 characters.</summary>
     public static IReadOnlyList<string> Dns1035Label(string value)
@@ -82,86 +54,16 @@ public static partial class Names
     public static IReadOnlyList<string> Dns1035Name(string value, bool prefix) => Dns1035Label(prefix ? MaskTrailingDash(value) : value);
 
     /// <summary>Names that only need to be a valid URL path segment (RBAC objects).</summary>
-    public static IReadOnlyList<string> PathSegmentName(string value, bool prefix)
-    {
-        var errs = new List<string>();
-        if (!prefix && value is "." or "..")
-        {
-            errs.Add($"may not be '{value}'");
-        }
-
-        foreach (var illegal in new[] { "/", "%" })
-        {
-            if (value.Contains(illegal, StringComparison.Ordinal))
-            {
-                errs.Add($"may not contain '{illegal}'");
-            }
-        }
-
-        return errs;
-    }
+    public static IReadOnlyList<string> PathSegmentName(string value, bool prefix) =>
+        NameValidation.NameIsPathSegment(value, prefix).ToList();
 
     /// <summary>A qualified name (label and annotation keys): optional DNS-subdomain prefix and '/', then a name part.</summary>
-    public static IReadOnlyList<string> QualifiedName(string value)
-    {
-        var errs = new List<string>();
-        var parts = value.Split('/');
-        string name;
-        switch (parts.Length)
-        {
-            case 1:
-                name = parts[0];
-                break;
-            case 2:
-                var prefix = parts[0];
-                name = parts[1];
-                if (prefix.Length == 0)
-                {
-                    errs.Add("prefix part must be non-empty");
-                }
-                else
-                {
-                    errs.AddRange(Dns1123Subdomain(prefix).Select(m => "prefix part " + m));
-                }
-
-                break;
-            default:
-                return [RegexError("a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", QualifiedNameFmt, "MyName", "my.name", "123-abc") + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"];
-        }
-
-        if (name.Length == 0)
-        {
-            errs.Add("name part must be non-empty");
-        }
-        else if (name.Length > 63)
-        {
-            errs.Add("name part must be no more than 63 characters");
-        }
-
-        if (!QualifiedNameRegex().IsMatch(name))
-        {
-            errs.Add("name part " + RegexError("must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", QualifiedNameFmt, "MyName", "my.name", "123-abc"));
-        }
-
-        return errs;
-    }
+    public static IReadOnlyList<string> QualifiedName(string value) =>
+        NameValidation.QualifiedName(value);
 
     /// <summary>A label value: empty, or a qualified-name-like word of at most 63 characters.</summary>
-    public static IReadOnlyList<string> LabelValue(string value)
-    {
-        var errs = new List<string>();
-        if (value.Length > 63)
-        {
-            errs.Add("must be no more than 63 characters");
-        }
-
-        if (!LabelValueRegex().IsMatch(value))
-        {
-            errs.Add(RegexError("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", LabelValueFmt, "MyValue", "my_value", "12345"));
-        }
-
-        return errs;
-    }
+    public static IReadOnlyList<string> LabelValue(string value) =>
+        NameValidation.LabelValue(value);
 
     /// <summary>An IANA service name (container and service port names).</summary>
     public static IReadOnlyList<string> PortName(string value)
@@ -211,20 +113,8 @@ public static partial class Names
     private static string MaskTrailingDash(string name) =>
         name.Length > 1 && name.EndsWith('-') ? name[..^1] + "a" : name;
 
-    [GeneratedRegex("^" + Dns1123LabelFmt + "$")]
-    private static partial Regex Dns1123LabelRegex();
-
-    [GeneratedRegex("^" + Dns1123SubdomainFmt + "$")]
-    private static partial Regex Dns1123SubdomainRegex();
-
     [GeneratedRegex("^" + Dns1035LabelFmt + "$")]
     private static partial Regex Dns1035LabelRegex();
-
-    [GeneratedRegex("^" + QualifiedNameFmt + "$")]
-    private static partial Regex QualifiedNameRegex();
-
-    [GeneratedRegex("^" + LabelValueFmt + "$")]
-    private static partial Regex LabelValueRegex();
 
     [GeneratedRegex("^[-a-z0-9]+$")]
     private static partial Regex PortNameCharsRegex();
