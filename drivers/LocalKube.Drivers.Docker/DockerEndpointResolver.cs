@@ -7,8 +7,8 @@ namespace LocalKube.Drivers.Docker;
 /// <summary>A working connection to a Docker engine.</summary>
 /// <param name="Client">The client, owned by the receiver.</param>
 /// <param name="Endpoint">The engine URI (also passed to <c>build.sh</c> as <c>DOCKER_HOST</c>).</param>
-/// <param name="Version">The engine's version.</param>
-internal sealed record DockerEndpoint(DockerClient Client, Uri Endpoint, string Version);
+/// <param name="Version">The engine's version; null when the connection only pinged (see <c>ResolveAsync</c>).</param>
+internal sealed record DockerEndpoint(DockerClient Client, Uri Endpoint, string? Version);
 
 /// <summary>
 /// Finds a Docker engine through a provider chain: <c>DOCKER_HOST</c> when set (and then only it, as the docker CLI
@@ -18,7 +18,7 @@ internal static class DockerEndpointResolver
 {
     /// <summary>Tries each candidate in order. Returns the first working endpoint, or every failure.</summary>
     public static async Task<(DockerEndpoint? Endpoint, IReadOnlyList<DockerEndpointFailure> Failures)> ResolveAsync(
-        DockerDriverOptions options, CancellationToken cancellationToken)
+        DockerDriverOptions options, CancellationToken cancellationToken, bool withVersion = true)
     {
         var failures = new List<DockerEndpointFailure>();
         foreach (var (label, uri, error) in Candidates(options))
@@ -29,7 +29,7 @@ internal static class DockerEndpointResolver
                 continue;
             }
 
-            var (endpoint, failure) = await TryAsync(label, uri, options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+            var (endpoint, failure) = await TryAsync(label, uri, options.ConnectTimeout, withVersion, cancellationToken).ConfigureAwait(false);
             if (endpoint is not null)
             {
                 return (endpoint, failures);
@@ -44,7 +44,9 @@ internal static class DockerEndpointResolver
     /// <summary>Connects or throws one <see cref="LocalKubeException"/> that lists every attempt.</summary>
     public static async Task<DockerEndpoint> ConnectAsync(DockerDriverOptions options, CancellationToken cancellationToken)
     {
-        var (endpoint, failures) = await ResolveAsync(options, cancellationToken).ConfigureAwait(false);
+        // A ping is enough to know the engine answers; the version document costs a JSON contract build per process,
+        // which is a noticeable share of a short command such as 'status'. Only the probe reports the version.
+        var (endpoint, failures) = await ResolveAsync(options, cancellationToken, withVersion: false).ConfigureAwait(false);
         return endpoint ?? throw ToException(failures, options);
     }
 
@@ -112,7 +114,7 @@ internal static class DockerEndpointResolver
     }
 
     private static async Task<(DockerEndpoint?, DockerEndpointFailure?)> TryAsync(
-        string label, Uri uri, TimeSpan timeout, CancellationToken cancellationToken)
+        string label, Uri uri, TimeSpan timeout, bool withVersion, CancellationToken cancellationToken)
     {
         if (uri.Scheme == "unix" && !File.Exists(uri.LocalPath))
         {
@@ -125,6 +127,12 @@ internal static class DockerEndpointResolver
         timeoutCts.CancelAfter(timeout);
         try
         {
+            if (!withVersion)
+            {
+                await client.System.PingAsync(timeoutCts.Token).ConfigureAwait(false);
+                return (new DockerEndpoint(client, uri, null), null);
+            }
+
             var version = await client.System.GetVersionAsync(timeoutCts.Token).ConfigureAwait(false);
             return (new DockerEndpoint(client, uri, version.Version), null);
         }
