@@ -64,6 +64,9 @@ internal sealed class NodeAgent(DockerDriverOptions options)
             "--data-dir", DataDirectory, "--cert-dir", CertDirectory,
             "--bind-address", "0.0.0.0", "--secure-port", WellKnownPorts.ApiServer.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--pid-file", PidFile,
+            // The node's own 127.0.0.1:2379 is free (its network namespace is its own): serve the store there, like
+            // etcd in a kubeadm node, so 'etcdctl' inside the node sees the cluster's data.
+            "--extra-config", $"storage.listen-client-urls=http://127.0.0.1:{WellKnownPorts.Etcd}",
             .. launch.Arguments,
         ];
         var execId = await DockerExec.StartDetachedAsync(client, container, command, cancellationToken).ConfigureAwait(false);

@@ -15,7 +15,7 @@
 set -eu
 
 SUITE=bookworm
-PACKAGES=docker.io,containerd,runc,tini,iptables,iproute2,ca-certificates,procps
+PACKAGES=docker.io,containerd,runc,tini,iptables,iproute2,ca-certificates,procps,etcd-client
 MIRROR=${LOCALKUBE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 BUILD_ROOT=${LOCALKUBE_BUILD_DIR:-/var/tmp}
 CACHE=${LOCALKUBE_DEBOOTSTRAP_CACHE:-/var/cache/localkube/debootstrap}

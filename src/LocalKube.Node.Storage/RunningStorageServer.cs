@@ -9,8 +9,11 @@ public sealed class RunningStorageServer : IAsyncDisposable
 
     private readonly IDisposable? _ownedLogging;
 
-    internal RunningStorageServer(WebApplication app, EmbeddedKeyValueStore store, IReadOnlyList<string> urls, IDisposable? ownedLogging)
+    private readonly bool _ownsStore;
+
+    internal RunningStorageServer(WebApplication app, EmbeddedKeyValueStore store, IReadOnlyList<string> urls, IDisposable? ownedLogging, bool ownsStore = true)
     {
+        _ownsStore = ownsStore;
         _app = app;
         _ownedLogging = ownedLogging;
         Store = store;
@@ -28,7 +31,11 @@ public sealed class RunningStorageServer : IAsyncDisposable
         // Stop taking calls first, then close the store so in-flight writes finish their fsync.
         await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
-        await Store.DisposeAsync().ConfigureAwait(false);
+        if (_ownsStore)
+        {
+            await Store.DisposeAsync().ConfigureAwait(false);
+        }
+
         _ownedLogging?.Dispose();
     }
 }

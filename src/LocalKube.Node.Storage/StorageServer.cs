@@ -66,44 +66,8 @@ public static class StorageServer
             // larger of the two rather than their sum.
             opening = EmbeddedKeyValueStore.OpenAsync(options.ToStoreOptions(loggerFactory), cancellationToken);
             var holder = new StoreHolder();
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.Services.AddSingleton(loggerFactory);
-            builder.Services.AddSingleton(holder);
             var urls = new ClientUrls();
-            builder.Services.AddSingleton(urls);
-
-            // Stateless services: one instance each instead of one per call.
-            builder.Services.AddSingleton<KvService>();
-            builder.Services.AddSingleton<WatchService>();
-            builder.Services.AddSingleton<LeaseService>();
-            builder.Services.AddSingleton<MaintenanceService>();
-            builder.Services.AddSingleton<ClusterService>();
-            builder.WebHost.ConfigureKestrel(kestrel =>
-            {
-                foreach (var endpoint in endpoints)
-                {
-                    kestrel.Listen(endpoint, listen =>
-                    {
-                        listen.Protocols = HttpProtocols.Http2;
-                        listen.Use(Server.Http2.AuthorityRewriter.Wrap);
-                    });
-                }
-
-                kestrel.Limits.Http2.MaxStreamsPerConnection = 10_000;
-            });
-            builder.Services.AddGrpc(grpc =>
-            {
-                // etcd lets a request through gRPC up to its limit plus 512 KiB, then answers "request is too large".
-                grpc.MaxReceiveMessageSize = 1572864 + (512 * 1024);
-                grpc.MaxSendMessageSize = null;
-            });
-            app = builder.Build();
-            app.MapGrpcService<KvService>();
-            app.MapGrpcService<WatchService>();
-            app.MapGrpcService<LeaseService>();
-            app.MapGrpcService<MaintenanceService>();
-            app.MapGrpcService<ClusterService>();
+            app = BuildApp(endpoints, holder, urls, loggerFactory);
 
             // Listen before the store is open: early calls wait in StoreHolder, and the JIT of the request path
             // happens while the store loads instead of after it.
@@ -156,6 +120,79 @@ public static class StorageServer
             ownedLogging?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Serves an already open <paramref name="store"/> on <paramref name="listenClientUrls"/> (the node agent's store on
+    /// the node's 127.0.0.1:2379, so etcdctl can inspect a running cluster). The store stays the caller's: disposing
+    /// the result stops serving and leaves the store open.
+    /// </summary>
+    public static async Task<RunningStorageServer> ServeAsync(
+        EmbeddedKeyValueStore store, string listenClientUrls, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        var endpoints = ParseUrls(listenClientUrls);
+        var holder = new StoreHolder();
+        holder.Open(store);
+        var urls = new ClientUrls();
+        var app = BuildApp(endpoints, holder, urls, loggerFactory);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+        urls.Urls.AddRange(bound);
+        loggerFactory.CreateLogger(typeof(StorageServer)).LogInformation("Serving the node's store over the etcd v3 API on {Urls}", string.Join(",", bound));
+        return new RunningStorageServer(app, store, bound, ownedLogging: null, ownsStore: false);
+    }
+
+    private static WebApplication BuildApp(IReadOnlyList<IPEndPoint> endpoints, StoreHolder holder, ClientUrls urls, ILoggerFactory loggerFactory)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton(holder);
+        builder.Services.AddSingleton(urls);
+
+        // Stateless services: one instance each instead of one per call.
+        builder.Services.AddSingleton<KvService>();
+        builder.Services.AddSingleton<WatchService>();
+        builder.Services.AddSingleton<LeaseService>();
+        builder.Services.AddSingleton<MaintenanceService>();
+        builder.Services.AddSingleton<ClusterService>();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            foreach (var endpoint in endpoints)
+            {
+                kestrel.Listen(endpoint, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http2;
+                    listen.Use(Server.Http2.AuthorityRewriter.Wrap);
+                });
+            }
+
+            kestrel.Limits.Http2.MaxStreamsPerConnection = 10_000;
+        });
+        builder.Services.AddGrpc(grpc =>
+        {
+            // etcd lets a request through gRPC up to its limit plus 512 KiB, then answers "request is too large".
+            grpc.MaxReceiveMessageSize = 1572864 + (512 * 1024);
+            grpc.MaxSendMessageSize = null;
+        });
+        var app = builder.Build();
+        app.MapGrpcService<KvService>();
+        app.MapGrpcService<WatchService>();
+        app.MapGrpcService<LeaseService>();
+        app.MapGrpcService<MaintenanceService>();
+        app.MapGrpcService<ClusterService>();
+        return app;
     }
 
     /// <summary>Parses --listen-client-urls; only plain http (h2c) on an IP address or localhost.</summary>

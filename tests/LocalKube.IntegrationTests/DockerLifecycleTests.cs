@@ -27,6 +27,14 @@ public sealed class DockerLifecycleTests : LifecycleTests
     protected override Task KillAgentAsync(LocalKubeEnvironment env, string profile) =>
         Docker.RunAsync("exec", profile, "sh", "-c", "kill -9 $(cat /run/localkube/agent.pid)");
 
+    /// <summary>The agent serves its store over the etcd v3 API on the node's 127.0.0.1:2379, for etcdctl.</summary>
+    protected override async Task AssertNodeStoreAsync(string profile)
+    {
+        var keys = await Docker.RunAsync("exec", "-e", "ETCDCTL_API=3", profile, "etcdctl", "--endpoints=http://127.0.0.1:2379",
+            "get", "--prefix", "--keys-only", "/registry/namespaces/");
+        Assert.That(keys.Split('\n', StringSplitOptions.RemoveEmptyEntries), Does.Contain("/registry/namespaces/default"));
+    }
+
     protected override async Task AssertStoppedAsync(string profile)
     {
         Assert.That(await Docker.RunAsync("inspect", "-f", "{{.State.Running}}", profile), Is.EqualTo("false"));

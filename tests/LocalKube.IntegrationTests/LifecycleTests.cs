@@ -23,6 +23,9 @@ public abstract class LifecycleTests
     /// <summary>Kills the agent process inside the node, leaving the node running.</summary>
     protected abstract Task KillAgentAsync(LocalKubeEnvironment env, string profile);
 
+    /// <summary>Asserts what the node exposes of its store (docker: etcdctl in the node); nothing by default.</summary>
+    protected virtual Task AssertNodeStoreAsync(string profile) => Task.CompletedTask;
+
     /// <summary>Asserts the driver's own traces after stop (e.g. container stopped, volume kept).</summary>
     protected abstract Task AssertStoppedAsync(string profile);
 
@@ -54,6 +57,7 @@ public abstract class LifecycleTests
         Assert.That(readyz.StandardOutput.Trim(), Is.EqualTo("ok"), readyz.StandardError);
 
         await AssertAnonymousIsUnauthorizedAsync(config, profile, ct);
+        await AssertNodeStoreAsync(profile);
 
         var status = await env.LocalKubeAsync(["status", "-p", profile, "-o", "json"], ct);
         Assert.That(status.ExitCode, Is.Zero, status.StandardOutput + status.StandardError);

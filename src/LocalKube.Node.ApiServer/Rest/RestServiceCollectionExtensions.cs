@@ -20,6 +20,7 @@ public static class RestServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<StoreAccessor>();
         services.AddNodeComponent<StorageService>(NodeComponent.Storage);
+        services.AddNodeSettingDefault(NodeComponent.Storage, StorageService.ListenClientUrlsKey, string.Empty);
         return services;
     }
 

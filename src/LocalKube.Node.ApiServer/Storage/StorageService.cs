@@ -19,12 +19,20 @@ public sealed partial class StorageService : NodeComponentService
     /// <summary>History the embedded store keeps before compacting, as the API server's 5-minute compaction.</summary>
     public static readonly TimeSpan CompactionRetention = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// <c>--extra-config storage.listen-client-urls=http://127.0.0.1:2379</c>: also serve the embedded store over the
+    /// etcd v3 API there (the docker driver sets it, so <c>etcdctl</c> in the node inspects the cluster's data).
+    /// Empty by default: on the host (process driver) 2379 may belong to a real etcd.
+    /// </summary>
+    public const string ListenClientUrlsKey = "listen-client-urls";
+
     private static readonly TimeSpan EtcdConnectTimeout = TimeSpan.FromSeconds(30);
 
     private readonly NodeAgentOptions _options;
     private readonly StoreAccessor _accessor;
     private readonly ILoggerFactory _loggerFactory;
     private readonly TimeProvider _time;
+    private readonly NodeSettings _settings;
 
     /// <summary>Creates the component (resolved by the host).</summary>
     public StorageService(
@@ -34,13 +42,15 @@ public sealed partial class StorageService : NodeComponentService
         IOptions<NodeAgentOptions> options,
         StoreAccessor accessor,
         ILoggerFactory loggerFactory,
-        TimeProvider time)
+        TimeProvider time,
+        NodeSettings settings)
         : base(readiness, lifetime, exitStatus, loggerFactory.CreateLogger<StorageService>())
     {
         _options = options.Value;
         _accessor = accessor;
         _loggerFactory = loggerFactory;
         _time = time;
+        _settings = settings;
     }
 
     /// <inheritdoc />
@@ -70,6 +80,10 @@ public sealed partial class StorageService : NodeComponentService
 
             _accessor.Set(store);
             Log.Opened(Logger, servers.Length > 0 ? servers : StoreDirectory(_options), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            var listen = _settings.Get(NodeComponent.Storage, ListenClientUrlsKey);
+            await using var served = !string.IsNullOrWhiteSpace(listen) && store is EmbeddedKeyValueStore embedded
+                ? await StorageServer.ServeAsync(embedded, listen, _loggerFactory, stoppingToken)
+                : null;
             markReady();
             await Task.Delay(Timeout.InfiniteTimeSpan, _time, stoppingToken);
         }
