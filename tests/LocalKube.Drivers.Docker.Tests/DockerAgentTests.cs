@@ -23,7 +23,8 @@ public sealed class DockerAgentTests : DockerDriverTestBase
         Assert.That(await Driver.IsAgentRunningAsync(Machine, Token), Is.True);
         var lines = await ReadLogAsync();
         Assert.That(lines, Has.Some.Contains("started run --data-dir /var/lib/localkube/data --cert-dir /var/lib/localkube/certs "
-            + "--bind-address 0.0.0.0 --secure-port 8443 --pid-file /run/localkube/agent.pid --node-name " + Machine.Name));
+            + "--bind-address 0.0.0.0 --secure-port 8443 --pid-file /run/localkube/agent.pid "
+            + "--extra-config storage.listen-client-urls=http://127.0.0.1:2379 --node-name " + Machine.Name));
 
         var modes = await ExecAsync("stat -c '%n %a' /var/lib/localkube/certs/ca.crt /var/lib/localkube/certs/apiserver.key");
         Assert.That(modes.Stdout, Does.Contain("ca.crt 644").And.Contain("apiserver.key 600"));
