@@ -1,0 +1,104 @@
+using System.Text.Json;
+
+namespace LocalKube.IntegrationTests;
+
+/// <summary>
+/// The API server issue's scripted kubectl scenarios, with the real kubectl against <c>localkube start --driver=process</c>.
+/// <c>create -f</c> runs with <c>--validate=false</c> until the server publishes OpenAPI (companion issue).
+/// </summary>
+[TestFixture]
+[Category("E2E")]
+public sealed class KubectlScenarioTests
+{
+    private LocalKubeEnvironment _env = null!;
+
+    [OneTimeSetUp]
+    public async Task StartCluster()
+    {
+        _env = new LocalKubeEnvironment();
+        var start = await _env.LocalKubeAsync("start", "--driver", "process", "-p", _env.Profile("kc"));
+        Assert.That(start.ExitCode, Is.Zero, start.StandardOutput + start.StandardError);
+    }
+
+    [OneTimeTearDown]
+    public async Task DeleteCluster() => await _env.DisposeAsync();
+
+    [Test]
+    public async Task CreateFromMultiDocumentYaml_ThenGetInEveryFormat()
+    {
+        var create = await _env.KubectlAsync("create", "--validate=false", "-f", Path.Combine(AppContext.BaseDirectory, "assets", "multi.yaml"));
+        Assert.That(create.StandardOutput, Does.Contain("configmap/first created").And.Contain("service/web created"), create.StandardError);
+
+        var wide = await _env.KubectlAsync("get", "svc", "web", "-o", "wide");
+        Assert.That(wide.StandardOutput, Does.Match(@"NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\s+SELECTOR"));
+        Assert.That(wide.StandardOutput, Does.Match(@"web\s+ClusterIP\s+10\.\d+\.\d+\.\d+\s+<none>\s+80/TCP\s+\S+\s+tier=web"));
+
+        using (var json = JsonDocument.Parse((await _env.KubectlAsync("get", "cm", "first", "-o", "json")).StandardOutput))
+        {
+            Assert.That(json.RootElement.GetProperty("data").GetProperty("a").GetString(), Is.EqualTo("1"));
+        }
+
+        Assert.That((await _env.KubectlAsync("get", "cm", "first", "-o", "yaml")).StandardOutput, Does.Contain("name: first").And.Contain("a: \"1\""));
+        Assert.That((await _env.KubectlAsync("get", "cm", "-l", "tier=web", "-o", "name")).StandardOutput.Trim(), Is.EqualTo("configmap/first"));
+        Assert.That((await _env.KubectlAsync("get", "cm", "first", "-o", "jsonpath={.metadata.labels.tier}")).StandardOutput, Is.EqualTo("web"));
+        var columns = await _env.KubectlAsync("get", "cm", "first", "-o", "custom-columns=N:.metadata.name,A:.data.a");
+        Assert.That(columns.StandardOutput, Does.Match(@"N\s+A\s*\nfirst\s+1"));
+        Assert.That((await _env.KubectlAsync("get", "cm", "first", "--show-labels")).StandardOutput, Does.Contain("tier=web"));
+        Assert.That((await _env.KubectlAsync("get", "ns", "--field-selector", "metadata.name=kube-system", "-o", "name")).StandardOutput.Trim(), Is.EqualTo("namespace/kube-system"));
+        Assert.That((await _env.KubectlAsync("get", "svc", "-A")).StandardOutput, Does.Contain("kubernetes").And.Contain("web"));
+        Assert.That((await _env.KubectlAsync("get", "all")).StandardOutput, Does.Contain("service/web").And.Contain("service/kubernetes"));
+    }
+
+    [Test]
+    public async Task LabelAnnotateAndDelete()
+    {
+        var apply = await CreateConfigMapAsync("tagged");
+        Assert.That(apply, Does.Contain("configmap/tagged created"));
+
+        Assert.That((await _env.KubectlAsync("label", "cm", "tagged", "team=a")).StandardOutput, Does.Contain("configmap/tagged labeled"));
+        var clash = await _env.KubectlAsync("label", "cm", "tagged", "team=b");
+        Assert.That(clash.StandardError, Does.Contain("already has a value"));
+        Assert.That((await _env.KubectlAsync("label", "cm", "tagged", "team=b", "--overwrite")).ExitCode, Is.Zero);
+        Assert.That((await _env.KubectlAsync("get", "cm", "tagged", "-o", "jsonpath={.metadata.labels.team}")).StandardOutput, Is.EqualTo("b"));
+        Assert.That((await _env.KubectlAsync("annotate", "cm", "tagged", "note=hi")).StandardOutput, Does.Contain("annotated"));
+        Assert.That((await _env.KubectlAsync("label", "cm", "tagged", "team-")).ExitCode, Is.Zero);
+        Assert.That((await _env.KubectlAsync("get", "cm", "tagged", "-o", "jsonpath={.metadata.labels}")).StandardOutput, Does.Not.Contain("team"));
+
+        var delete = await _env.KubectlAsync("delete", "cm", "tagged", "--wait");
+        Assert.That(delete.StandardOutput, Does.Contain("configmap \"tagged\" deleted"));
+        var gone = await _env.KubectlAsync("get", "cm", "tagged");
+        Assert.That(gone.StandardError, Does.Contain("configmaps \"tagged\" not found"));
+    }
+
+    [Test]
+    public async Task BadInput_GivesUpstreamMessages()
+    {
+        var duplicate = await CreateConfigMapAsync("twice");
+        Assert.That(duplicate, Does.Contain("created"));
+        Assert.That(await CreateConfigMapAsync("twice"), Does.Contain("configmaps \"twice\" already exists"));
+        Assert.That(await CreateConfigMapAsync("Bad_Name"), Does.Contain("is invalid").And.Contain("metadata.name"));
+        Assert.That(await CreateConfigMapAsync("lost", "no-such-namespace"), Does.Contain("namespaces \"no-such-namespace\" not found"));
+        var selector = await _env.KubectlAsync("get", "cm", "-l", "a in (b");
+        Assert.That(selector.ExitCode, Is.Not.Zero);
+        var kind = await _env.KubectlAsync("get", "nosuchkinds");
+        Assert.That(kind.StandardError, Does.Contain("the server doesn't have a resource type \"nosuchkinds\""));
+    }
+
+    [Test]
+    public async Task DiscoveryAndConfigCommands()
+    {
+        var resources = await _env.KubectlAsync("api-resources");
+        Assert.That(resources.StandardOutput, Does.Match(@"deployments\s+deploy\s+apps/v1\s+true\s+Deployment"));
+        Assert.That((await _env.KubectlAsync("api-versions")).StandardOutput, Does.Contain("apps/v1").And.Contain("batch/v1"));
+        Assert.That((await _env.KubectlAsync("cluster-info")).StandardOutput, Does.Contain("Kubernetes control plane is running at https://127.0.0.1:"));
+        Assert.That((await _env.KubectlAsync("config", "view", "--minify", "-o", "jsonpath={.contexts[0].name}")).StandardOutput, Does.StartWith("kc-"));
+    }
+
+    private async Task<string> CreateConfigMapAsync(string name, string ns = "default")
+    {
+        var manifest = Path.Combine(_env.Home, $"{name}-{ns}.yaml");
+        await File.WriteAllTextAsync(manifest, $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n  namespace: {ns}\ndata:\n  k: v\n");
+        var result = await _env.KubectlAsync("create", "--validate=false", "-f", manifest);
+        return result.StandardOutput + result.StandardError;
+    }
+}
