@@ -243,16 +243,24 @@ public sealed class DockerDriver : IDriver, IDisposable
         }
     }
 
+    /// <summary>The engine's client, or null when Docker is not installed at all (other failures still throw).</summary>
+    private async Task<IDockerClient?> TryGetClientAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _connection.GetClientAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (LocalKubeException e) when (e.Reason == Reasons.DockerNotFound)
+        {
+            return null;
+        }
+    }
+
     /// <inheritdoc />
     /// <remarks>Without Docker installed there is nothing it could have made, so the result is empty.</remarks>
     public async Task<IReadOnlyList<string>> FindProfilesAsync(CancellationToken cancellationToken)
     {
-        IDockerClient client;
-        try
-        {
-            client = await _connection.GetClientAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (LocalKubeException e) when (e.Reason == Reasons.DockerNotFound)
+        if (await TryGetClientAsync(cancellationToken).ConfigureAwait(false) is not { } client)
         {
             return [];
         }
@@ -276,12 +284,7 @@ public sealed class DockerDriver : IDriver, IDisposable
     /// </remarks>
     public async Task<IReadOnlyList<string>> PurgeAsync(string profile, string profileDirectory, CancellationToken cancellationToken)
     {
-        IDockerClient client;
-        try
-        {
-            client = await _connection.GetClientAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (LocalKubeException e) when (e.Reason == Reasons.DockerNotFound)
+        if (await TryGetClientAsync(cancellationToken).ConfigureAwait(false) is not { } client)
         {
             return [];
         }

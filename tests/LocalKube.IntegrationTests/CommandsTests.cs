@@ -58,11 +58,7 @@ public sealed class CommandsTests
     [CancelAfter(60_000)]
     public async Task LogsFollow_StreamsUntilInterrupted(CancellationToken ct)
     {
-        var start = new ProcessStartInfo(Assets.Cli, ["logs", "-f", "-n", "1", "-p", _profile]) { RedirectStandardOutput = true };
-        start.Environment["LOCALKUBE_HOME"] = _env.LocalKubeHome;
-        start.Environment["HOME"] = _env.Home;
-        start.Environment["KUBECONFIG"] = _env.Kubeconfig;
-        using var process = Process.Start(start)!;
+        using var process = _env.StartLocalKube("logs", "-f", "-n", "1", "-p", _profile);
         var first = await process.StandardOutput.ReadLineAsync(ct);
         Assert.That(first, Is.Not.Null.And.Not.Empty);
         Assert.That(process.HasExited, Is.False, "-f keeps following");

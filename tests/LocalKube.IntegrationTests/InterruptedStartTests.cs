@@ -14,11 +14,7 @@ public sealed class InterruptedStartTests
     {
         await using var env = new LocalKubeEnvironment();
         var profile = env.Profile("intr");
-        var start = new ProcessStartInfo(Assets.Cli, ["start", "--driver", "process", "-p", profile]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["LOCALKUBE_HOME"] = env.LocalKubeHome;
-        start.Environment["HOME"] = env.Home;
-        start.Environment["KUBECONFIG"] = env.Kubeconfig;
-        using (var process = Process.Start(start)!)
+        using (var process = env.StartLocalKube("start", "--driver", "process", "-p", profile))
         {
             await Task.Delay(killAfterMs, ct);
             process.Kill();

@@ -1,7 +1,7 @@
+using System.Diagnostics;
 using System.Text;
 using CliWrap;
 using CliWrap.Buffered;
-using CliWrap.Builders;
 using LocalKube.Testing;
 
 namespace LocalKube.IntegrationTests;
@@ -42,28 +42,24 @@ public sealed class LocalKubeEnvironment : IAsyncDisposable
 
     public Task<BufferedCommandResult> LocalKubeAsync(params string[] args) => LocalKubeAsync(args, CancellationToken.None);
 
-    public async Task<BufferedCommandResult> LocalKubeAsync(IEnumerable<string> args, CancellationToken cancellationToken)
-    {
-        var result = await Cli.Wrap(Assets.Cli)
-            .WithArguments(args)
-            .WithEnvironmentVariables(Env)
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteBufferedAsync(Encoding.UTF8, cancellationToken);
-        TestContext.Progress.WriteLine($"$ localkube {string.Join(' ', args)} -> {result.ExitCode} ({result.RunTime.TotalSeconds:0.0}s)");
-        return result;
-    }
+    public Task<BufferedCommandResult> LocalKubeAsync(IEnumerable<string> args, CancellationToken cancellationToken) =>
+        RunAsync(Assets.Cli, "localkube", args, cancellationToken);
 
     public Task<BufferedCommandResult> KubectlAsync(params string[] args) => KubectlAsync(args, CancellationToken.None);
 
-    public async Task<BufferedCommandResult> KubectlAsync(IEnumerable<string> args, CancellationToken cancellationToken)
+    public Task<BufferedCommandResult> KubectlAsync(IEnumerable<string> args, CancellationToken cancellationToken) =>
+        RunAsync("kubectl", "kubectl", args, cancellationToken);
+
+    /// <summary>Starts the CLI as a raw process in this environment (for tests that kill it or read it as a stream).</summary>
+    public Process StartLocalKube(params string[] args)
     {
-        var result = await Cli.Wrap("kubectl")
-            .WithArguments(args)
-            .WithEnvironmentVariables(Env)
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteBufferedAsync(Encoding.UTF8, cancellationToken);
-        TestContext.Progress.WriteLine($"$ kubectl {string.Join(' ', args)} -> {result.ExitCode}");
-        return result;
+        var start = new ProcessStartInfo(Assets.Cli, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (key, value) in Variables())
+        {
+            start.Environment[key] = value;
+        }
+
+        return Process.Start(start)!;
     }
 
     public async ValueTask DisposeAsync()
@@ -84,16 +80,29 @@ public sealed class LocalKubeEnvironment : IAsyncDisposable
         _root.Dispose();
     }
 
-    private void Env(EnvironmentVariablesBuilder env)
+    private async Task<BufferedCommandResult> RunAsync(string program, string name, IEnumerable<string> args, CancellationToken cancellationToken)
     {
-        env.Set("HOME", Home)
-            .Set("LOCALKUBE_HOME", LocalKubeHome)
-            .Set("KUBECONFIG", Kubeconfig)
-            .Set("LOCALKUBE_ASSETS", Assets.Root)
-            .Set("TERM", "dumb");
-        foreach (var (key, value) in Environment)
+        var list = args.ToList();
+        var result = await Cli.Wrap(program)
+            .WithArguments(list)
+            .WithEnvironmentVariables(Variables().ToDictionary(v => v.Key, v => v.Value))
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync(Encoding.UTF8, cancellationToken);
+        TestContext.Progress.WriteLine($"$ {name} {string.Join(' ', list)} -> {result.ExitCode} ({result.RunTime.TotalSeconds:0.0}s)");
+        return result;
+    }
+
+    /// <summary>The environment every command of this user gets: its own home, kubeconfig and assets, plus overrides.</summary>
+    private IEnumerable<KeyValuePair<string, string?>> Variables()
+    {
+        yield return new("HOME", Home);
+        yield return new("LOCALKUBE_HOME", LocalKubeHome);
+        yield return new("KUBECONFIG", Kubeconfig);
+        yield return new("LOCALKUBE_ASSETS", Assets.Root);
+        yield return new("TERM", "dumb");
+        foreach (var pair in Environment)
         {
-            env.Set(key, value);
+            yield return pair;
         }
     }
 }

@@ -54,7 +54,7 @@ public sealed partial class ClusterManager
         if (existing is not null && await IsHealthyAsync(driver, machine, cancellationToken))
         {
             reporter.Info($"The \"{config.Name}\" cluster is already running; checking its health and kubeconfig.");
-            await ConfigureKubeconfigAsync(config, driver, machine, reporter, cancellationToken);
+            await ConfigureKubeconfigAsync(config, driver, machine, bundle, reporter, cancellationToken);
             return;
         }
 
@@ -116,8 +116,7 @@ public sealed partial class ClusterManager
 
         await reporter.StepAsync(new StepInfo(4, StartSteps, "Starting node agent"), async (_, ct) =>
         {
-            var launch = new AgentLaunch(bundle, certs.GetNodeFiles(), AgentArguments(config, machine, endpoint));
-            await driver.StartAgentAsync(machine, launch, ct);
+            await driver.StartAgentAsync(machine, AgentLaunchFor(bundle, certs, config, machine, endpoint), ct);
         }, cancellationToken);
 
         if (request.Wait)
@@ -145,14 +144,14 @@ public sealed partial class ClusterManager
         await WriteKubeconfigAsync(config, endpoint, certs, reporter, cancellationToken);
     }
 
-    private async Task ConfigureKubeconfigAsync(ClusterConfig config, IDriver driver, MachineRef machine, IStepReporter reporter, CancellationToken cancellationToken)
+    private async Task ConfigureKubeconfigAsync(ClusterConfig config, IDriver driver, MachineRef machine, string bundle, IStepReporter reporter, CancellationToken cancellationToken)
     {
         var endpoint = await driver.GetEndpointAsync(machine, cancellationToken);
         var certs = await pki.EnsureAsync(config.Name, endpoint.Addresses.Append(machine.Name), cancellationToken);
         if (certs.Issued.Count > 0)
         {
             // New certificates (e.g. the node's address changed) only reach the agent through a restart.
-            await driver.StartAgentAsync(machine, new AgentLaunch(assets.GetNodeBundleDirectory(), certs.GetNodeFiles(), AgentArguments(config, machine, endpoint)), cancellationToken);
+            await driver.StartAgentAsync(machine, AgentLaunchFor(bundle, certs, config, machine, endpoint), cancellationToken);
             using var probe = Probe(endpoint.ApiServer, certs);
             await probe.WaitReadyAsync(TimeSpan.FromMinutes(1), c => driver.IsAgentRunningAsync(machine, c), cancellationToken);
         }
@@ -183,6 +182,10 @@ public sealed partial class ClusterManager
         using var probe = await ProbeFromDiskAsync(machine.Profile, endpoint.ApiServer, cancellationToken);
         return probe is not null && await probe.IsReadyAsync(cancellationToken);
     }
+
+    /// <summary>What the driver needs to (re)start the agent: the bundle, the node's certificate files, our arguments.</summary>
+    private static AgentLaunch AgentLaunchFor(string bundle, ProfileCertificates certs, ClusterConfig config, MachineRef machine, NodeEndpoint endpoint) =>
+        new(bundle, certs.GetNodeFiles(), AgentArguments(config, machine, endpoint));
 
     private static List<string> AgentArguments(ClusterConfig config, MachineRef machine, NodeEndpoint endpoint)
     {
