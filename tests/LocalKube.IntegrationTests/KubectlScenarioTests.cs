@@ -71,6 +71,23 @@ public sealed partial class KubectlScenarioTests(string backend)
     }
 
     [Test]
+    public async Task CreateFromJson_SingleObjectAndList()
+    {
+        var single = await CreateAsync("single.json", "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"from-json\"}, \"data\": {\"a\": \"1\"}}");
+        Assert.That(single, Is.EqualTo("configmap/from-json created\n"));
+        var list = await CreateAsync("list.json", """
+            {"apiVersion": "v1", "kind": "List", "items": [
+              {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "json-secret"}, "stringData": {"token": "abc"}},
+              {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "json-deploy"},
+               "spec": {"selector": {"matchLabels": {"app": "j"}}, "template": {"metadata": {"labels": {"app": "j"}},
+                 "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}}]}
+            """);
+        Assert.That(list, Is.EqualTo("secret/json-secret created\ndeployment.apps/json-deploy created\n"));
+        Assert.That((await _env.KubectlAsync("get", "secret", "json-secret", "-o", "jsonpath={.data.token}")).StandardOutput, Is.EqualTo("YWJj"));
+        Assert.That((await _env.KubectlAsync("get", "deploy", "json-deploy", "-o", "jsonpath={.spec.replicas} {.spec.strategy.type}")).StandardOutput, Is.EqualTo("1 RollingUpdate"));
+    }
+
+    [Test]
     public async Task LabelAnnotateAndDelete()
     {
         var apply = await CreateConfigMapAsync("tagged");
