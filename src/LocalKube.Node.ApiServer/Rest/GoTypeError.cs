@@ -37,6 +37,14 @@ public static partial class GoTypeError
             }
 
             var name = m.Groups["name"].Success ? m.Groups["name"].Value : m.Groups["quoted"].Value;
+            if (MapOf(type) is { } map)
+            {
+                // A map key is not a field: Go names the map's field and its value type.
+                node = node is JsonObject entries ? entries[name] : null;
+                type = map.GetGenericArguments()[1];
+                continue;
+            }
+
             var property = Unwrap(type).GetProperties().FirstOrDefault(p => p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name == name);
             if (property is null)
             {
@@ -74,6 +82,9 @@ public static partial class GoTypeError
         : t.IsGenericType && t.GetGenericArguments().Length == 1 && typeof(System.Collections.IEnumerable).IsAssignableFrom(t) ? t.GetGenericArguments()[0]
         : null;
 
+    private static Type? MapOf(Type t) =>
+        Unwrap(t).GetInterfaces().Append(Unwrap(t)).FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IDictionary<,>));
+
     // V1DeploymentSpec -> DeploymentSpec; V1beta1Foo -> Foo.
     private static string StructName(Type t) => VersionPrefix().Replace(t.Name, "");
 
@@ -110,7 +121,7 @@ public static partial class GoTypeError
             return "v1.Time";
         }
 
-        if (t.GetInterfaces().Append(t).FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IDictionary<,>)) is { } map)
+        if (MapOf(t) is { } map)
         {
             return $"map[{GoName(map.GetGenericArguments()[0])}]{GoName(map.GetGenericArguments()[1])}";
         }

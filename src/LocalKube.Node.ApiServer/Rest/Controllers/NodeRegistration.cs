@@ -28,7 +28,7 @@ public static class NodeRegistration
         var now = DateTime.UtcNow;
         var status = Status(options, now);
         var node = new V1Node { Metadata = new V1ObjectMeta { Name = options.NodeName, Labels = Labels(options.NodeName) }, Spec = new V1NodeSpec(), Status = status };
-        var registered = (V1Node)(await CreateOrUpdateAsync(store, nodes, null, node, current =>
+        var registered = (V1Node)(await Upsert.CreateOrUpdateAsync(store, nodes, null, node, current =>
         {
             var existing = (V1Node)current.Object;
             existing.Status = status;
@@ -48,32 +48,13 @@ public static class NodeRegistration
                 },
                 Spec = new V1LeaseSpec { HolderIdentity = options.NodeName, LeaseDurationSeconds = 40, RenewTime = now },
             };
-            await CreateOrUpdateAsync(store, leases, "kube-node-lease", lease, current =>
+            await Upsert.CreateOrUpdateAsync(store, leases, "kube-node-lease", lease, current =>
             {
                 var existing = (V1Lease)current.Object;
                 existing.Spec = lease.Spec;
                 return existing;
             }, UpdateScope.Main, cancellationToken);
         }
-    }
-
-    private static async Task<k8s.IKubernetesObject<V1ObjectMeta>> CreateOrUpdateAsync(
-        ResourceStore store, RestResource resource, string? ns, k8s.IKubernetesObject<V1ObjectMeta> fresh,
-        Func<StoredObject, k8s.IKubernetesObject<V1ObjectMeta>> refresh, UpdateScope scope, CancellationToken cancellationToken)
-    {
-        if (await store.TryGetAsync(resource, ns, fresh.Metadata.Name, cancellationToken) is null)
-        {
-            try
-            {
-                return await store.CreateAsync(resource, fresh, dryRun: false, cancellationToken);
-            }
-            catch (StatusException e) when (e.Code == 409)
-            {
-                // Created meanwhile by another start on the same etcd: refresh it below.
-            }
-        }
-
-        return await store.UpdateAsync(resource, ns, fresh.Metadata.Name, refresh, scope, dryRun: false, cancellationToken);
     }
 
     private static Dictionary<string, string> Labels(string name) => new()
