@@ -91,6 +91,12 @@ public sealed partial class KubectlScenarioTests
         Assert.That(svc, Does.Match(@"(?m)^Session Affinity:\s+None$"));
         Assert.That(svc, Does.Match(@"(?m)^Events:\s+<none>$"));
 
+        // The API server's own Service: kubectl reads its endpoints from the EndpointSlice the agent keeps.
+        var kubernetes = (await _env.KubectlAsync("describe", "svc", "kubernetes")).StandardOutput;
+        Assert.That(kubernetes, Does.Match(@"(?m)^IP:\s+10\.96\.0\.1$"));
+        Assert.That(kubernetes, Does.Match(@"(?m)^Port:\s+https\s+443/TCP$"));
+        Assert.That(kubernetes, Does.Match(@"(?m)^Endpoints:\s+\d+\.\d+\.\d+\.\d+:\d+$"));
+
         var ns = (await _env.KubectlAsync("describe", "namespace", "desc-ns")).StandardOutput;
         Assert.That(ns, Does.Match(@"(?m)^Name:\s+desc-ns$"));
         Assert.That(ns, Does.Match(@"(?m)^Labels:\s+kubernetes\.io/metadata\.name=desc-ns$"));

@@ -35,7 +35,11 @@ public sealed partial class KubectlScenarioTests
         var raw = Path.Combine(_env.Home, "raw.json");
         await File.WriteAllTextAsync(raw, "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",");
         var server = await _env.KubectlAsync("create", "--raw", "/api/v1/namespaces/default/configmaps", "-f", raw);
-        Assert.That(server.StandardError, Does.StartWith("Error from server (BadRequest): couldn't get version/kind; json parse error"));
+        Assert.That(server.StandardError, Is.EqualTo("Error from server (BadRequest): couldn't get version/kind; json parse error: unexpected end of JSON input\n"));
+        await File.WriteAllTextAsync(raw, "{\"apiVersion\":\"v1\" \"kind\":\"ConfigMap\"}");
+        server = await _env.KubectlAsync("create", "--raw", "/api/v1/namespaces/default/configmaps", "-f", raw);
+        Assert.That(server.StandardError, Is.EqualTo(
+            "Error from server (BadRequest): couldn't get version/kind; json parse error: invalid character '\"' after object key:value pair\n"));
     }
 
     [Test]

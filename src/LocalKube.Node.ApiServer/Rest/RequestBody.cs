@@ -67,7 +67,7 @@ public static class RequestBody
         }
         catch (JsonException e)
         {
-            throw StatusException.BadRequest($"couldn't get version/kind; json parse error: {FirstSentence(e.Message)}");
+            throw StatusException.BadRequest($"couldn't get version/kind; json parse error: {GoJsonSyntax.Describe(body) ?? FirstSentence(e.Message)}");
         }
     }
 
