@@ -14,7 +14,10 @@ public sealed partial class KubectlScenarioTests
         Assert.That(await CreateConfigMapAsync("Bad_Name"), Does.Contain("is invalid").And.Contain("metadata.name"));
         Assert.That(await CreateConfigMapAsync("lost", "no-such-namespace"), Does.Contain("namespaces \"no-such-namespace\" not found"));
         var selector = await _env.KubectlAsync("get", "cm", "-l", "a in (b");
-        Assert.That(selector.ExitCode, Is.Not.Zero);
+        Assert.That(selector.StandardError, Is.EqualTo(
+            "Error from server (BadRequest): Unable to find \"/v1, Resource=configmaps\" that match label selector \"a in (b\", field selector \"\": found '', expected: ',' or ')'\n"));
+        var field = await _env.KubectlAsync("get", "cm", "--field-selector", "foo=bar");
+        Assert.That(field.StandardError, Does.EndWith("field selector \"foo=bar\": field label not supported: foo\n"));
         var kind = await _env.KubectlAsync("get", "nosuchkinds");
         Assert.That(kind.StandardError, Does.Contain("the server doesn't have a resource type \"nosuchkinds\""));
         var widget = await CreateAsync("widget.yaml", "apiVersion: v1\nkind: Widget\nmetadata:\n  name: w\n");
