@@ -14,11 +14,12 @@ using NUnit.Framework;
 namespace LocalKube.Node.ApiServer.Tests.Rest;
 
 /// <summary>
-/// The API server's periodic compaction of an external etcd (<c>apiserver.etcd-compaction-interval</c>), against a
-/// real etcd: old revisions become unreadable, and several compactors share the work through <c>compact_rev_key</c>.
+/// Periodic compaction with <c>apiserver.etcd-compaction-interval</c>: the API server compacts an external etcd
+/// (tested against a real one; several compactors share the work through <c>compact_rev_key</c>), and the embedded
+/// store keeps the same window of history.
 /// </summary>
 [Parallelizable(ParallelScope.None)]
-public sealed class EtcdCompactionTests
+public sealed class CompactionTests
 {
     [Test]
     public async Task The_api_server_compacts_etcd_every_interval_so_old_revisions_become_unreadable()
@@ -59,6 +60,31 @@ public sealed class EtcdCompactionTests
         var gone = Assert.ThrowsAsync<HttpOperationException>(async () =>
             await client.ListNamespacedConfigMapAsync("default", resourceVersion: (revision - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), resourceVersionMatch: "Exact"));
         Assert.That((int)gone!.Response.StatusCode, Is.EqualTo(410));
+    }
+
+    [Test]
+    public async Task The_embedded_store_keeps_one_interval_of_history()
+    {
+        using var pki = new TestPki();
+        using var temp = new TempDirectory("lk-compact");
+        await using var agent = await RunningAgent.StartAsync(pki, extraConfig: ["apiserver.etcd-compaction-interval=1s"]);
+        using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(pki.WriteKubeconfig(temp.Combine("kubeconfig"), agent.Port)));
+        var created = await client.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "old" } }, "default");
+        var before = (long.Parse(created.Metadata.ResourceVersion, System.Globalization.CultureInfo.InvariantCulture) - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var gone = await PollAsync(async () =>
+        {
+            try
+            {
+                await client.ListNamespacedConfigMapAsync("default", resourceVersion: before, resourceVersionMatch: "Exact");
+                return null;
+            }
+            catch (HttpOperationException e)
+            {
+                return e;
+            }
+        });
+        Assert.That((int)gone.Response.StatusCode, Is.EqualTo(410));
     }
 
     [Test]
@@ -129,7 +155,7 @@ public sealed class EtcdCompactionTests
 
             if (DateTime.UtcNow > deadline)
             {
-                Assert.Fail("etcd was not compacted within 60 s");
+                Assert.Fail("storage was not compacted within 60 s");
             }
 
             await Task.Delay(200);
