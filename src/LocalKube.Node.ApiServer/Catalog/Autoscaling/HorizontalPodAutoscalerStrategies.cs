@@ -90,7 +90,10 @@ public sealed class HorizontalPodAutoscalerV1Strategy : ResourceStrategy<V1Horiz
         var stored = HpaConversion.ToV1(HpaConversion.ToV2(obj));
         obj.Spec = stored.Spec;
         obj.Status = stored.Status;
-        obj.Metadata.Annotations = stored.Metadata.Annotations;
+        if (obj.Metadata is not null)
+        {
+            obj.Metadata.Annotations = stored.Metadata.Annotations;
+        }
     }
 
     /// <inheritdoc />
@@ -136,6 +139,7 @@ public sealed class HorizontalPodAutoscalerV2Strategy : ResourceStrategy<V2Horiz
     /// <inheritdoc />
     protected override void Default(V2HorizontalPodAutoscaler obj)
     {
+        HpaConversion.DropRoundTripAnnotations(obj.Metadata);
         var spec = obj.Spec ??= new V2HorizontalPodAutoscalerSpec();
         spec.MinReplicas ??= 1;
         if (spec.Metrics is null || spec.Metrics.Count == 0)

@@ -178,6 +178,16 @@ public static class HpaConversion
         return o;
     }
 
+    /// <summary>Removes the round-trip annotations in place: v2 objects never carry them, as upstream.</summary>
+    public static void DropRoundTripAnnotations(V1ObjectMeta? meta)
+    {
+        if (meta?.Annotations is { } annotations && RoundTripAnnotations.Any(annotations.ContainsKey))
+        {
+            var kept = DropRoundTrip(annotations);
+            meta.Annotations = kept is { Count: > 0 } ? kept : null;
+        }
+    }
+
     private static bool IsCpuUtilizationTarget(V2MetricSpec m) =>
         m.Type == "Resource" && m.Resource?.Name == "cpu" && m.Resource.Target?.AverageUtilization is not null;
 
