@@ -81,6 +81,14 @@ public sealed class HpaConversionTests
     }
 
     [Test]
+    public void Conditions_travel_in_v1s_condition_shape_with_readable_text()
+    {
+        var v1 = HpaConversion.ToV1(FullV2());
+        Assert.That(v1.Metadata.Annotations[HpaConversion.ConditionsAnnotation], Is.EqualTo(
+            """[{"type":"AbleToScale","status":"True","lastTransitionTime":"2026-01-02T03:04:05Z","reason":"ReadyForNewScale","message":"the HPA controller's \"scale\" is fine"}]"""));
+    }
+
+    [Test]
     public void Behavior_written_by_another_client_is_read_case_insensitively_as_go_does()
     {
         var v1 = new V1HorizontalPodAutoscaler
@@ -190,7 +198,7 @@ public sealed class HpaConversionTests
             ],
             Conditions =
             [
-                new V2HorizontalPodAutoscalerCondition { Type = "AbleToScale", Status = "True", Reason = "ReadyForNewScale", Message = "ok", LastTransitionTime = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc) },
+                new V2HorizontalPodAutoscalerCondition { Type = "AbleToScale", Status = "True", Reason = "ReadyForNewScale", Message = "the HPA controller's \"scale\" is fine", LastTransitionTime = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc) },
             ],
         },
     };

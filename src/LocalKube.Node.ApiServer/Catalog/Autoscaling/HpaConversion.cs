@@ -32,6 +32,9 @@ public static class HpaConversion
 
     private static readonly JsonSerializerOptions GoFieldNames = new() { PropertyNameCaseInsensitive = true };
 
+    // Go's encoder leaves quotes, apostrophes and non-ASCII text readable in the annotation values.
+    private static readonly JsonSerializerOptions GoText = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>The v2 (stored) form of a v1 object; the round-trip annotations are lifted out of its metadata.</summary>
     public static V2HorizontalPodAutoscaler ToV2(V1HorizontalPodAutoscaler v1)
     {
@@ -212,7 +215,7 @@ public static class HpaConversion
     private static Dictionary<string, string> Set(Dictionary<string, string>? annotations, string key, JsonNode value)
     {
         annotations ??= [];
-        annotations[key] = value.ToJsonString();
+        annotations[key] = value.ToJsonString(GoText);
         return annotations;
     }
 
