@@ -55,6 +55,11 @@ public sealed partial class EtcdCompactor
                 // etcd down, or another compaction got further first: the next interval tries again.
                 Log.Failed(_logger, e.Status.Detail);
             }
+            catch (RpcException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Stopping mid-call: a cancellation like any other, not a failure of the component.
+                throw new OperationCanceledException(cancellationToken);
+            }
         }
     }
 
