@@ -11,7 +11,8 @@ namespace LocalKube.Node.ApiServer.Protobuf;
 /// Upstream's types marshal every non-pointer scalar (so zeros arrive explicitly) and pointers only when set; JSON
 /// omits zero values, so a zero scalar is dropped unless its Go field is a pointer (<see cref="PointerFields"/>).
 /// Messages, lists and map entries that are present are kept; meta Time/MicroTime/Duration, Quantity, IntOrString,
-/// RawExtension, FieldsV1 and string-list wrappers (ExtraValue) take their JSON shapes.
+/// RawExtension, FieldsV1 and string-list wrappers (ExtraValue) take their JSON shapes; embedded Go structs
+/// (<see cref="InlineFields"/>) are lifted into their parent.
 /// </summary>
 internal static class ProtobufJson
 {
@@ -48,14 +49,13 @@ internal static class ProtobufJson
 
             if (field.IsMap)
             {
-                var map = obj[field.Name] as JsonObject ?? new JsonObject();
+                var map = obj[JsonNames.Of(field)] as JsonObject ?? new JsonObject();
                 ReadMapEntry(field, Expect(ref reader, wire, WireType.LengthDelimited), map, depth);
-                obj[field.Name] = map;
+                obj[JsonNames.Of(field)] = map;
             }
             else if (field.IsRepeated)
             {
-                var list = obj[field.Name] as JsonArray ?? new JsonArray();
-                obj[field.Name] = list;
+                var list = obj[JsonNames.Of(field)] as JsonArray ?? new JsonArray();
                 if (wire == WireType.LengthDelimited && IsPackable(field.FieldType))
                 {
                     var packed = new WireReader(reader.ReadLengthDelimited());
@@ -63,27 +63,47 @@ internal static class ProtobufJson
                     {
                         list.Add(ReadValue(field, ref packed, WireTypeOf(field.FieldType), depth));
                     }
+
+                    // An empty packed run is an empty list, which JSON omits.
+                    if (list.Count > 0)
+                    {
+                        obj[JsonNames.Of(field)] = list;
+                    }
                 }
                 else
                 {
                     list.Add(ReadValue(field, ref reader, wire, depth));
+                    obj[JsonNames.Of(field)] = list;
                 }
             }
             else
             {
                 var value = ReadValue(field, ref reader, wire, depth);
-                if (value is null || (field.FieldType != FieldType.Message && IsZero(value) && !PointerFields.Contains(field)))
+                if (value is JsonObject embedded && InlineFields.Contains(field))
                 {
-                    obj.Remove(field.Name);
+                    Lift(embedded, obj);
+                }
+                else if (value is null || (field.FieldType != FieldType.Message && IsZero(value) && !PointerFields.Contains(field)))
+                {
+                    obj.Remove(JsonNames.Of(field));
                 }
                 else
                 {
-                    obj[field.Name] = value;
+                    obj[JsonNames.Of(field)] = value;
                 }
             }
         }
 
         return obj;
+    }
+
+    private static void Lift(JsonObject embedded, JsonObject parent)
+    {
+        foreach (var (name, value) in embedded.ToList())
+        {
+            embedded.Remove(name);
+            parent[name] = value;
+        }
     }
 
     // Map entries are messages {1: key, 2: value}; either may be absent and then takes its type's default.
