@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace LocalKube.Node.ApiServer.Protobuf;
 
@@ -15,50 +14,42 @@ internal static class GoDuration
 
         var negative = nanoseconds < 0;
         var u = negative ? (ulong)(-(nanoseconds + 1)) + 1 : (ulong)nanoseconds;
-        var text = new StringBuilder();
-        if (u < 1_000_000_000)
+        string text;
+        if (u < 1_000)
         {
-            // Below a second Go picks the largest unit that keeps the integer part non-zero.
-            if (u < 1_000)
-            {
-                text.Append(u.ToString(CultureInfo.InvariantCulture)).Append("ns");
-            }
-            else if (u < 1_000_000)
-            {
-                text.Append(Fraction(u, 3)).Append("µs");
-            }
-            else
-            {
-                text.Append(Fraction(u, 6)).Append("ms");
-            }
+            text = $"{u}ns";
+        }
+        else if (u < 1_000_000)
+        {
+            text = $"{u / 1_000}{Fraction(u % 1_000, 3)}µs";
+        }
+        else if (u < 1_000_000_000)
+        {
+            text = $"{u / 1_000_000}{Fraction(u % 1_000_000, 6)}ms";
         }
         else
         {
-            var seconds = Fraction(u, 9);
-            var whole = u / 1_000_000_000;
-            text.Append(seconds[(whole.ToString(CultureInfo.InvariantCulture).Length)..]);
-            text.Insert(0, (whole % 60).ToString(CultureInfo.InvariantCulture)).Append('s');
-            whole /= 60;
-            if (whole > 0)
+            // Whole hours and minutes, then seconds with their fraction: "1h0m0s", "1m1.5s".
+            var seconds = u / 1_000_000_000;
+            text = $"{seconds % 60}{Fraction(u % 1_000_000_000, 9)}s";
+            var minutes = seconds / 60;
+            if (minutes > 0)
             {
-                text.Insert(0, (whole % 60).ToString(CultureInfo.InvariantCulture) + "m");
-                whole /= 60;
-                if (whole > 0)
+                text = $"{minutes % 60}m{text}";
+                if (minutes / 60 > 0)
                 {
-                    text.Insert(0, whole.ToString(CultureInfo.InvariantCulture) + "h");
+                    text = $"{minutes / 60}h{text}";
                 }
             }
         }
 
-        return negative ? "-" + text : text.ToString();
+        return negative ? "-" + text : text;
     }
 
-    // v / 10^digits with the fraction's trailing zeros (and a bare point) dropped.
-    private static string Fraction(ulong v, int digits)
+    // ".5" for remainder 5 of 10 digits-wide; nothing when the remainder is zero.
+    private static string Fraction(ulong remainder, int digits)
     {
-        var scale = (ulong)Math.Pow(10, digits);
-        var fraction = (v % scale).ToString(CultureInfo.InvariantCulture).PadLeft(digits, '0').TrimEnd('0');
-        var whole = (v / scale).ToString(CultureInfo.InvariantCulture);
-        return fraction.Length == 0 ? whole : whole + "." + fraction;
+        var text = remainder.ToString(CultureInfo.InvariantCulture).PadLeft(digits, '0').TrimEnd('0');
+        return text.Length == 0 ? "" : "." + text;
     }
 }
