@@ -30,7 +30,7 @@ public sealed partial class RestHandler
         var updated = await _store.UpdateAsync(resource, path.Namespace, path.Name!, current =>
         {
             var currentScale = ObjectCodec.ToNode(ToScale(resource, scale, current.Object));
-            var node = patcher is null ? RequestBody.Parse(body) : patcher.Apply(resource, currentScale, body);
+            var node = patcher is null ? Protobuf.ObjectBody.Parse(RequestBody.MediaType(context.Request), context.Request.ContentType, body) : patcher.Apply(resource, currentScale, body);
             V1Scale requested;
             try
             {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using k8s;
 using k8s.Models;
+using LocalKube.Node.ApiServer.Protobuf;
 using LocalKube.Node.ApiServer.Resources;
 using Microsoft.AspNetCore.Http;
 
@@ -114,13 +115,15 @@ public sealed partial class RestHandler
     private async Task<IKubernetesObject<V1ObjectMeta>> ReadObjectAsync(HttpRequest request, RestResource resource, List<string> warnings, CancellationToken ct)
     {
         var media = RequestBody.MediaType(request);
-        if (media is not ("application/json" or ""))
+        if (!ObjectBody.Accepts(media))
         {
             throw StatusException.UnsupportedMediaType(request.ContentType ?? "");
         }
 
+        // Upstream refuses an unservable Accept (e.g. protobuf only) before it touches storage.
+        OutputFormat.Negotiate(request.Headers.Accept);
         var body = await RequestBody.ReadAsync(request, ct);
-        return RequestBody.Decode(resource, RequestBody.Parse(body), request.Query["fieldValidation"], warnings);
+        return RequestBody.Decode(resource, ObjectBody.Parse(media, request.ContentType, body), request.Query["fieldValidation"], warnings);
     }
 
     private static async Task<V1DeleteOptions> ReadDeleteOptionsAsync(HttpRequest request, CancellationToken ct)

@@ -74,7 +74,7 @@ public sealed class StatusException : Exception
     /// <summary>415.</summary>
     public static StatusException UnsupportedMediaType(string contentType) =>
         new(415, "UnsupportedMediaType",
-            $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got {contentType})");
+            $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (got {contentType})");
 
     /// <summary>406.</summary>
     public static StatusException NotAcceptable() =>
