@@ -33,6 +33,9 @@ public sealed class StrategicMergePatchHandler : IPatchHandler
         ArgumentNullException.ThrowIfNull(resource);
         // Upstream reports the decoder's error bare here (no "error decoding patch: " prefix).
         var patchMap = PatchBody.ParseObject(patch.Span, "");
-        return StrategicMergePatch.Apply(current, patchMap, resource.Strategy.ModelType);
+        // The /scale subresource hands over an autoscaling/v1 Scale: merge it with the Scale's own schema.
+        var model = resource.Kind != "Scale" && current["kind"]?.GetValueKind() == System.Text.Json.JsonValueKind.String
+            && (string?)current["kind"] == "Scale" ? typeof(k8s.Models.V1Scale) : resource.Strategy.ModelType;
+        return StrategicMergePatch.Apply(current, patchMap, model);
     }
 }

@@ -109,6 +109,16 @@ public sealed class PatchApiTests
     }
 
     [Test]
+    public async Task Strategic_merge_patch_of_the_scale_subresource()
+    {
+        var ns = await NamespaceAsync();
+        await _client.CreateNamespacedDeploymentAsync(Deployment("s"), ns);
+        var scale = await _client.PatchNamespacedDeploymentScaleAsync(new V1Patch("""{"spec":{"replicas":4}}""", V1Patch.PatchType.StrategicMergePatch), "s", ns);
+        Assert.That(scale.Spec.Replicas, Is.EqualTo(4));
+        Assert.That((await _client.ReadNamespacedDeploymentAsync("s", ns)).Spec.Replicas, Is.EqualTo(4));
+    }
+
+    [Test]
     public async Task Json_patch_applies_and_a_failed_test_is_422()
     {
         var ns = await NamespaceAsync();
