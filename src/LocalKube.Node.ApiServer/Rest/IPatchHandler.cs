@@ -25,7 +25,8 @@ public sealed class MergePatchHandler : IPatchHandler
     /// <inheritdoc />
     public JsonObject Apply(RestResource resource, JsonObject current, ReadOnlyMemory<byte> patch)
     {
-        var node = RequestBody.Parse(patch.Span);
+        // Upstream decodes the body into a Go map first: malformed JSON or a non-object is "error decoding patch: ...".
+        var node = Patching.PatchBody.ParseObject(patch.Span, "error decoding patch: ");
         return MergePatch.Apply(current, node) as JsonObject ?? throw StatusException.BadRequest("the patch must be a JSON object");
     }
 }

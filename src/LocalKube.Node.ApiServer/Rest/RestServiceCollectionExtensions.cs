@@ -36,6 +36,8 @@ public static class RestServiceCollectionExtensions
         services.TryAddSingleton<RestResources>();
         services.TryAddSingleton<ResourceStore>();
         services.AddPatchHandler<MergePatchHandler>();
+        services.AddPatchHandler<Patching.JsonPatchHandler>();
+        services.AddPatchHandler<Patching.StrategicMergePatchHandler>();
         services.AddApiServerModule<RestModule>();
         services.AddResourceStrategy<NamespaceStrategy>();
         services.AddResourceStrategy<ConfigMapStrategy>();

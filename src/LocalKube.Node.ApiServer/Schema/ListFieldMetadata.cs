@@ -40,16 +40,6 @@ public static partial class FieldMetadata
     /// <summary>Every entry, for OpenAPI and tests.</summary>
     public static IReadOnlyDictionary<(Type Type, string Field), ListFieldMetadata> All => Table;
 
-    private static ListFieldMetadata Merge(string key) => new("merge", key, "map", [key]);
-
-    // The SMP helper extends this table to every built-in type; these are the ones kubectl apply trips over first.
-    private static readonly Dictionary<(Type, string), ListFieldMetadata> Table = new()
-    {
-        [(typeof(V1PodSpec), "containers")] = Merge("name"),
-        [(typeof(V1PodSpec), "initContainers")] = Merge("name"),
-        [(typeof(V1PodSpec), "volumes")] = new("merge,retainKeys", "name", "map", ["name"]),
-        [(typeof(V1Container), "env")] = Merge("name"),
-        [(typeof(V1Container), "volumeMounts")] = new("merge", "mountPath", "map", ["mountPath"]),
-        [(typeof(V1Container), "ports")] = new("merge", "containerPort", "map", ["containerPort", "protocol"]),
-    };
+    // The table itself lives in FieldMetadata.Table.cs.
+    private static readonly Dictionary<(Type, string), ListFieldMetadata> Table = BuildTable();
 }
