@@ -94,7 +94,8 @@ public sealed class RbacEscalationCheck(RbacAuthorizer authorizer) : IAdmissionH
         }
 
         var refPlural = roleRef.Kind == "Role" ? "roles" : "clusterroles";
-        if (authorizer.Authorize(RequestAttributes.ForResource(user, "bind", RbacRules.Group, refPlural, roleRef.Kind == "Role" ? ns : "", roleRef.Name)).Allowed)
+        // Upstream asks in the binding's namespace, so a RoleBinding may delegate binding a ClusterRole there.
+        if (authorizer.Authorize(RequestAttributes.ForResource(user, "bind", RbacRules.Group, refPlural, ns, roleRef.Name)).Allowed)
         {
             return;
         }
