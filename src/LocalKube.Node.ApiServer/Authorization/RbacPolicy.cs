@@ -50,10 +50,11 @@ public sealed class RbacPolicy
             rs[(r.Metadata?.NamespaceProperty ?? "", r.Metadata?.Name ?? "")] = r;
         }
 
+        var shared = new Dictionary<(string, string, string), CompiledRule[]>();
         var cluster = new Dictionary<string, List<Bound>>(StringComparer.Ordinal);
         foreach (var b in clusterBindings)
         {
-            var bound = Resolve("ClusterRoleBinding", b.Metadata?.Name ?? "", "", b.RoleRef, b.Subjects, crs, rs);
+            var bound = Resolve("ClusterRoleBinding", b.Metadata?.Name ?? "", "", b.RoleRef, b.Subjects, crs, rs, shared);
             Index(cluster, bound, "");
         }
 
@@ -61,7 +62,7 @@ public sealed class RbacPolicy
         foreach (var b in bindings)
         {
             var ns = b.Metadata?.NamespaceProperty ?? "";
-            var bound = Resolve("RoleBinding", b.Metadata?.Name ?? "", ns, b.RoleRef, b.Subjects, crs, rs);
+            var bound = Resolve("RoleBinding", b.Metadata?.Name ?? "", ns, b.RoleRef, b.Subjects, crs, rs, shared);
             if (!namespaced.TryGetValue(ns, out var index))
             {
                 namespaced[ns] = index = new Dictionary<string, List<Bound>>(StringComparer.Ordinal);
@@ -81,14 +82,13 @@ public sealed class RbacPolicy
     {
         ArgumentNullException.ThrowIfNull(attributes);
         List<string>? errors = null;
-        var seen = new List<Bound>(8);
-        if (Visit(_cluster, attributes, "", seen, ref errors) is { } byCluster)
+        if (Visit(_cluster, attributes, ref errors) is { } byCluster)
         {
             return byCluster;
         }
 
         if (attributes.Namespace.Length > 0 && _namespaced.TryGetValue(attributes.Namespace, out var index)
-            && Visit(index, attributes, attributes.Namespace, seen, ref errors) is { } byRole)
+            && Visit(index, attributes, ref errors) is { } byRole)
         {
             return byRole;
         }
@@ -101,7 +101,7 @@ public sealed class RbacPolicy
     {
         ArgumentNullException.ThrowIfNull(user);
         var rules = new List<V1PolicyRule>();
-        var seen = new List<Bound>();
+        var seen = new HashSet<Bound>();
         Collect(_cluster, user, "", seen, rules, errors);
         if (ns.Length > 0 && _namespaced.TryGetValue(ns, out var index))
         {
@@ -120,21 +120,24 @@ public sealed class RbacPolicy
     };
 
     /// <summary>Upstream's aggregate error text: one error alone, else <c>[a, b]</c>.</summary>
-    internal static string Aggregate(IReadOnlyCollection<string> errors) =>
-        errors.Count == 1 ? errors.First() : "[" + string.Join(", ", errors.Distinct()) + "]";
+    internal static string Aggregate(IEnumerable<string> errors)
+    {
+        var distinct = errors.Distinct().ToList();
+        return distinct.Count == 1 ? distinct[0] : "[" + string.Join(", ", distinct) + "]";
+    }
 
-    private static AuthorizationDecision? Visit(
-        Dictionary<string, Bound[]> index, RequestAttributes a, string ns, List<Bound> seen, ref List<string>? errors)
+    // A binding listed under several of the user's keys is simply evaluated again: cheaper than tracking visits.
+    private static AuthorizationDecision? Visit(Dictionary<string, Bound[]> index, RequestAttributes a, ref List<string>? errors)
     {
         var user = a.User;
-        if (VisitKey(index, "u\0" + user.Name, a, ns, seen, ref errors) is { } d)
+        if (VisitKey(index, "u\0" + user.Name, a, ref errors) is { } d)
         {
             return d;
         }
 
         foreach (var g in user.Groups)
         {
-            if (VisitKey(index, "g\0" + g, a, ns, seen, ref errors) is { } dg)
+            if (VisitKey(index, "g\0" + g, a, ref errors) is { } dg)
             {
                 return dg;
             }
@@ -143,8 +146,7 @@ public sealed class RbacPolicy
         return null;
     }
 
-    private static AuthorizationDecision? VisitKey(
-        Dictionary<string, Bound[]> index, string key, RequestAttributes a, string ns, List<Bound> seen, ref List<string>? errors)
+    private static AuthorizationDecision? VisitKey(Dictionary<string, Bound[]> index, string key, RequestAttributes a, ref List<string>? errors)
     {
         if (!index.TryGetValue(key, out var bounds))
         {
@@ -153,21 +155,15 @@ public sealed class RbacPolicy
 
         foreach (var b in bounds)
         {
-            if (seen.Contains(b))
-            {
-                continue;
-            }
-
-            seen.Add(b);
             if (b.Rules is null)
             {
                 (errors ??= []).Add(b.Error!);
                 continue;
             }
 
-            foreach (var rule in b.Rules)
+            foreach (var rule in b.Rules.AsSpan())
             {
-                if (RuleMatching.Allows(a, rule))
+                if (rule.Allows(a))
                 {
                     return new AuthorizationDecision(true, "RBAC: allowed by " + b.Describe(a.User));
                 }
@@ -177,7 +173,7 @@ public sealed class RbacPolicy
         return null;
     }
 
-    private static void Collect(Dictionary<string, Bound[]> index, KubeUser user, string ns, List<Bound> seen, List<V1PolicyRule> rules, List<string>? errors)
+    private static void Collect(Dictionary<string, Bound[]> index, KubeUser user, string ns, HashSet<Bound> seen, List<V1PolicyRule> rules, List<string>? errors)
     {
         foreach (var key in user.Groups.Select(g => "g\0" + g).Prepend("u\0" + user.Name))
         {
@@ -186,16 +182,15 @@ public sealed class RbacPolicy
                 continue;
             }
 
-            foreach (var b in bounds.Where(b => !seen.Contains(b)))
+            foreach (var b in bounds.Where(seen.Add))
             {
-                seen.Add(b);
                 if (b.Rules is null)
                 {
                     errors?.Add(b.Error!);
                 }
                 else
                 {
-                    rules.AddRange(b.Rules);
+                    rules.AddRange(b.Rules.Select(r => r.Source));
                 }
             }
         }
@@ -203,7 +198,7 @@ public sealed class RbacPolicy
 
     private static Bound Resolve(
         string kind, string name, string ns, V1RoleRef? roleRef, IList<Rbacv1Subject>? subjects,
-        Dictionary<string, V1ClusterRole> crs, Dictionary<(string, string), V1Role> rs)
+        Dictionary<string, V1ClusterRole> crs, Dictionary<(string, string), V1Role> rs, Dictionary<(string, string, string), CompiledRule[]> shared)
     {
         IList<V1PolicyRule>? rules = null;
         string? error = null;
@@ -223,7 +218,18 @@ public sealed class RbacPolicy
                 break;
         }
 
-        return new Bound(kind, name, ns, roleRef?.Kind ?? "", refName, subjects?.ToArray() ?? [], rules?.ToArray(), error);
+        // Bindings of one role share one rules array, so an index key can evaluate each role once (see Freeze).
+        CompiledRule[]? array = null;
+        if (rules is not null)
+        {
+            var roleKey = (roleRef!.Kind, roleRef.Kind == "Role" ? ns : "", refName);
+            if (!shared.TryGetValue(roleKey, out array))
+            {
+                shared[roleKey] = array = rules.Select(r => new CompiledRule(r)).ToArray();
+            }
+        }
+
+        return new Bound(kind, name, ns, roleRef?.Kind ?? "", refName, subjects?.ToArray() ?? [], array, error);
     }
 
     private static void Index(Dictionary<string, List<Bound>> index, Bound bound, string ns)
@@ -248,8 +254,14 @@ public sealed class RbacPolicy
         }
     }
 
+    // Under one subject key, a second binding of the same role adds no rule: only the first is kept for evaluation
+    // (RulesFor and errors do not need the others: same rules; missing roles have no array and are all kept).
     private static Dictionary<string, Bound[]> Freeze(Dictionary<string, List<Bound>> index) =>
-        index.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
+        index.ToDictionary(kv => kv.Key, kv =>
+        {
+            var roles = new HashSet<CompiledRule[]>(ReferenceEqualityComparer.Instance);
+            return kv.Value.Where(b => b.Rules is null || roles.Add(b.Rules)).ToArray();
+        }, StringComparer.Ordinal);
 
     /// <summary>The index key a subject matches under; service accounts default to the binding's namespace.</summary>
     private static string? SubjectKey(Rbacv1Subject s, string bindingNamespace)
@@ -278,7 +290,7 @@ public sealed class RbacPolicy
     };
 
     private sealed record Bound(
-        string Kind, string Name, string Namespace, string RoleKind, string RoleName, Rbacv1Subject[] Subjects, V1PolicyRule[]? Rules, string? Error)
+        string Kind, string Name, string Namespace, string RoleKind, string RoleName, Rbacv1Subject[] Subjects, CompiledRule[]? Rules, string? Error)
     {
         // Upstream: ClusterRoleBinding "b" of ClusterRole "r" to Group "g"; RoleBinding "b/ns" of Role "r" to ServiceAccount "sa/ns".
         public string Describe(KubeUser user)

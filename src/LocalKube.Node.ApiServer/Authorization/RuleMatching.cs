@@ -43,8 +43,10 @@ public static class RuleMatching
             return false;
         }
 
-        foreach (var r in resources)
+        // Index loops: foreach over an IList boxes an enumerator, which dominates when thousands of rules are checked.
+        for (var i = 0; i < resources.Count; i++)
         {
+            var r = resources[i];
             if (r == All || r == combined)
             {
                 return true;
@@ -68,9 +70,9 @@ public static class RuleMatching
             return true;
         }
 
-        foreach (var n in names)
+        for (var i = 0; i < names.Count; i++)
         {
-            if (n == name)
+            if (names[i] == name)
             {
                 return true;
             }
@@ -87,8 +89,9 @@ public static class RuleMatching
             return false;
         }
 
-        foreach (var url in urls)
+        for (var i = 0; i < urls.Count; i++)
         {
+            var url = urls[i];
             if (url == All || url == path)
             {
                 return true;
@@ -110,8 +113,9 @@ public static class RuleMatching
             return false;
         }
 
-        foreach (var v in values)
+        for (var i = 0; i < values.Count; i++)
         {
+            var v = values[i];
             if (v == All || v == value)
             {
                 return true;
