@@ -10,7 +10,14 @@ using LocalKube.Node.Hosting;
 using Microsoft.Extensions.Hosting;
 
 // API server benchmark: the real agent in-process (Kestrel HTTPS on 127.0.0.1, embedded store) driven by
-// KubernetesClient. Every loop is bounded in count and time. Usage: [--quick] (1/10 of the counts).
+// KubernetesClient. Every loop is bounded in count and time. Usage: [--quick] (1/10 of the counts); --rbac runs only
+// the in-process RBAC authorization microbenchmark.
+if (args.Contains("--rbac"))
+{
+    RbacBench.Run(args.Contains("--quick"));
+    return;
+}
+
 var quick = args.Contains("--quick");
 var creates = quick ? 1_000 : 10_000;
 var budget = TimeSpan.FromSeconds(90);

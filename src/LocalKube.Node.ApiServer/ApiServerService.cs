@@ -148,6 +148,7 @@ public sealed partial class ApiServerService : NodeComponentService
         var app = builder.Build();
         app.UseMiddleware<ErrorStatusMiddleware>();
         app.UseMiddleware<AuthenticationMiddleware>();
+        app.UseMiddleware<Authorization.AuthorizationMiddleware>();
         app.UseRouting();
         HealthEndpoints.Map(app);
         var version = System.Text.Encoding.UTF8.GetBytes(ServerVersion.ToJson());

@@ -1,5 +1,6 @@
 using LocalKube.Node.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using LocalKube.Node.ApiServer.Authorization;
 using LocalKube.Node.ApiServer.Rest;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -22,6 +23,7 @@ public static class ApiServerServiceCollectionExtensions
 
         // After the API server: the controllers component stops first.
         services.AddLocalKubeRest();
+        services.AddLocalKubeAuthorization();
         return services;
     }
 

@@ -71,8 +71,8 @@ public sealed class TokenReviewStrategy : ResourceStrategy<V1TokenReview>
 }
 
 /// <summary>
-/// authorization.k8s.io/v1 SelfSubjectAccessReview: create-only, never stored. Until RBAC is enforced the answer
-/// is "allowed" for <c>system:masters</c> only, as upstream answers for that group.
+/// authorization.k8s.io/v1 SelfSubjectAccessReview: create-only, never stored. On the wire the review is answered
+/// by <c>Authorization.AuthorizationModule</c> against RBAC; <see cref="Respond"/> is the masters-only fallback.
 /// </summary>
 public sealed class SelfSubjectAccessReviewStrategy : ResourceStrategy<V1SelfSubjectAccessReview>
 {

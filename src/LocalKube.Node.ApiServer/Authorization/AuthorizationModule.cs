@@ -1,0 +1,175 @@
+using k8s;
+using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog;
+using LocalKube.Node.ApiServer.Rest;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LocalKube.Node.ApiServer.Authorization;
+
+/// <summary>
+/// Puts the authorizer into the API server's container (for <see cref="AuthorizationMiddleware"/>) and serves the
+/// endpoints that answer from identity and policy rather than storage: SelfSubjectAccessReview and
+/// SelfSubjectRulesReview (<c>kubectl auth can-i [--list]</c>), SelfSubjectReview (<c>auth whoami</c>) and a
+/// service account's TokenRequest (<c>kubectl create token</c>). JSON or protobuf bodies; JSON answers.
+/// </summary>
+public sealed class AuthorizationModule(RbacAuthorizer authorizer, ResourceStore store, TimeProvider time) : IApiServerModule
+{
+    /// <summary>Token lifetime when the request names none (upstream's default).</summary>
+    public const long DefaultExpirationSeconds = 3600;
+
+    /// <inheritdoc />
+    public void ConfigureServices(IServiceCollection services) => services.AddSingleton(authorizer);
+
+    /// <inheritdoc />
+    public void MapEndpoints(IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapPost("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", context => Handle(context, AccessReviewAsync));
+        endpoints.MapPost("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews", context => Handle(context, RulesReviewAsync));
+        endpoints.MapPost("/apis/authentication.k8s.io/v1/selfsubjectreviews", context => Handle(context, SelfReviewAsync));
+        endpoints.MapPost("/api/v1/namespaces/{namespace}/serviceaccounts/{name}/token", context => Handle(context, TokenAsync));
+    }
+
+    private static async Task Handle(HttpContext context, Func<HttpContext, KubeUser, CancellationToken, Task<object>> answer)
+    {
+        var ct = context.RequestAborted;
+        try
+        {
+            var user = context.GetKubeUser() ?? throw new StatusException(401, "Unauthorized", "Unauthorized");
+            var result = await answer(context, user, ct);
+            await ResponseWriter.SendAsync(context, 201, "application/json", KubernetesJson.Serialize(result) is var json ? System.Text.Encoding.UTF8.GetBytes(json) : [], ct);
+        }
+        catch (StatusException e) when (!context.Response.HasStarted)
+        {
+            await ResponseWriter.SendAsync(context, e.Code, ApiStatus.ContentType, e.Render(), ct);
+        }
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpContext context, Func<byte[], T> protobuf, CancellationToken ct)
+        where T : class
+    {
+        var body = await RequestBody.ReadAsync(context.Request, ct);
+        var media = RequestBody.MediaType(context.Request);
+        if (media == ReviewProtobuf.MediaType)
+        {
+            return protobuf(body);
+        }
+
+        if (media is not ("application/json" or "" or "application/yaml"))
+        {
+            throw StatusException.UnsupportedMediaType(context.Request.ContentType ?? "");
+        }
+
+        try
+        {
+            return KubernetesJson.Deserialize<T>(System.Text.Encoding.UTF8.GetString(body)) ?? throw StatusException.BadRequest("empty body");
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw StatusException.BadRequest("the body of the request was in an unknown format: " + e.Message);
+        }
+    }
+
+    private void Validate(string group, string kind, IKubernetesObject<V1ObjectMeta> obj)
+    {
+        obj.Metadata ??= new V1ObjectMeta();
+        if (store.Resources.FindKind(group, kind) is { } resource && resource.Strategy.ValidateCreate(obj) is { Count: > 0 } causes)
+        {
+            throw StatusException.Invalid(group, kind, obj.Metadata.Name ?? "", causes);
+        }
+    }
+
+    private async Task<object> AccessReviewAsync(HttpContext context, KubeUser user, CancellationToken ct)
+    {
+        var review = await ReadAsync(context, b => ReviewProtobuf.SelfSubjectAccessReview(b), ct);
+        Validate("authorization.k8s.io", "SelfSubjectAccessReview", review);
+        var spec = review.Spec;
+        var attributes = spec.ResourceAttributes is { } r
+            ? RequestAttributes.ForResource(user, r.Verb ?? "", r.Group ?? "", r.Resource ?? "", r.NamespaceProperty ?? "", r.Name ?? "", r.Subresource ?? "", r.Version ?? "")
+            : RequestAttributes.ForPath(user, spec.NonResourceAttributes!.Verb ?? "", spec.NonResourceAttributes.Path ?? "");
+        var decision = authorizer.Authorize(attributes);
+        return new V1SelfSubjectAccessReview
+        {
+            ApiVersion = "authorization.k8s.io/v1",
+            Kind = "SelfSubjectAccessReview",
+            Metadata = review.Metadata,
+            Spec = spec,
+            Status = new V1SubjectAccessReviewStatus { Allowed = decision.Allowed, Reason = decision.Reason.Length == 0 ? null : decision.Reason },
+        };
+    }
+
+    private async Task<object> RulesReviewAsync(HttpContext context, KubeUser user, CancellationToken ct)
+    {
+        var review = await ReadAsync(context, b => ReviewProtobuf.SelfSubjectRulesReview(b), ct);
+        var ns = review.Spec?.NamespaceProperty ?? "";
+        if (ns.Length == 0)
+        {
+            throw StatusException.Invalid("authorization.k8s.io", "SelfSubjectRulesReview", review.Metadata?.Name ?? "",
+                [new V1StatusCause { Reason = "FieldValueRequired", Field = "spec.namespace", Message = "Required value: no namespace on request" }]);
+        }
+
+        var errors = new List<string>();
+        var rules = authorizer.Policy.RulesFor(user, ns, errors);
+        return new V1SelfSubjectRulesReview
+        {
+            ApiVersion = "authorization.k8s.io/v1",
+            Kind = "SelfSubjectRulesReview",
+            Metadata = review.Metadata ?? new V1ObjectMeta(),
+            Spec = review.Spec,
+            Status = new V1SubjectRulesReviewStatus
+            {
+                ResourceRules = rules.Where(x => x.NonResourceURLs is not { Count: > 0 })
+                    .Select(x => new V1ResourceRule { Verbs = x.Verbs, ApiGroups = x.ApiGroups, Resources = x.Resources, ResourceNames = x.ResourceNames }).ToList(),
+                NonResourceRules = rules.Where(x => x.NonResourceURLs is { Count: > 0 })
+                    .Select(x => new V1NonResourceRule { Verbs = x.Verbs, NonResourceURLs = x.NonResourceURLs }).ToList(),
+                Incomplete = errors.Count > 0,
+                EvaluationError = errors.Count > 0 ? RbacPolicy.Aggregate(errors) : null,
+            },
+        };
+    }
+
+    private static async Task<object> SelfReviewAsync(HttpContext context, KubeUser user, CancellationToken ct)
+    {
+        // The spec is empty: only metadata could be sent, and nothing of it is used.
+        _ = await RequestBody.ReadAsync(context.Request, ct);
+        return SelfSubjectReviewStrategy.Respond(new V1SelfSubjectReview(), user);
+    }
+
+    private async Task<object> TokenAsync(HttpContext context, KubeUser user, CancellationToken ct)
+    {
+        var ns = (string)context.Request.RouteValues["namespace"]!;
+        var name = (string)context.Request.RouteValues["name"]!;
+        var request = await ReadAsync(context, b => ReviewProtobuf.TokenRequest(b), ct);
+        var issuer = context.RequestServices.GetService<ServiceAccountTokenIssuer>()
+            ?? throw StatusException.NotFound("", "serviceaccounts/token", name);
+        var accounts = store.Resources.FindKind("", "ServiceAccount") ?? throw StatusException.NotFound("", "serviceaccounts", name);
+        var account = await store.TryGetAsync(accounts, ns, name, ct) ?? throw StatusException.NotFound("", "serviceaccounts", name);
+        var spec = request.Spec ??= new V1TokenRequestSpec();
+        var seconds = spec.ExpirationSeconds ?? DefaultExpirationSeconds;
+        if (seconds < 600)
+        {
+            throw StatusException.Invalid("authentication.k8s.io", "TokenRequest", name,
+                [new V1StatusCause { Reason = "FieldValueInvalid", Field = "spec.expirationSeconds", Message = "Invalid value: " + seconds + ": may not specify a duration less than 10 minutes" }]);
+        }
+
+        var audiences = spec.Audiences is { Count: > 0 } a ? a.ToList() : [ServiceAccountTokens.DefaultIssuer];
+        ServiceAccountTokenBinding? bound = spec.BoundObjectRef is { Kind: { Length: > 0 } kind } b
+            ? new ServiceAccountTokenBinding(kind, b.Name ?? "", b.Uid ?? "")
+            : null;
+        var lifetime = TimeSpan.FromSeconds(seconds);
+        var token = issuer.Issue(new ServiceAccountTokenRequest(ns, name, account.Object.Metadata.Uid ?? "", audiences, lifetime) { BoundObject = bound });
+        spec.Audiences = audiences;
+        spec.ExpirationSeconds = seconds;
+        return new Authenticationv1TokenRequest
+        {
+            ApiVersion = "authentication.k8s.io/v1",
+            Kind = "TokenRequest",
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, CreationTimestamp = time.GetUtcNow().UtcDateTime },
+            Spec = spec,
+            Status = new V1TokenRequestStatus { Token = token, ExpirationTimestamp = time.GetUtcNow().UtcDateTime.Add(lifetime) },
+        };
+    }
+}

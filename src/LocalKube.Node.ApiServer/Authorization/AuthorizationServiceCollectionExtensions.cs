@@ -1,0 +1,30 @@
+using LocalKube.Node.ApiServer.Catalog;
+using LocalKube.Node.ApiServer.Rest;
+using LocalKube.Node.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace LocalKube.Node.ApiServer.Authorization;
+
+/// <summary>Registration of RBAC enforcement.</summary>
+public static class AuthorizationServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the RBAC authorizer, its policy cache, the default policy, the aggregation and service-account
+    /// controllers (component <c>apiserver-rbac</c>), escalation checks, and the review and token endpoints.
+    /// </summary>
+    public static IServiceCollection AddLocalKubeAuthorization(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<RbacAuthorizer>();
+        services.TryAddSingleton<RbacPolicyCache>();
+        services.TryAddSingleton<BootstrapPolicyReconciler>();
+        services.TryAddSingleton<ClusterRoleAggregator>();
+        services.TryAddSingleton<ServiceAccountController>();
+        services.AddAdmissionHook<RbacEscalationCheck>();
+        services.AddApiServerModule<AuthorizationModule>();
+        services.AddResourceStrategy<SelfSubjectRulesReviewStrategy>();
+        services.AddNodeComponent<RbacService>(RbacService.Id);
+        return services;
+    }
+}
