@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using LocalKube.Node.ApiServer.Catalog;
+using LocalKube.Node.ApiServer.Protobuf;
 using LocalKube.Node.ApiServer.Rest;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -48,24 +49,15 @@ public sealed class AuthorizationModule(RbacAuthorizer authorizer, ResourceStore
         }
     }
 
-    private static async Task<T> ReadAsync<T>(HttpContext context, Func<byte[], T> protobuf, CancellationToken ct)
+    private static async Task<T> ReadAsync<T>(HttpContext context, CancellationToken ct)
         where T : class
     {
+        // JSON or Kubernetes protobuf (kubectl's typed clients), through the same seam as every object body.
         var body = await RequestBody.ReadAsync(context.Request, ct);
-        var media = RequestBody.MediaType(context.Request);
-        if (media == ReviewProtobuf.MediaType)
-        {
-            return protobuf(body);
-        }
-
-        if (media is not ("application/json" or "" or "application/yaml"))
-        {
-            throw StatusException.UnsupportedMediaType(context.Request.ContentType ?? "");
-        }
-
+        var json = ObjectBody.Parse(RequestBody.MediaType(context.Request), context.Request.ContentType, body);
         try
         {
-            return KubernetesJson.Deserialize<T>(System.Text.Encoding.UTF8.GetString(body)) ?? throw StatusException.BadRequest("empty body");
+            return KubernetesJson.Deserialize<T>(json.ToJsonString()) ?? throw StatusException.BadRequest("empty body");
         }
         catch (System.Text.Json.JsonException e)
         {
@@ -84,7 +76,7 @@ public sealed class AuthorizationModule(RbacAuthorizer authorizer, ResourceStore
 
     private async Task<object> AccessReviewAsync(HttpContext context, KubeUser user, CancellationToken ct)
     {
-        var review = await ReadAsync(context, b => ReviewProtobuf.SelfSubjectAccessReview(b), ct);
+        var review = await ReadAsync<V1SelfSubjectAccessReview>(context, ct);
         Validate("authorization.k8s.io", "SelfSubjectAccessReview", review);
         var spec = review.Spec;
         var attributes = spec.ResourceAttributes is { } r
@@ -103,7 +95,7 @@ public sealed class AuthorizationModule(RbacAuthorizer authorizer, ResourceStore
 
     private async Task<object> RulesReviewAsync(HttpContext context, KubeUser user, CancellationToken ct)
     {
-        var review = await ReadAsync(context, b => ReviewProtobuf.SelfSubjectRulesReview(b), ct);
+        var review = await ReadAsync<V1SelfSubjectRulesReview>(context, ct);
         var ns = review.Spec?.NamespaceProperty ?? "";
         if (ns.Length == 0)
         {
@@ -142,7 +134,7 @@ public sealed class AuthorizationModule(RbacAuthorizer authorizer, ResourceStore
     {
         var ns = (string)context.Request.RouteValues["namespace"]!;
         var name = (string)context.Request.RouteValues["name"]!;
-        var request = await ReadAsync(context, b => ReviewProtobuf.TokenRequest(b), ct);
+        var request = await ReadAsync<Authenticationv1TokenRequest>(context, ct);
         var issuer = context.RequestServices.GetService<ServiceAccountTokenIssuer>()
             ?? throw StatusException.NotFound("", "serviceaccounts/token", name);
         var accounts = store.Resources.FindKind("", "ServiceAccount") ?? throw StatusException.NotFound("", "serviceaccounts", name);
