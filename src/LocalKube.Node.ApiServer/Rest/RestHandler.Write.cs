@@ -30,6 +30,7 @@ public sealed partial class RestHandler
             }
         }
 
+        TrackUpdate(request, resource, null, obj, UpdateScope.Main);
         var created = await _store.CreateAsync(resource, obj, dryRun, ct);
         AddWarnings(context, warnings);
         await SendObjectAsync(context, resource, created, 201, ct);
@@ -50,6 +51,7 @@ public sealed partial class RestHandler
         var updated = await _store.UpdateAsync(resource, path.Namespace, path.Name!, current =>
         {
             ResourceStore.CheckResourceVersion(resource, current, requested);
+            TrackUpdate(request, resource, current, obj, scope);
             return obj;
         }, scope, dryRun, ct);
         AddWarnings(context, warnings);
@@ -59,6 +61,13 @@ public sealed partial class RestHandler
     private async Task PatchAsync(HttpContext context, RestResource resource, RestPath path, UpdateScope scope, CancellationToken ct)
     {
         var request = context.Request;
+        if (RequestBody.MediaType(request) == ApplyPatchMediaType)
+        {
+            await ApplyAsync(context, resource, path, scope, ct);
+            return;
+        }
+
+        RejectForceOnNonApply(request);
         var dryRun = DryRun(request);
         var patcher = Patcher(request);
         var body = await RequestBody.ReadAsync(request, ct);
@@ -67,6 +76,7 @@ public sealed partial class RestHandler
             var patched = patcher.Apply(resource, ObjectCodec.ParseObject(ObjectCodec.WithResourceVersion(current.Raw.Span, current.ModRevision)), body);
             var obj = RequestBody.Decode(resource, patched, "Ignore", []);
             ResourceStore.CheckResourceVersion(resource, current, obj.Metadata.ResourceVersion);
+            TrackUpdate(request, resource, current, obj, scope);
             return obj;
         }, scope, dryRun, ct);
         await SendObjectAsync(context, resource, updated, 200, ct);
