@@ -280,7 +280,8 @@ public static class TypedOps
         var rObj = rHas ? r as JsonObject : new JsonObject();
         if (lObj is not null && rObj is not null && Granular(schema) && (lObj.Count > 0 || rObj.Count > 0))
         {
-            added.Member |= !lHas;
+            // Upstream's Go structs always exist (zero values), so only maps and free-form objects are "added".
+            added.Member |= !lHas && schema.Kind != SchemaKind.Struct;
             removed.Member |= !rHas;
             CompareObjects(lObj, rObj, schema, added, modified, removed, path);
             return;
@@ -290,7 +291,7 @@ public static class TypedOps
         var rArr = rHas ? r as JsonArray : [];
         if (lArr is not null && rArr is not null && GranularList(schema) && (lArr.Count > 0 || rArr.Count > 0))
         {
-            added.Member |= !lHas;
+            // A granular list is not a field of its own: only its elements are added or removed.
             removed.Member |= !rHas;
             var (lOrder, lItems) = Index(lArr, schema, path);
             var (rOrder, rItems) = Index(rArr, schema, path);
@@ -302,17 +303,11 @@ public static class TypedOps
                 if (schema.ListType == "map")
                 {
                     CompareValue(lc, lIn, rc, rIn, element, added.Child(key), modified.Child(key), removed.Child(key), path);
-                    if (lIn && rIn)
-                    {
-                        // The element itself is unchanged when its key matches; only its fields can differ.
-                        modified.Child(key).Member = false;
-                    }
                 }
-                else
-                {
-                    added.Child(key).Member |= !lIn;
-                    removed.Child(key).Member |= !rIn;
-                }
+
+                // Elements are items of their own, whatever their type.
+                added.Child(key).Member |= !lIn;
+                removed.Child(key).Member |= !rIn;
             }
 
             return;
