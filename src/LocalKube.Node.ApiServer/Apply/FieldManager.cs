@@ -143,8 +143,54 @@ public static class FieldManager
             return ManagedEntry.Write(oldEntries);
         }
 
-        return ManagedEntry.Write(result);
+        return ManagedEntry.Write(CapUpdaters(result));
     }
+
+    /// <summary>
+    /// Keeps at most <see cref="MaxUpdateManagers"/> Update entries by merging the oldest into an
+    /// <c>ancient-changes</c> entry per apiVersion, as upstream's capManagersManager does.
+    /// </summary>
+    public static List<ManagedEntry> CapUpdaters(List<ManagedEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var updaters = entries.Where(e => e.Operation == ManagedEntry.Update && !e.Fields.IsEmpty)
+            .OrderBy(e => e.Time?.Ticks / TimeSpan.TicksPerSecond ?? 0).ThenBy(e => e.Id, StringComparer.Ordinal).ToList();
+        if (updaters.Count <= MaxUpdateManagers)
+        {
+            return entries;
+        }
+
+        var working = entries.Where(e => !e.Fields.IsEmpty).ToDictionary(e => e.Id, StringComparer.Ordinal);
+        var firstByVersion = new Dictionary<string, ManagedEntry>(StringComparer.Ordinal);
+        var length = updaters.Count;
+        for (var i = 0; i < updaters.Count && length > MaxUpdateManagers; i++)
+        {
+            var entry = updaters[i];
+            var bucketId = ManagedEntry.Identity(AncientChanges, ManagedEntry.Update, entry.ApiVersion, null);
+            if (!firstByVersion.TryGetValue(entry.ApiVersion, out var first))
+            {
+                firstByVersion[entry.ApiVersion] = entry;
+                continue;
+            }
+
+            if (!working.TryGetValue(bucketId, out var bucket))
+            {
+                working.Remove(first.Id);
+                bucket = first with { Manager = AncientChanges, Subresource = null };
+            }
+
+            working[bucketId] = bucket with { Fields = entry.Fields.Union(bucket.Fields), Time = entry.Time };
+            working.Remove(entry.Id);
+            length--;
+        }
+
+        return [.. working.Values];
+    }
+
+    /// <summary>The most Update entries an object keeps (upstream's DefaultMaxUpdateManagers).</summary>
+    public const int MaxUpdateManagers = 10;
+
+    private const string AncientChanges = "ancient-changes";
 
     /// <summary>The 409 upstream answers for apply conflicts.</summary>
     public static StatusException Conflict(IReadOnlyList<(ManagedEntry Owner, IReadOnlyList<string> Path)> conflicts)

@@ -264,6 +264,18 @@ public sealed class FieldManagerTests
         yield return new SsaCase("an updater adding a label owns the map", Cm, U("u", "{'metadata':{'labels':{'a':'1'}}}"), U("u", "{'metadata':{'labels':{'a':'1','b':'2'}}}"))
         { Owned = Own(("u/Update", [".metadata.labels", ".metadata.labels.a", ".metadata.labels.b"])) };
 
+        yield return new SsaCase("more than ten updaters: the oldest merge into ancient-changes", Cm,
+            [A("ap", "{'data':{'z':'0'}}"), .. Enumerable.Range(1, 11).Select(i => U("m" + i, "{'data':{'z':'0'," + string.Join(",", Enumerable.Range(1, i).Select(j => "'k" + j + "':'v'")) + "}}"))])
+        {
+            Owned = new[] { "ap/Apply", "ancient-changes/Update" }.Concat(Enumerable.Range(3, 9).Select(i => $"m{i}/Update"))
+                .ToDictionary(k => k, k => k switch
+                {
+                    "ap/Apply" => new[] { ".data.z" },
+                    "ancient-changes/Update" => [".data.k1", ".data.k2"],
+                    _ => [".data.k" + k[1..k.IndexOf('/', StringComparison.Ordinal)]],
+                }),
+        };
+
         // --- lists: merge order ----------------------------------------------------------------------------------
         yield return new SsaCase("live-only elements keep their place", Dep, U("u", D(Ctr("x"))), A("a", D(Ctr("c"))))
         { Object = D(Ctr("x") + "," + Ctr("c")) };
