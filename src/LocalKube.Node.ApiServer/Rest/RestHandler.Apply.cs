@@ -25,6 +25,7 @@ public sealed partial class RestHandler
             throw StatusException.Invalid("meta.k8s.io", "PatchOptions", "", [FieldErrors.Required("fieldManager", "is required for apply patch")]);
         }
 
+        ValidateFieldManager(request, manager);
         var force = request.Query["force"].ToString() == "true";
         var config = ApplyYaml.Parse(await RequestBody.ReadAsync(request, ct));
         FieldManager.CheckConfig(resource.ApiVersion, resource.Kind, config);
@@ -98,6 +99,7 @@ public sealed partial class RestHandler
     private void TrackUpdate(HttpRequest request, RestResource resource, StoredObject? current, IKubernetesObject<V1ObjectMeta> obj, UpdateScope scope, string? subresource = null)
     {
         var manager = request.Query["fieldManager"].ToString();
+        ValidateFieldManager(request, manager);
         if (manager.Length == 0)
         {
             var agent = request.Headers.UserAgent.ToString();
@@ -115,6 +117,29 @@ public sealed partial class RestHandler
         var fields = FieldManager.Update(old, ObjectCodec.ToNode(obj), ApplySchema.For(resource.Strategy.ModelType), resource.ApiVersion, manager, fieldScope, Now());
         obj.Metadata ??= new V1ObjectMeta();
         obj.Metadata.ManagedFields = fields is { Count: > 0 } ? fields.Deserialize<List<V1ManagedFieldsEntry>>(ObjectCodec.Options) : null;
+    }
+
+    // Upstream's ValidateFieldManager on Create/Update/PatchOptions: at most 128 bytes, printable characters only.
+    private static void ValidateFieldManager(HttpRequest request, string manager)
+    {
+        var options = HttpMethods.IsPost(request.Method) ? "CreateOptions" : HttpMethods.IsPut(request.Method) ? "UpdateOptions" : "PatchOptions";
+        if (System.Text.Encoding.UTF8.GetByteCount(manager) > 128)
+        {
+            throw StatusException.Invalid("meta.k8s.io", options, "", [FieldErrors.TooLong("fieldManager", 128)]);
+        }
+
+        var at = 0;
+        foreach (var rune in manager.EnumerateRunes())
+        {
+            if (System.Text.Rune.IsControl(rune) || System.Text.Rune.GetUnicodeCategory(rune) is System.Globalization.UnicodeCategory.Format
+                or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator)
+            {
+                var detail = $"invalid character U+{rune.Value:X4} (at position {at.ToString(System.Globalization.CultureInfo.InvariantCulture)})";
+                throw StatusException.Invalid("meta.k8s.io", options, "", [FieldErrors.Invalid("fieldManager", manager, detail)]);
+            }
+
+            at += rune.Utf8SequenceLength;
+        }
     }
 
     private static void RejectForceOnNonApply(HttpRequest request)

@@ -152,6 +152,42 @@ public sealed class ServerSideApplyHttpTests
         Assert.That(fields, Does.Contain("\"k:{\\u0022name\\u0022:\\u0022c\\u0022}\":{\".\":{},\"f:image\":{},\"f:name\":{}}"));
     }
 
+    [Test]
+    public async Task Subresource_writes_record_their_subresource()
+    {
+        var ns = await NamespaceAsync();
+        await _client.CreateNamespacedDeploymentAsync(Deployment("d", 1), ns, fieldManager: "creator");
+        var (code, body) = await SendAsync(HttpMethod.Patch, $"/apis/apps/v1/namespaces/{ns}/deployments/d/scale?fieldManager=scaler", """{"spec":{"replicas":4}}""",
+            "application/merge-patch+json");
+        Assert.That(code, Is.EqualTo(200), body);
+        (code, body) = await SendAsync(HttpMethod.Patch, $"/apis/apps/v1/namespaces/{ns}/deployments/d/status?fieldManager=ctl",
+            """{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d"},"status":{"replicas":4}}""", "application/apply-patch+yaml");
+        Assert.That(code, Is.EqualTo(200), body);
+
+        var dep = await _client.ReadNamespacedDeploymentAsync("d", ns);
+        Assert.That((dep.Spec.Replicas, dep.Status?.Replicas), Is.EqualTo((4, 4)));
+        var entries = dep.Metadata.ManagedFields.ToDictionary(m => m.Manager);
+        Assert.That((entries["scaler"].Subresource, entries["scaler"].Operation, JsonSerializer.Serialize(entries["scaler"].FieldsV1)),
+            Is.EqualTo(("scale", "Update", """{"f:spec":{"f:replicas":{}}}""")));
+        Assert.That((entries["ctl"].Subresource, entries["ctl"].Operation, JsonSerializer.Serialize(entries["ctl"].FieldsV1)),
+            Is.EqualTo(("status", "Apply", """{"f:status":{"f:replicas":{}}}""")));
+        Assert.That(JsonSerializer.Serialize(entries["creator"].FieldsV1), Does.Not.Contain("f:replicas"));
+
+        (code, body) = await SendAsync(HttpMethod.Patch, $"/apis/apps/v1/namespaces/{ns}/deployments/nope/status?fieldManager=ctl",
+            """{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"nope"},"status":{"replicas":4}}""", "application/apply-patch+yaml");
+        Assert.That(code, Is.EqualTo(404), body);
+    }
+
+    [Test]
+    public async Task A_too_long_field_manager_is_422()
+    {
+        var ns = await NamespaceAsync();
+        var (code, body) = await SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{ns}/configmaps?fieldManager={new string('m', 129)}",
+            """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"l"}}""", "application/json");
+        Assert.That(code, Is.EqualTo(422), body);
+        Assert.That(body, Does.Contain("CreateOptions.meta.k8s.io \\\"\\\" is invalid: fieldManager: Too long: may not be more than 128 bytes"));
+    }
+
     [TestCase("", 422, "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch")]
     [TestCase("?fieldManager=m&x=", 400, "invalid object type: apps/v1, Kind=ConfigMap")]
     public async Task Bad_apply_requests(string query, int expected, string message)
