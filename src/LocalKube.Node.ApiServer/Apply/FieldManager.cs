@@ -192,6 +192,8 @@ public static class FieldManager
 
     private const string AncientChanges = "ancient-changes";
 
+    private const string BeforeFirstApply = "before-first-apply";
+
     /// <summary>The 409 upstream answers for apply conflicts.</summary>
     public static StatusException Conflict(IReadOnlyList<(ManagedEntry Owner, IReadOnlyList<string> Path)> conflicts)
     {
@@ -228,6 +230,14 @@ public static class FieldManager
         var entries = SafeRead(live);
         var liveObject = (JsonObject)live.DeepClone();
         (liveObject["metadata"] as JsonObject)?.Remove("managedFields");
+        if (entries.Count == 0)
+        {
+            // An object nobody tracked yet: what is already there belongs to "before-first-apply" (upstream's
+            // skipNonAppliedManager), so the first apply conflicts with values it did not set.
+            var before = Update(null, liveObject, schema, apiVersion, BeforeFirstApply, scope with { Subresource = null }, now);
+            entries = before is null ? [] : SafeRead(new JsonObject { ["metadata"] = new JsonObject { ["managedFields"] = before } });
+        }
+
         var configSet = Own(TypedOps.ToFieldSet(config, schema), scope);
         var id = ManagedEntry.Identity(manager, ManagedEntry.Apply, apiVersion, scope.Subresource);
         var previous = entries.FirstOrDefault(e => e.Id == id);

@@ -276,6 +276,13 @@ public sealed class FieldManagerTests
                 }),
         };
 
+        yield return new SsaCase("an untracked object: the first apply conflicts with before-first-apply", Cm,
+            new SsaOp("seed", "", "{'data':{'k':'1'}}"), A("a", "{'data':{'k':'2'}}"))
+        { Conflicts = [".data.k|conflict with 'before-first-apply' using v1"] };
+        yield return new SsaCase("an untracked object: agreeing values are shared with before-first-apply", Cm,
+            new SsaOp("seed", "", "{'data':{'k':'1'}}"), A("a", "{'data':{'k':'1'}}"))
+        { Owned = Own(("before-first-apply/Update", [".data", ".data.k"]), ("a/Apply", [".data.k"])) };
+
         // --- lists: merge order ----------------------------------------------------------------------------------
         yield return new SsaCase("live-only elements keep their place", Dep, U("u", D(Ctr("x"))), A("a", D(Ctr("c"))))
         { Object = D(Ctr("x") + "," + Ctr("c")) };

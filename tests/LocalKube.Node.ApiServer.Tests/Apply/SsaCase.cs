@@ -7,7 +7,7 @@ using NUnit.Framework;
 namespace LocalKube.Node.ApiServer.Tests.Apply;
 
 /// <summary>One write in a scenario: an apply (config) or an update (the whole new body) by a manager.</summary>
-/// <param name="Kind">"apply" or "update".</param>
+/// <param name="Kind">"apply", "update", or "seed" (the object as stored without managedFields).</param>
 /// <param name="Manager">The field manager.</param>
 /// <param name="Json">The configuration or the new object body (single quotes stand for double quotes).</param>
 /// <param name="Force">force=true for applies.</param>
@@ -83,7 +83,11 @@ public sealed class SsaCase
             var last = i == Ops.Count - 1;
             try
             {
-                if (op.Kind == "apply")
+                if (op.Kind == "seed")
+                {
+                    live = body;
+                }
+                else if (op.Kind == "apply")
                 {
                     var result = FieldManager.Apply(live, body, schema, apiVersion, op.Manager, op.Force, scope, now);
                     live = result.Object;
