@@ -90,6 +90,20 @@ public sealed class KubectlServerSideApplyTests
         Assert.That(await OkAsync("apply", "--server-side", "--validate=false", "-f", two), Does.Contain("deployment.apps/web serverside-applied"));
         await OkAsync("apply", "--server-side", "--validate=false", "-f", one);
         Assert.That(await OkAsync("get", "deploy", "web", "-o", "jsonpath={.spec.template.spec.containers[*].name}"), Is.EqualTo("a"));
+
+        // Defaulting does not make an unchanged re-apply a write.
+        var rv = await OkAsync("get", "deploy", "web", "-o", "jsonpath={.metadata.resourceVersion}");
+        await OkAsync("apply", "--server-side", "--validate=false", "-f", one);
+        Assert.That(await OkAsync("get", "deploy", "web", "-o", "jsonpath={.metadata.resourceVersion}"), Is.EqualTo(rv));
+
+        // kubectl scale is an Update on /scale; the applier's replicas then conflict until forced.
+        await OkAsync("scale", "deploy", "web", "--replicas=3");
+        var withReplicas = Write("replicas.yaml", Head.Replace("spec:\n  selector", "spec:\n  replicas: 5\n  selector", StringComparison.Ordinal)
+            + "      - name: a\n        image: nginx\n");
+        var conflict = await RunAsync("apply", "--server-side", "--validate=false", "-f", withReplicas);
+        Assert.That(conflict.Output, Does.Contain("conflict with \"kubectl\" with subresource \"scale\" using apps/v1: .spec.replicas"));
+        await OkAsync("apply", "--server-side", "--validate=false", "--force-conflicts", "-f", withReplicas);
+        Assert.That(await OkAsync("get", "deploy", "web", "-o", "jsonpath={.spec.replicas}"), Is.EqualTo("5"));
     }
 
     private string Write(string name, string content)
