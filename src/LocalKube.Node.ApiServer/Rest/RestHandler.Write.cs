@@ -171,7 +171,7 @@ public sealed partial class RestHandler
         return _patchers.TryGetValue(media, out var patcher)
             ? patcher
             : throw new StatusException(415, "UnsupportedMediaType",
-                $"the body of the request was in an unknown format - accepted media types include: {string.Join(", ", _patchers.Keys)}");
+                $"the body of the request was in an unknown format - accepted media types include: {string.Join(", ", _patchers.Keys.Append(ApplyPatchMediaType))}");
     }
 
     private async Task SendObjectAsync(HttpContext context, RestResource resource, IKubernetesObject<V1ObjectMeta> obj, int status, CancellationToken ct)
