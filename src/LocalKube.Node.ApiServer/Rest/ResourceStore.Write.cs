@@ -233,6 +233,12 @@ public sealed partial class ResourceStore
                     spec["finalizers"] = (newNode["spec"] as JsonObject)?["finalizers"]?.DeepClone();
                     result["spec"] = spec;
                 }
+
+                // managedFields are recorded per subresource too: the desired object carries them.
+                if (result["metadata"] is JsonObject resultMeta)
+                {
+                    resultMeta["managedFields"] = (newNode["metadata"] as JsonObject)?["managedFields"]?.DeepClone();
+                }
             }
 
             desired = ObjectCodec.ToObject(result, resource.Strategy.ModelType);

@@ -50,6 +50,7 @@ public sealed partial class RestHandler
 
             var obj = current.Object;
             scale.SetSpecReplicas(obj, replicas);
+            TrackUpdate(context.Request, resource, current, obj, UpdateScope.Main, "scale");
             return obj;
         }, UpdateScope.Main, dryRun, ct);
         await SendScaleAsync(context, resource, scale, updated, ct);

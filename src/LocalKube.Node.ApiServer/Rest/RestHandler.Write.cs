@@ -31,6 +31,7 @@ public sealed partial class RestHandler
             }
         }
 
+        TrackUpdate(request, resource, null, obj, UpdateScope.Main);
         var created = await _store.CreateAsync(resource, obj, dryRun, ct);
         AddWarnings(context, warnings);
         await SendObjectAsync(context, resource, created, 201, ct);
@@ -51,6 +52,7 @@ public sealed partial class RestHandler
         var updated = await _store.UpdateAsync(resource, path.Namespace, path.Name!, current =>
         {
             ResourceStore.CheckResourceVersion(resource, current, requested);
+            TrackUpdate(request, resource, current, obj, scope);
             return obj;
         }, scope, dryRun, ct);
         AddWarnings(context, warnings);
@@ -60,6 +62,13 @@ public sealed partial class RestHandler
     private async Task PatchAsync(HttpContext context, RestResource resource, RestPath path, UpdateScope scope, CancellationToken ct)
     {
         var request = context.Request;
+        if (RequestBody.MediaType(request) == ApplyPatchMediaType)
+        {
+            await ApplyAsync(context, resource, path, scope, ct);
+            return;
+        }
+
+        RejectForceOnNonApply(request);
         var dryRun = DryRun(request);
         var patcher = Patcher(request);
         var body = await RequestBody.ReadAsync(request, ct);
@@ -68,6 +77,7 @@ public sealed partial class RestHandler
             var patched = patcher.Apply(resource, ObjectCodec.ParseObject(ObjectCodec.WithResourceVersion(current.Raw.Span, current.ModRevision)), body);
             var obj = RequestBody.Decode(resource, patched, "Ignore", []);
             ResourceStore.CheckResourceVersion(resource, current, obj.Metadata.ResourceVersion);
+            TrackUpdate(request, resource, current, obj, scope);
             return obj;
         }, scope, dryRun, ct);
         await SendObjectAsync(context, resource, updated, 200, ct);
@@ -164,7 +174,7 @@ public sealed partial class RestHandler
         return _patchers.TryGetValue(media, out var patcher)
             ? patcher
             : throw new StatusException(415, "UnsupportedMediaType",
-                $"the body of the request was in an unknown format - accepted media types include: {string.Join(", ", _patchers.Keys)}");
+                $"the body of the request was in an unknown format - accepted media types include: {string.Join(", ", _patchers.Keys.Append(ApplyPatchMediaType))}");
     }
 
     private async Task SendObjectAsync(HttpContext context, RestResource resource, IKubernetesObject<V1ObjectMeta> obj, int status, CancellationToken ct)
