@@ -22,6 +22,7 @@ public static class ApiServerServiceCollectionExtensions
 
         // After the API server: the controllers component stops first.
         services.AddLocalKubeRest();
+        services.AddApiServerModule<OpenApi.OpenApiModule>();
         return services;
     }
 
