@@ -44,7 +44,9 @@ public sealed class OpenApiModule(IResourceRegistry registry, IEnumerable<IPatch
         context.Response.Headers.Vary = HeaderNames.Accept;
         if (_documents.GroupVersion(path) is not { } document)
         {
-            throw new StatusException(404, "NotFound", "the server could not find the requested resource");
+            // The error middleware renders the Status.
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
         }
 
         if (!AcceptsJson(context.Request))
@@ -116,10 +118,17 @@ public sealed class OpenApiModule(IResourceRegistry registry, IEnumerable<IPatch
             return true;
         }
 
-        return MediaTypeHeaderValue.TryParseList(accept.Split(','), out var types)
-            && types.Any(t => t.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-                || t.MediaType.Equals("application/*", StringComparison.OrdinalIgnoreCase)
-                || t.MediaType.Equals("*/*", StringComparison.OrdinalIgnoreCase));
+        // By hand: the protobuf media types (with '@') are not valid header tokens for the framework's parser.
+        foreach (var part in accept.Split(','))
+        {
+            var type = part.Split(';')[0].Trim();
+            if (type.Equals("application/json", StringComparison.OrdinalIgnoreCase) || type is "application/*" or "*/*")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static Task NotAcceptableAsync(HttpContext context) =>

@@ -62,13 +62,20 @@ public sealed partial class RestHandler
         var dryRun = DryRun(request);
         var patcher = Patcher(request);
         var body = await RequestBody.ReadAsync(request, ct);
+        var validation = request.Query["fieldValidation"].ToString();
+        var duplicates = DuplicateFields.Find(body);
+        var warnings = new List<string>();
         var updated = await _store.UpdateAsync(resource, path.Namespace, path.Name!, current =>
         {
             var patched = patcher.Apply(resource, ObjectCodec.ParseObject(ObjectCodec.WithResourceVersion(current.Raw.Span, current.ModRevision)), body);
-            var obj = RequestBody.Decode(resource, patched, "Ignore", []);
+
+            // Retries (conflicts) decode again: keep only the last attempt's warnings.
+            warnings.Clear();
+            var obj = RequestBody.Decode(resource, patched, validation, warnings, duplicates, System.Text.Encoding.UTF8.GetString(body));
             ResourceStore.CheckResourceVersion(resource, current, obj.Metadata.ResourceVersion);
             return obj;
         }, scope, dryRun, ct);
+        AddWarnings(context, warnings);
         await SendObjectAsync(context, resource, updated, 200, ct);
     }
 
@@ -120,7 +127,7 @@ public sealed partial class RestHandler
         }
 
         var body = await RequestBody.ReadAsync(request, ct);
-        return RequestBody.Decode(resource, RequestBody.Parse(body), request.Query["fieldValidation"], warnings);
+        return RequestBody.Decode(resource, RequestBody.Parse(body), request.Query["fieldValidation"], warnings, DuplicateFields.Find(body));
     }
 
     private static async Task<V1DeleteOptions> ReadDeleteOptionsAsync(HttpRequest request, CancellationToken ct)
