@@ -154,15 +154,6 @@ public sealed class OpenApiDocumentTests
     }
 
     [Test]
-    [Explicit]
-    public void Dump()
-    {
-        File.WriteAllBytes("/tmp/apps.json", Documents.Value.GroupVersion("apis/apps/v1")!.Body);
-        File.WriteAllBytes("/tmp/core.json", Documents.Value.GroupVersion("api/v1")!.Body);
-        File.WriteAllText("/tmp/res.txt", string.Join("\n", typeof(OpenApiDocuments).Assembly.GetManifestResourceNames()));
-    }
-
-    [Test]
     public void Documents_are_built_once()
     {
         var first = Documents.Value.GroupVersion("apis/apps/v1");
