@@ -112,6 +112,39 @@ public sealed class OpenApiKubectlTests
         Assert.That(ignore.Output, Does.Not.Contain("Warning"));
     }
 
+    [Test]
+    public async Task A_realistic_deployment_passes_strict_validation_without_false_positives()
+    {
+        File.WriteAllText(_dir.Combine("web.yaml"), """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+              labels: {app: web}
+              annotations: {note: "x"}
+            spec:
+              replicas: 2
+              selector: {matchLabels: {app: web}}
+              strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 25%, maxUnavailable: 0}}
+              template:
+                metadata: {labels: {app: web}}
+                spec:
+                  containers:
+                  - name: nginx
+                    image: nginx:1.27
+                    ports: [{containerPort: 80, name: http, protocol: TCP}]
+                    env: [{name: A, value: "1"}, {name: POD, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]
+                    resources: {requests: {cpu: 100m, memory: 64Mi}, limits: {memory: 128Mi}}
+                    livenessProbe: {httpGet: {path: /, port: http}, initialDelaySeconds: 3}
+                    volumeMounts: [{name: cache, mountPath: /cache}]
+                  volumes: [{name: cache, emptyDir: {}}]
+                  tolerations: [{key: k, operator: Exists, effect: NoSchedule}]
+            """);
+        var output = await RunAsync("create", "-f", _dir.Combine("web.yaml"));
+        Assert.That(output.Code, Is.Zero, output.Output);
+        Assert.That(output.Output, Does.Contain("deployment.apps/web created").And.Not.Contain("Warning"));
+    }
+
     private async Task<string> OkAsync(params string[] args)
     {
         var (code, output) = await RunAsync(args);
