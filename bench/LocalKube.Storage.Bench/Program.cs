@@ -143,7 +143,7 @@ try
     Row($"RSS with {loadKeys} keys of 1 KiB (+ the rest)", e["rss"], o["rss"], inproc["rss"]);
     Row($"Cold start, {loadKeys}+ keys, to first answered Range", e["cold"], o["cold"], inproc["cold"]);
 
-    Console.WriteLine($"Machine: {Environment.ProcessorCount} cores; {DateTime.UtcNow:yyyy-MM-dd}; {(quick ? "--quick" : "full")} run");
+    Console.WriteLine($"Machine: {Environment.ProcessorCount} cores; {DateTime.UtcNow:yyyy-MM-dd}; {(quick ? "--quick" : "full")} run; LocalKube server: {Servers.PublishedAgent() ?? "test host (JIT; publish for the product binary)"}");
     Console.WriteLine();
     Console.WriteLine("| Measure | etcd 3.4 (gRPC) | LocalKube (gRPC) | LocalKube (in-process) |");
     Console.WriteLine("|---|---|---|---|");

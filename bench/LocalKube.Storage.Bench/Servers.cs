@@ -34,8 +34,26 @@ internal static class Servers
     public static (Process Process, string Url) StartLocalKube(string dataDir)
     {
         var url = $"http://127.0.0.1:{FreePort()}";
+
+        // The product is the published agent (self-contained, ReadyToRun): `./build.sh --target=Publish` makes it.
+        // Without it, fall back to the JIT-only test host so the bench still runs from a plain build.
+        var agent = PublishedAgent();
+        if (agent is not null)
+        {
+            return (Start(agent, ["storage", "--data-dir", dataDir, "--listen-client-urls", url]), url);
+        }
+
         var host = Path.Combine(AppContext.BaseDirectory.Replace("bench/LocalKube.Storage.Bench", "tests/LocalKube.Node.Storage.TestHost", StringComparison.Ordinal), "LocalKube.Node.Storage.TestHost.dll");
         return (Start("dotnet", [host, "--data-dir", dataDir, "--listen-client-urls", url, "--auto-compaction-retention", "0"]), url);
+    }
+
+    /// <summary>artifacts/node/linux-x64/localkube-node of this checkout, or null when it was not published.</summary>
+    public static string? PublishedAgent()
+    {
+        var root = AppContext.BaseDirectory;
+        var cut = root.IndexOf("bench/LocalKube.Storage.Bench", StringComparison.Ordinal);
+        var agent = cut < 0 ? null : Path.Combine(root[..cut], "artifacts", "node", "linux-x64", "localkube-node");
+        return agent is not null && File.Exists(agent) ? agent : null;
     }
 
     private static Process Start(string file, string[] args)

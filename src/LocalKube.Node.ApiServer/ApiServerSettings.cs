@@ -8,4 +8,14 @@ public static class ApiServerSettings
 
     /// <summary>Comma-separated audiences a token must name (default: the issuer).</summary>
     public const string ApiAudiences = "api-audiences";
+
+    /// <summary>
+    /// How often storage history is compacted (upstream's <c>--etcd-compaction-interval</c>, a Go duration; <c>0</c>
+    /// turns it off). With <c>--etcd-servers</c> the API server compacts etcd itself; the embedded store keeps this
+    /// much history.
+    /// </summary>
+    public const string EtcdCompactionInterval = "etcd-compaction-interval";
+
+    /// <summary>The default of <see cref="EtcdCompactionInterval"/>, as upstream.</summary>
+    public const string DefaultEtcdCompactionInterval = "5m0s";
 }

@@ -51,9 +51,14 @@ public sealed class LocalKubeEnvironment : IAsyncDisposable
         RunAsync("kubectl", "kubectl", args, cancellationToken);
 
     /// <summary>Starts the CLI as a raw process in this environment (for tests that kill it or read it as a stream).</summary>
-    public Process StartLocalKube(params string[] args)
+    public Process StartLocalKube(params string[] args) => Start(Assets.Cli, args);
+
+    /// <summary>Starts kubectl as a raw process in this environment (watches and waits read as streams).</summary>
+    public Process StartKubectl(params string[] args) => Start("kubectl", args);
+
+    private Process Start(string program, string[] args)
     {
-        var start = new ProcessStartInfo(Assets.Cli, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(program, args) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var (key, value) in Variables())
         {
             start.Environment[key] = value;

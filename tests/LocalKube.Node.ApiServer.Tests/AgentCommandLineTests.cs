@@ -33,12 +33,16 @@ public sealed class AgentCommandLineTests
         var url = $"http://127.0.0.1:{LocalKube.Testing.FreeTcpPort.Get()}";
         try
         {
-            using (var server = StartStorage(dataDir, url))
+            var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            using (var server = StartStorage(dataDir, url, log))
             {
                 await EtcdctlAsync(url, ct, "endpoint", "health");
                 Assert.That((await EtcdctlAsync(url, ct, "put", "/registry/demo", "hello")).Trim(), Is.EqualTo("OK"));
                 await StopAsync(server, ct);
             }
+
+            Assert.That(log, Has.Some.Contains("Serving etcd v3 API on " + url));
+            Assert.That(log, Has.None.Contains("Request starting"), "no console line per request: it would cost more than the request");
 
             using (var again = StartStorage(dataDir, url))
             {
@@ -54,7 +58,7 @@ public sealed class AgentCommandLineTests
         }
     }
 
-    private static Process StartStorage(string dataDir, string url)
+    private static Process StartStorage(string dataDir, string url, System.Collections.Concurrent.ConcurrentQueue<string>? log = null)
     {
         var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "localkube-node")) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { "storage", "--data-dir", dataDir, "--listen-client-urls", url })
@@ -64,11 +68,19 @@ public sealed class AgentCommandLineTests
 
         var process = Process.Start(start)!;
         // Drain output so the child never blocks on a full pipe.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
+
+        void Keep(string? line)
+        {
+            if (line is not null)
+            {
+                log?.Enqueue(line);
+            }
+        }
     }
 
     private static async Task StopAsync(Process process, CancellationToken ct)

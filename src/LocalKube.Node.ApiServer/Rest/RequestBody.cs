@@ -61,13 +61,14 @@ public static class RequestBody
             // Go's decoder keeps the last of repeated keys (field validation reports them); System.Text.Json's tree refuses them.
             return DuplicateFields.Find(body).Count > 0 ? DuplicateFields.ParseLastWins(body) : ObjectCodec.ParseObject(body);
         }
-        catch (JsonException e) when (e.Message.Contains("maximum configured depth", StringComparison.Ordinal))
+        // The published agent trims exception texts to resource keys (e.g. "ArrayDepthTooLarge"): match both.
+        catch (JsonException e) when (e.Message.Contains("maximum configured depth", StringComparison.Ordinal) || e.Message.Contains("DepthTooLarge", StringComparison.Ordinal))
         {
             throw StatusException.BadRequest($"the request body is nested too deeply: JSON is limited to {ObjectCodec.MaxDepth} levels of nesting");
         }
         catch (JsonException e)
         {
-            throw StatusException.BadRequest($"couldn't get version/kind; json parse error: {FirstSentence(e.Message)}");
+            throw StatusException.BadRequest($"couldn't get version/kind; json parse error: {GoJsonSyntax.Describe(body) ?? FirstSentence(e.Message)}");
         }
     }
 
@@ -106,7 +107,8 @@ public static class RequestBody
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or InvalidCastException)
         {
             throw StatusException.BadRequest(
-                $"{resource.Kind} in version \"{resource.Descriptor.Version}\" cannot be handled as a {resource.Kind}: {DescribeTypeError(resource, e)}");
+                $"{resource.Kind} in version \"{resource.Descriptor.Version}\" cannot be handled as a {resource.Kind}: "
+                + (GoTypeError.Describe(resource.Strategy.ModelType, node, (e as JsonException)?.Path) ?? DescribeTypeError(resource, e)));
         }
 
         if (!string.Equals(fieldValidation, "Ignore", StringComparison.OrdinalIgnoreCase))

@@ -76,8 +76,8 @@ public sealed partial class ResourceStore
                         return new DeleteResult(obj, false);
                     }
 
-                    var bytes = Encode(obj);
-                    if (bytes.AsSpan().SequenceEqual(current.Raw.Span))
+                    var bytes = Encode(resource, obj);
+                    if (bytes.AsSpan().SequenceEqual(current.Stored.Span))
                     {
                         return new DeleteResult(obj, false);
                     }

@@ -81,7 +81,7 @@ public sealed partial class ResourceStore
                     await hook.AdmitAsync(new AdmissionRequest(resource, this, obj, null, dryRun), cancellationToken);
                 }
 
-                var bytes = Encode(obj);
+                var bytes = Encode(resource, obj);
                 var key = Bytes(resource.Key(ns, meta.Name!));
                 if (dryRun)
                 {
@@ -172,8 +172,8 @@ public sealed partial class ResourceStore
                     continue;
                 }
 
-                var bytes = Encode(updated);
-                if (bytes.AsSpan().SequenceEqual(current.Raw.Span) || dryRun)
+                var bytes = Encode(resource, updated);
+                if (bytes.AsSpan().SequenceEqual(current.Stored.Span) || dryRun)
                 {
                     // Nothing changed: upstream skips the write and keeps the resourceVersion.
                     meta.ResourceVersion = current.Object.Metadata.ResourceVersion;

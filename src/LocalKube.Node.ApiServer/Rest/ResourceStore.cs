@@ -61,6 +61,11 @@ public sealed partial class ResourceStore
     /// <summary>Decodes a stored key-value into a typed object with its resourceVersion.</summary>
     internal static StoredObject Decode(RestResource resource, KeyValue kv)
     {
+        if (resource.Strategy is Catalog.IStorageConverter converter)
+        {
+            return StorageConversion.Decode(converter, kv);
+        }
+
         var raw = kv.Value.Memory;
         var obj = ObjectCodec.ToObject(raw.Span, resource.Strategy.ModelType);
         obj.Metadata ??= new V1ObjectMeta();
@@ -78,6 +83,10 @@ public sealed partial class ResourceStore
         bytes[^1]++;
         return ByteString.CopyFrom(bytes);
     }
+
+    /// <summary>Serializes an object of <paramref name="resource"/> in its storage shape (see <see cref="StorageConversion"/>).</summary>
+    internal static byte[] Encode(RestResource resource, IKubernetesObject<V1ObjectMeta> obj) =>
+        resource.Strategy is Catalog.IStorageConverter converter ? StorageConversion.Encode(converter, obj) : Encode(obj);
 
     /// <summary>Serializes an object for storage (without resourceVersion), enforcing the size limit.</summary>
     internal static byte[] Encode(IKubernetesObject<V1ObjectMeta> obj)
@@ -134,7 +143,11 @@ public sealed partial class ResourceStore
 /// <param name="Object">The typed object.</param>
 /// <param name="Raw">The stored JSON.</param>
 /// <param name="ModRevision">The key's mod revision (its resourceVersion).</param>
-public sealed record StoredObject(IKubernetesObject<V1ObjectMeta> Object, ReadOnlyMemory<byte> Raw, long ModRevision);
+public sealed record StoredObject(IKubernetesObject<V1ObjectMeta> Object, ReadOnlyMemory<byte> Raw, long ModRevision)
+{
+    /// <summary>The value as stored: <see cref="Raw"/>, unless the resource is served in another shape than it is stored.</summary>
+    public ReadOnlyMemory<byte> Stored { get; init; } = Raw;
+}
 
 /// <summary>A read at a compacted revision.</summary>
 internal sealed class CompactedException(string message) : Exception(message);

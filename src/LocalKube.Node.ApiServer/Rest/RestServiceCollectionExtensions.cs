@@ -21,6 +21,7 @@ public static class RestServiceCollectionExtensions
         services.TryAddSingleton<StoreAccessor>();
         services.AddNodeComponent<StorageService>(NodeComponent.Storage);
         services.AddNodeSettingDefault(NodeComponent.Storage, StorageService.ListenClientUrlsKey, string.Empty);
+        services.AddNodeSettingDefault(NodeComponent.ApiServer, ApiServerSettings.EtcdCompactionInterval, ApiServerSettings.DefaultEtcdCompactionInterval);
         return services;
     }
 

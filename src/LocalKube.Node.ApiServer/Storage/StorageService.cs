@@ -16,7 +16,7 @@ namespace LocalKube.Node.ApiServer.Storage;
 /// </summary>
 public sealed partial class StorageService : NodeComponentService
 {
-    /// <summary>History the embedded store keeps before compacting, as the API server's 5-minute compaction.</summary>
+    /// <summary>History kept by default: upstream's 5-minute <c>--etcd-compaction-interval</c>.</summary>
     public static readonly TimeSpan CompactionRetention = TimeSpan.FromMinutes(5);
 
     /// <summary>
@@ -64,10 +64,13 @@ public sealed partial class StorageService : NodeComponentService
     {
         var started = Stopwatch.GetTimestamp();
         var servers = string.Join(',', _options.EtcdServers);
+        var compaction = CompactionInterval();
         var store = await KeyValueStoreFactory.CreateAsync(servers, new StoreOptions
         {
             DataDirectory = StoreDirectory(_options),
-            AutoCompactionRetention = CompactionRetention,
+
+            // The embedded store compacts itself to the same window the API server keeps of an external etcd.
+            AutoCompactionRetention = compaction,
             TimeProvider = _time,
             LoggerFactory = _loggerFactory,
         }, stoppingToken);
@@ -85,12 +88,39 @@ public sealed partial class StorageService : NodeComponentService
                 ? await StorageServer.ServeAsync(embedded, listen, _loggerFactory, stoppingToken)
                 : null;
             markReady();
-            await Task.Delay(Timeout.InfiniteTimeSpan, _time, stoppingToken);
+            if (servers.Length > 0 && compaction > TimeSpan.Zero)
+            {
+                await new EtcdCompactor(store, compaction, _time, Logger).RunAsync(stoppingToken);
+            }
+            else
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, _time, stoppingToken);
+            }
         }
         finally
         {
             _accessor.Set(null);
             await store.DisposeAsync();
+        }
+    }
+
+    // --extra-config apiserver.etcd-compaction-interval; a bad value falls back to the default (and says so).
+    private TimeSpan CompactionInterval()
+    {
+        var text = _settings.Get(NodeComponent.ApiServer, ApiServerSettings.EtcdCompactionInterval);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return CompactionRetention;
+        }
+
+        try
+        {
+            return EtcdCompactor.ParseInterval(text);
+        }
+        catch (FormatException e)
+        {
+            Log.BadCompactionInterval(Logger, e.Message, CompactionRetention);
+            return CompactionRetention;
         }
     }
 
@@ -125,5 +155,8 @@ public sealed partial class StorageService : NodeComponentService
 
         [LoggerMessage(2, LogLevel.Debug, "etcd at {Servers} not ready yet: {Detail}")]
         public static partial void EtcdNotReady(ILogger logger, string servers, string detail);
+
+        [LoggerMessage(3, LogLevel.Warning, "apiserver.etcd-compaction-interval: {Reason}; using {Default}")]
+        public static partial void BadCompactionInterval(ILogger logger, string reason, TimeSpan @default);
     }
 }

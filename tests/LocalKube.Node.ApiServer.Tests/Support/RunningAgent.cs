@@ -51,7 +51,7 @@ internal sealed class RunningAgent : IAsyncDisposable
 
     public static async Task<RunningAgent> StartAsync(
         TestPki pki, Action<IServiceCollection>? configure = null, bool waitReady = true, CancellationToken cancellationToken = default,
-        IEnumerable<string>? etcdServers = null, TempDirectory? dataDir = null)
+        IEnumerable<string>? etcdServers = null, TempDirectory? dataDir = null, IEnumerable<string>? extraConfig = null)
     {
         var dir = dataDir ?? new TempDirectory("lk-agent");
         pki.WriteCertDir(dir.Combine("certs"));
@@ -66,6 +66,11 @@ internal sealed class RunningAgent : IAsyncDisposable
         foreach (var server in etcdServers ?? [])
         {
             options.EtcdServers.Add(server);
+        }
+
+        foreach (var entry in extraConfig ?? [])
+        {
+            options.ExtraConfig.Add(entry);
         }
 
         var builder = NodeAgentHost.CreateBuilder(options, console: false);

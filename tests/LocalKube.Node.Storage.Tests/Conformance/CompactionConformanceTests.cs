@@ -50,4 +50,40 @@ public sealed class CompactionConformanceTests(TargetKind kind) : ConformanceTes
             Assert.That(last.Events, Is.Empty);
         });
     }
+
+    [Test]
+    public async Task A_watch_at_exactly_the_compact_revision_replays_from_there_and_one_below_is_canceled()
+    {
+        var r1 = (await PutAsync("b", "1")).Header.Revision;
+        var r2 = (await PutAsync("b", "2")).Header.Revision;
+        var r3 = (await PutAsync("b", "3")).Header.Revision;
+        await Store.CompactAsync(new CompactionRequest { Revision = r2, Physical = true }, None);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+
+        var replayed = new List<long>();
+        await foreach (var response in Store.WatchAsync(new WatchCreateRequest { Key = K("b"), StartRevision = r2 }, cts.Token))
+        {
+            Assert.That(response.Canceled, Is.False, "the compaction revision itself is still watchable");
+            replayed.AddRange(response.Events.Select(e => e.Kv.ModRevision));
+            if (replayed.Count >= 2)
+            {
+                break;
+            }
+        }
+
+        Assert.That(replayed, Is.EqualTo(new[] { r2, r3 }));
+
+        WatchResponse? last = null;
+        await foreach (var response in Store.WatchAsync(new WatchCreateRequest { Key = K("b"), StartRevision = r1 }, cts.Token))
+        {
+            last = response;
+            Assert.That(response.Events, Is.Empty, "no event may come from below the compaction point");
+            if (response.Canceled)
+            {
+                break;
+            }
+        }
+
+        Assert.That(last!.CompactRevision, Is.EqualTo(r2));
+    }
 }

@@ -54,8 +54,11 @@ public static class HpaCommon
     }
 }
 
-/// <summary>autoscaling/v1 horizontal pod autoscalers (CPU target only).</summary>
-public sealed class HorizontalPodAutoscalerV1Strategy : ResourceStrategy<V1HorizontalPodAutoscaler>
+/// <summary>
+/// autoscaling/v1 horizontal pod autoscalers (CPU target only): stored as autoscaling/v2 objects, as upstream does,
+/// with <see cref="HpaConversion"/> on the way in and out.
+/// </summary>
+public sealed class HorizontalPodAutoscalerV1Strategy : ResourceStrategy<V1HorizontalPodAutoscaler>, IStorageConverter
 {
     /// <summary>Creates the strategy.</summary>
     public HorizontalPodAutoscalerV1Strategy()
@@ -68,10 +71,29 @@ public sealed class HorizontalPodAutoscalerV1Strategy : ResourceStrategy<V1Horiz
     public override IReadOnlyList<TableColumn> Columns => HpaCommon.Columns;
 
     /// <inheritdoc />
+    public Type StorageType => typeof(V2HorizontalPodAutoscaler);
+
+    /// <inheritdoc />
+    public k8s.IKubernetesObject<V1ObjectMeta> ToStorage(k8s.IKubernetesObject<V1ObjectMeta> obj) => HpaConversion.ToV2((V1HorizontalPodAutoscaler)obj);
+
+    /// <inheritdoc />
+    public k8s.IKubernetesObject<V1ObjectMeta> FromStorage(k8s.IKubernetesObject<V1ObjectMeta> stored) => HpaConversion.ToV1((V2HorizontalPodAutoscaler)stored);
+
+    /// <inheritdoc />
     protected override void Default(V1HorizontalPodAutoscaler obj)
     {
         obj.Spec ??= new V1HorizontalPodAutoscalerSpec();
         obj.Spec.MinReplicas ??= 1;
+
+        // What the client then reads back is the object as stored: upstream answers writes from the converted
+        // storage form, so e.g. a missing CPU target comes back as the implied 80%.
+        var stored = HpaConversion.ToV1(HpaConversion.ToV2(obj));
+        obj.Spec = stored.Spec;
+        obj.Status = stored.Status;
+        if (obj.Metadata is not null)
+        {
+            obj.Metadata.Annotations = stored.Metadata.Annotations;
+        }
     }
 
     /// <inheritdoc />
@@ -117,6 +139,7 @@ public sealed class HorizontalPodAutoscalerV2Strategy : ResourceStrategy<V2Horiz
     /// <inheritdoc />
     protected override void Default(V2HorizontalPodAutoscaler obj)
     {
+        HpaConversion.DropRoundTripAnnotations(obj.Metadata);
         var spec = obj.Spec ??= new V2HorizontalPodAutoscalerSpec();
         spec.MinReplicas ??= 1;
         if (spec.Metrics is null || spec.Metrics.Count == 0)

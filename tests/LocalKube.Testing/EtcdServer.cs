@@ -1,16 +1,15 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using LocalKube.Testing;
 using NUnit.Framework;
 
-namespace LocalKube.Node.ApiServer.Tests;
+namespace LocalKube.Testing;
 
 /// <summary>
 /// A real etcd 3.4 (Debian's etcd-server) on free 127.0.0.1 ports with a temporary data folder, for running the API
-/// suite against the etcd backend. Missing etcd: ignored on a developer machine, a FAILURE in CI (CI=true).
+/// suites (in-process and E2E) against the etcd backend. Missing etcd: ignored on a developer machine, a FAILURE in CI (CI=true).
 /// </summary>
-internal sealed class EtcdServer : IAsyncDisposable
+public sealed class EtcdServer : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly TempDirectory _dir;
@@ -39,8 +38,8 @@ internal sealed class EtcdServer : IAsyncDisposable
         }
 
         var dir = new TempDirectory("lk-etcd");
-        var url = $"http://127.0.0.1:{FreePort()}";
-        var peer = $"http://127.0.0.1:{FreePort()}";
+        var url = $"http://127.0.0.1:{FreeTcpPort.Get()}";
+        var peer = $"http://127.0.0.1:{FreeTcpPort.Get()}";
         var start = new ProcessStartInfo(binary!) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var arg in new[]
         {
@@ -86,12 +85,5 @@ internal sealed class EtcdServer : IAsyncDisposable
         await _process.WaitForExitAsync(CancellationToken.None);
         _process.Dispose();
         _dir.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
