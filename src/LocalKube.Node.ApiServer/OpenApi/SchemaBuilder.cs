@@ -143,7 +143,7 @@ public sealed class SchemaBuilder
                 }
             }
 
-            properties[json] = value;
+            properties[json] = _v2 ? value : WrapRef(value);
             var valueType = property.PropertyType;
             var requiredValue = valueType.IsValueType && Nullable.GetUnderlyingType(valueType) is null;
             var listItems = entity is not null && entity.Kind.EndsWith("List", StringComparison.Ordinal) && json == "items";
@@ -238,6 +238,26 @@ public sealed class SchemaBuilder
         }
 
         return SchemaNames.IsModel(type) ? RefTo(NameOf(type), refs) : new JsonObject { ["type"] = "object" };
+    }
+
+    // OpenAPI 3.0 ignores the siblings of a $ref, and kubectl 1.32's explain does too: like upstream's 1.32 documents,
+    // a reference that carries a description or extensions goes inside allOf.
+    private static JsonObject WrapRef(JsonObject value)
+    {
+        if (value["$ref"] is not { } reference || value.Count == 1)
+        {
+            return value;
+        }
+
+        value.Remove("$ref");
+        var wrapped = new JsonObject { ["allOf"] = new JsonArray(new JsonObject { ["$ref"] = reference }) };
+        foreach (var (key, node) in value.ToList())
+        {
+            value.Remove(key);
+            wrapped[key] = node;
+        }
+
+        return wrapped;
     }
 
     private JsonObject RefTo(string name, List<string> refs)

@@ -37,8 +37,8 @@ public sealed class OpenApiDocumentTests
         var schemas = Doc("apis/apps/v1")["components"]!["schemas"]!.AsObject();
         var deployment = schemas["io.k8s.api.apps.v1.Deployment"]!;
         Assert.That(deployment["x-kubernetes-group-version-kind"]!.ToJsonString(), Is.EqualTo("""[{"group":"apps","kind":"Deployment","version":"v1"}]"""));
-        Assert.That((string?)deployment["properties"]!["spec"]!["$ref"], Is.EqualTo("#/components/schemas/io.k8s.api.apps.v1.DeploymentSpec"));
-        Assert.That((string?)deployment["properties"]!["metadata"]!["$ref"], Is.EqualTo("#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"));
+        Assert.That((string?)deployment["properties"]!["spec"]!["allOf"]![0]!["$ref"], Is.EqualTo("#/components/schemas/io.k8s.api.apps.v1.DeploymentSpec"));
+        Assert.That((string?)deployment["properties"]!["metadata"]!["allOf"]![0]!["$ref"], Is.EqualTo("#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"));
         Assert.That((string?)deployment["description"], Does.Contain("declarative updates for Pods and ReplicaSets"));
 
         // The pod types apps embeds stay in core, as upstream names them.
@@ -61,14 +61,14 @@ public sealed class OpenApiDocumentTests
         Assert.That(schemas["io.k8s.apimachinery.pkg.api.resource.Quantity"]!["oneOf"]!.ToJsonString(), Is.EqualTo("""[{"type":"string"},{"type":"number"}]"""));
         Assert.That(schemas["io.k8s.apimachinery.pkg.apis.meta.v1.Time"]!["format"]!.GetValue<string>(), Is.EqualTo("date-time"));
         var meta = schemas["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"]!["properties"]!;
-        Assert.That((string?)meta["creationTimestamp"]!["$ref"], Is.EqualTo("#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.Time"));
+        Assert.That((string?)meta["creationTimestamp"]!["allOf"]![0]!["$ref"], Is.EqualTo("#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.Time"));
         Assert.That((string?)meta["labels"]!["additionalProperties"]!["type"], Is.EqualTo("string"));
         var port = schemas["io.k8s.api.core.v1.ContainerPort"]!;
         Assert.That((string?)port["properties"]!["containerPort"]!["format"], Is.EqualTo("int32"));
         Assert.That(port["required"]!.ToJsonString(), Is.EqualTo("""["containerPort"]"""));
         Assert.That((string?)schemas["io.k8s.api.core.v1.Secret"]!["properties"]!["data"]!["additionalProperties"]!["format"], Is.EqualTo("byte"));
         var lease = Doc("apis/coordination.k8s.io/v1")["components"]!["schemas"]!["io.k8s.api.coordination.v1.LeaseSpec"]!["properties"]!;
-        Assert.That((string?)lease["renewTime"]!["$ref"], Is.EqualTo("#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime"));
+        Assert.That((string?)lease["renewTime"]!["allOf"]![0]!["$ref"], Is.EqualTo("#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime"));
     }
 
     [Test]

@@ -61,7 +61,7 @@ public sealed class OpenApiKubectlTests
         var probe = await OkAsync("explain", "pod.spec.containers.livenessProbe");
         Assert.That(probe, Does.Contain("KIND:       Pod").And.Contain("VERSION:    v1"));
         Assert.That(probe, Does.Contain("FIELD: livenessProbe <Probe>"));
-        Assert.That(probe, Does.Contain("Probe describes a health check"));
+        Assert.That(probe, Does.Contain("Periodic probe of container liveness"));
         Assert.That(probe, Does.Match(@"initialDelaySeconds\s+<integer>"));
         Assert.That(probe, Does.Match(@"httpGet\s+<HTTPGetAction>"));
 
