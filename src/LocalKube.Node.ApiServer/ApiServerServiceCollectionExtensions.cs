@@ -24,6 +24,7 @@ public static class ApiServerServiceCollectionExtensions
         // After the API server: the controllers component stops first.
         services.AddLocalKubeRest();
         services.AddLocalKubeAuthorization();
+        services.AddApiServerModule<OpenApi.OpenApiModule>();
         return services;
     }
 

@@ -58,7 +58,8 @@ public static class RequestBody
     {
         try
         {
-            return ObjectCodec.ParseObject(body);
+            // Go's decoder keeps the last of repeated keys (field validation reports them); System.Text.Json's tree refuses them.
+            return DuplicateFields.Find(body).Count > 0 ? DuplicateFields.ParseLastWins(body) : ObjectCodec.ParseObject(body);
         }
         // The published agent trims exception texts to resource keys (e.g. "ArrayDepthTooLarge"): match both.
         catch (JsonException e) when (e.Message.Contains("maximum configured depth", StringComparison.Ordinal) || e.Message.Contains("DepthTooLarge", StringComparison.Ordinal))
@@ -75,7 +76,14 @@ public static class RequestBody
     /// Decodes an object of <paramref name="resource"/>'s kind from a parsed body, checking its apiVersion and kind,
     /// and reports unknown fields (Strict: 400; otherwise returned for Warning headers).
     /// </summary>
-    public static IKubernetesObject<V1ObjectMeta> Decode(RestResource resource, JsonObject node, string? fieldValidation, List<string> warnings)
+    /// <param name="resource">The kind expected.</param>
+    /// <param name="node">The object.</param>
+    /// <param name="fieldValidation">Strict, Warn (the default when absent) or Ignore.</param>
+    /// <param name="warnings">Receives one warning per problem under Warn.</param>
+    /// <param name="duplicates">Paths of keys the body repeated (<see cref="DuplicateFields"/>).</param>
+    /// <param name="patch">The PATCH body when <paramref name="node"/> is a patched object: strict errors are then a 422 on <c>patch</c>.</param>
+    public static IKubernetesObject<V1ObjectMeta> Decode(RestResource resource, JsonObject node, string? fieldValidation, List<string> warnings,
+        IReadOnlyList<string>? duplicates = null, string? patch = null)
     {
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(node);
@@ -105,15 +113,21 @@ public static class RequestBody
 
         if (!string.Equals(fieldValidation, "Ignore", StringComparison.OrdinalIgnoreCase))
         {
-            var unknown = UnknownFields.Find(node, ObjectCodec.ToNode(obj));
-            if (unknown.Count > 0 && string.Equals(fieldValidation, "Strict", StringComparison.OrdinalIgnoreCase))
+            var problems = (duplicates ?? []).Select(d => $"duplicate field \"{d}\"")
+                .Concat(UnknownFields.Find(node, ObjectCodec.ToNode(obj)).Select(u => $"unknown field \"{u}\"")).ToList();
+            if (problems.Count > 0 && string.Equals(fieldValidation, "Strict", StringComparison.OrdinalIgnoreCase))
             {
+                var strict = "strict decoding error: " + string.Join(", ", problems);
+                if (patch is not null)
+                {
+                    throw StatusException.Invalid("", "", "", [Validation.FieldErrors.Invalid("patch", patch, strict)]);
+                }
+
                 throw StatusException.BadRequest(
-                    $"{resource.Kind} in version \"{resource.Descriptor.Version}\" cannot be handled as a {resource.Kind}: strict decoding error: "
-                    + string.Join(", ", unknown.Select(u => $"unknown field \"{u}\"")));
+                    $"{resource.Kind} in version \"{resource.Descriptor.Version}\" cannot be handled as a {resource.Kind}: {strict}");
             }
 
-            warnings.AddRange(unknown.Select(u => $"unknown field \"{u}\""));
+            warnings.AddRange(problems);
         }
 
         obj.Metadata ??= new V1ObjectMeta();

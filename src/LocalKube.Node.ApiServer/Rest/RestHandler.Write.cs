@@ -72,14 +72,21 @@ public sealed partial class RestHandler
         var dryRun = DryRun(request);
         var patcher = Patcher(request);
         var body = await RequestBody.ReadAsync(request, ct);
+        var validation = request.Query["fieldValidation"].ToString();
+        var duplicates = DuplicateFields.Find(body);
+        var warnings = new List<string>();
         var updated = await _store.UpdateAsync(resource, path.Namespace, path.Name!, current =>
         {
             var patched = patcher.Apply(resource, ObjectCodec.ParseObject(ObjectCodec.WithResourceVersion(current.Raw.Span, current.ModRevision)), body);
-            var obj = RequestBody.Decode(resource, patched, "Ignore", []);
+
+            // Retries (conflicts) decode again: keep only the last attempt's warnings.
+            warnings.Clear();
+            var obj = RequestBody.Decode(resource, patched, validation, warnings, duplicates, System.Text.Encoding.UTF8.GetString(body));
             ResourceStore.CheckResourceVersion(resource, current, obj.Metadata.ResourceVersion);
             TrackUpdate(request, resource, current, obj, scope);
             return obj;
         }, scope, dryRun, ct);
+        AddWarnings(context, warnings);
         await SendObjectAsync(context, resource, updated, 200, ct);
     }
 
@@ -133,7 +140,8 @@ public sealed partial class RestHandler
         // Upstream refuses an unservable Accept (e.g. protobuf only) before it touches storage.
         OutputFormat.Negotiate(request.Headers.Accept);
         var body = await RequestBody.ReadAsync(request, ct);
-        return RequestBody.Decode(resource, ObjectBody.Parse(media, request.ContentType, body), request.Query["fieldValidation"], warnings);
+        var duplicates = media == KubeProtobuf.MediaType ? null : DuplicateFields.Find(body);
+        return RequestBody.Decode(resource, ObjectBody.Parse(media, request.ContentType, body), request.Query["fieldValidation"], warnings, duplicates);
     }
 
     private static async Task<V1DeleteOptions> ReadDeleteOptionsAsync(HttpRequest request, CancellationToken ct)
