@@ -122,7 +122,7 @@ public sealed class ApplyScenarioTests
         var explain = await _env.KubectlAsync("explain", "pod.spec.containers.livenessProbe");
         Assert.That(explain.ExitCode, Is.Zero, explain.StandardError);
         Assert.That(explain.StandardOutput, Does.Contain("KIND:").And.Contain("Pod").And.Contain("FIELD: livenessProbe"));
-        Assert.That(explain.StandardOutput, Does.Contain("restarted if the probe fails"));
+        Assert.That(explain.StandardOutput, Does.Contain("Periodic probe of container liveness"));
     }
 
     [Test]
