@@ -277,7 +277,8 @@ internal sealed class PodBench
             }
         })).ToArray();
 
-        while (Volatile.Read(ref connected) < _watchers && !stop.IsCancellationRequested)
+        var waiting = Stopwatch.StartNew();
+        while (Volatile.Read(ref connected) < _watchers && waiting.Elapsed < TimeSpan.FromSeconds(20))
         {
             await Task.Delay(50);
         }

@@ -27,6 +27,10 @@ public sealed partial class RestHandler
         response.StatusCode = 200;
         response.ContentType = format.ContentType;
         await response.StartAsync(ct);
+
+        // Kestrel holds the headers until the first body flush; clients (client-go, KubernetesClient) wait for them
+        // before they treat the watch as established, so send them now as upstream does.
+        await response.Body.FlushAsync(ct);
         var first = true;
         long lastRevision = ResourceStore.ParseRevision(options.ResourceVersion);
         Task<bool>? pending = null;
