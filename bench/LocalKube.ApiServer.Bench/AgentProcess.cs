@@ -55,6 +55,17 @@ internal sealed class AgentProcess : IAsyncDisposable
     /// <summary>The agent's peak resident set (VmHWM) in MiB.</summary>
     public double PeakRssMiB() => StatusKiB("VmHWM:") / 1024.0;
 
+    /// <summary>The agent's CPU time so far (user + system), in ms, from /proc/PID/stat (10 ms ticks).</summary>
+    public double CpuMs()
+    {
+        var stat = File.ReadAllText($"/proc/{Pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+
+        // After the command: state is field 3, utime 14 and stime 15 (1-based over the whole line).
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return ticks * 10.0;
+    }
+
     public string Tail() => string.Join(Environment.NewLine, _tail);
 
     public bool HasExited => _process.HasExited;

@@ -107,22 +107,22 @@ internal sealed class PodBench
 
             if (_only.Contains("list"))
             {
-                await ListAsync(http, config, seeded);
+                await ListAsync(http, config, seeded, agent);
             }
 
             if (_only.Contains("table"))
             {
-                await TableAsync(http, seeded);
+                await TableAsync(http, seeded, agent);
             }
 
             if (_only.Contains("get"))
             {
-                await GetAsync(http, seeded);
+                await GetAsync(http, seeded, agent);
             }
 
             if (_only.Contains("watch"))
             {
-                await WatchAsync(pki, port, config);
+                await WatchAsync(pki, port, config, agent);
             }
 
             Console.WriteLine($"agent RSS at the end: {agent.RssMiB():F0} MiB (peak {agent.PeakRssMiB():F0} MiB)");
@@ -182,7 +182,7 @@ internal sealed class PodBench
         _summary.Add($"Agent RSS with {pods:N0} pods stored (VmRSS)", samples, "MiB", Bound.Median, 300);
     }
 
-    private async Task ListAsync(HttpClient http, KubernetesClientConfiguration config, int pods)
+    private async Task ListAsync(HttpClient http, KubernetesClientConfiguration config, int pods, AgentProcess agent)
     {
         var path = $"/api/v1/namespaces/{Namespace}/pods";
         var body = await FetchAsync(http, path, accept: null); // warm-up, and the check
@@ -193,8 +193,9 @@ internal sealed class PodBench
         }
 
         Console.WriteLine($"list body: {body.Length / 1024.0 / 1024.0:F1} MiB for {count} pods");
+        var cpu = agent.CpuMs();
         var samples = await TimeAsync(_runs, () => FetchAsync(http, path, accept: null));
-        _summary.Add($"List {pods:N0} pods, JSON (raw HTTP, body read)", samples, "ms", Bound.Median, 250);
+        _summary.Add($"List {pods:N0} pods, JSON (raw HTTP, body read)", samples, "ms", Bound.Median, 250, CpuNote(agent, cpu, samples.Count));
 
         // The same through the typed client, for reference: its decoding is client time.
         using var client = new Kubernetes(config);
@@ -202,7 +203,7 @@ internal sealed class PodBench
         _summary.Add($"List {pods:N0} pods, JSON (KubernetesClient, typed decode included)", typed, "ms", Bound.None, 0);
     }
 
-    private async Task TableAsync(HttpClient http, int pods)
+    private async Task TableAsync(HttpClient http, int pods, AgentProcess agent)
     {
         const string accept = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
         var path = $"/api/v1/namespaces/{Namespace}/pods?limit=1000";
@@ -213,12 +214,13 @@ internal sealed class PodBench
             throw new InvalidOperationException($"table has {rows} rows, expected {expected}");
         }
 
+        var cpu = agent.CpuMs();
         var samples = await TimeAsync(_runs, () => FetchAsync(http, path, accept));
-        _summary.Add($"Table list of {rows:N0} pods (limit=1000)", samples, "ms", Bound.Median, 100);
+        _summary.Add($"Table list of {rows:N0} pods (limit=1000)", samples, "ms", Bound.Median, 100, CpuNote(agent, cpu, samples.Count));
     }
 
     // Gets by name from 16 concurrent loops of 250 each, after 200 warm-up gets.
-    private async Task GetAsync(HttpClient http, int pods)
+    private async Task GetAsync(HttpClient http, int pods, AgentProcess agent)
     {
         for (var i = 0; i < 200; i++)
         {
@@ -226,6 +228,7 @@ internal sealed class PodBench
         }
 
         var latencies = new ConcurrentBag<double>();
+        var cpu = agent.CpuMs();
         var stop = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, 16).Select(async n =>
         {
@@ -237,12 +240,12 @@ internal sealed class PodBench
                 latencies.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
             }
         }));
-        _summary.Add($"Get pod by name, JSON, 16 concurrent loops ({latencies.Count / stop.Elapsed.TotalSeconds:F0}/s)", [.. latencies], "ms", Bound.P99, 5);
+        _summary.Add($"Get pod by name, JSON, 16 concurrent loops ({latencies.Count / stop.Elapsed.TotalSeconds:F0}/s)", [.. latencies], "ms", Bound.P99, 5, CpuNote(agent, cpu, latencies.Count));
     }
 
     // W watchers (raw HTTP, one connection each) on label-selected pods of the namespace; E pods created 5 ms apart;
     // each delivery's latency runs from just before its create call to the watcher reading the event's line.
-    private async Task WatchAsync(BenchPki pki, int port, KubernetesClientConfiguration config)
+    private async Task WatchAsync(BenchPki pki, int port, KubernetesClientConfiguration config, AgentProcess agent)
     {
         using var client = new Kubernetes(config);
         var rv = (await client.ListNamespacedPodAsync(Namespace, limit: 1)).Metadata.ResourceVersion;
@@ -284,6 +287,7 @@ internal sealed class PodBench
         }
 
         await Task.Delay(1000);
+        var cpu = agent.CpuMs();
         for (var i = 0; i < _events && !stop.IsCancellationRequested; i++)
         {
             Volatile.Write(ref sentAt[i], Stopwatch.GetTimestamp());
@@ -295,7 +299,8 @@ internal sealed class PodBench
         await stop.CancelAsync();
         await Task.WhenAll(tasks);
         var lost = (_watchers * _events) - delivered.Count;
-        _summary.Add($"Watch delivery, {_watchers} pod watchers × {_events} creates", [.. delivered], "ms", Bound.P99, 10, lost > 0 ? $"{lost} not delivered" : null);
+        var note = CpuNote(agent, cpu, _events) + (lost > 0 ? $"; {lost} not delivered" : "");
+        _summary.Add($"Watch delivery, {_watchers} pod watchers × {_events} creates", [.. delivered], "ms", Bound.P99, 10, note);
     }
 
     // The index N of each watched pod "w-N", one per event line (the stored JSON puts metadata.name in the line).
@@ -390,6 +395,10 @@ internal sealed class PodBench
             await Task.Delay(20);
         }
     }
+
+    // The agent's CPU per operation since `before`: comparable across runs on a busy machine, unlike wall time.
+    private static string CpuNote(AgentProcess agent, double before, int operations) =>
+        $"agent CPU {(agent.CpuMs() - before) / Math.Max(1, operations):F2} ms/op";
 
     private static string PodName(int i) => $"pod-{i:D5}";
 
