@@ -153,8 +153,11 @@ public sealed partial class RestHandler
 
     private static async Task WriteEventAsync(HttpResponse response, byte[] line, CancellationToken ct)
     {
-        await response.Body.WriteAsync(line, ct);
-        await response.Body.WriteAsync(NewLine, ct);
-        await response.Body.FlushAsync(ct);
+        // One flush per event: the line and its newline leave in one write (Body.WriteAsync flushes every call,
+        // which cost a TLS record and a send per piece).
+        var body = response.BodyWriter;
+        System.Buffers.BuffersExtensions.Write(body, line);
+        System.Buffers.BuffersExtensions.Write(body, NewLine);
+        await body.FlushAsync(ct);
     }
 }
