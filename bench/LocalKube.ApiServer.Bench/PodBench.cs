@@ -243,7 +243,8 @@ internal sealed class PodBench
         _summary.Add($"Get pod by name, JSON, 16 concurrent loops ({latencies.Count / stop.Elapsed.TotalSeconds:F0}/s)", [.. latencies], "ms", Bound.P99, 5, CpuNote(agent, cpu, latencies.Count));
     }
 
-    // W watchers (raw HTTP, one connection each) on label-selected pods of the namespace; E pods created 5 ms apart;
+    // W watchers (raw HTTP, one connection each) on label-selected pods of the namespace; after 50 uncounted warm-up
+    // creates, E pods created 5 ms apart;
     // each delivery's latency runs from just before its create call to the watcher reading the event's line.
     private async Task WatchAsync(BenchPki pki, int port, KubernetesClientConfiguration config, AgentProcess agent)
     {
@@ -284,6 +285,13 @@ internal sealed class PodBench
         while (Volatile.Read(ref connected) < _watchers && waiting.Elapsed < TimeSpan.FromSeconds(20))
         {
             await Task.Delay(50);
+        }
+
+        // Warm-up: 50 watched creates that every watcher receives but none counts (names "warm-…").
+        for (var i = 0; i < 50 && !stop.IsCancellationRequested; i++)
+        {
+            await client.CreateNamespacedPodAsync(BenchPods.Pod($"warm-{i:D5}", "watch"), Namespace);
+            await Task.Delay(5);
         }
 
         await Task.Delay(1000);
