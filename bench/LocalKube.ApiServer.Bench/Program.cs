@@ -12,7 +12,20 @@ using Microsoft.Extensions.Hosting;
 // API server benchmark: the real agent in-process (Kestrel HTTPS on 127.0.0.1, embedded store) driven by
 // KubernetesClient. Every loop is bounded in count and time. Usage: [--quick] (1/10 of the counts); --rbac runs only
 // the in-process RBAC authorization microbenchmark; --openapi only the OpenAPI documents (first and later requests
-// for apps/v1).
+// for apps/v1); `pods [--only list,table,get,watch,rss] ...` the pod targets against the agent as its own process
+// (PodBench); `codec` the in-process cost per stored pod (CodecBench).
+if (args.FirstOrDefault() == "codec")
+{
+    CodecBench.Run();
+    return;
+}
+
+if (args.FirstOrDefault() == "pods")
+{
+    Environment.ExitCode = await PodBench.RunAsync(args[1..]);
+    return;
+}
+
 if (args.Contains("--rbac"))
 {
     RbacBench.Run(args.Contains("--quick"));

@@ -56,21 +56,11 @@ public static class ObjectCodec
             return;
         }
 
-        var rv = System.Text.Encoding.UTF8.GetBytes($"\"resourceVersion\":\"{revision}\"");
-        var empty = json[insertAt] == (byte)'}';
-        var size = json.Length + rv.Length + (empty ? 0 : 1);
+        var size = SplicedLength(json, insertAt, revision);
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(size);
         try
         {
-            json[..insertAt].CopyTo(buffer);
-            rv.CopyTo(buffer.AsSpan(insertAt));
-            var at = insertAt + rv.Length;
-            if (!empty)
-            {
-                buffer[at++] = (byte)',';
-            }
-
-            json[insertAt..].CopyTo(buffer.AsSpan(at));
+            Splice(json, insertAt, revision, buffer);
             writer.WriteRawValue(buffer.AsSpan(0, size), skipInputValidation: true);
         }
         finally
@@ -79,15 +69,105 @@ public static class ObjectCodec
         }
     }
 
+    /// <summary>
+    /// Appends stored <paramref name="json"/> with <c>metadata.resourceVersion</c> set straight to
+    /// <paramref name="output"/> (no intermediate copy): the same bytes <see cref="WriteWithResourceVersion"/> writes.
+    /// </summary>
+    public static void AppendWithResourceVersion(System.Buffers.IBufferWriter<byte> output, ReadOnlySpan<byte> json, long revision)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var insertAt = FindMetadataStart(json);
+        if (insertAt < 0)
+        {
+            System.Buffers.BuffersExtensions.Write(output, json);
+            return;
+        }
+
+        var size = SplicedLength(json, insertAt, revision);
+        Splice(json, insertAt, revision, output.GetSpan(size));
+        output.Advance(size);
+    }
+
+    /// <summary>
+    /// The string labels of stored JSON's <c>metadata.labels</c> (null when absent), read without decoding the object.
+    /// </summary>
+    public static IDictionary<string, string>? ReadLabels(ReadOnlySpan<byte> json)
+    {
+        var insertAt = FindMetadataStart(json);
+        if (insertAt < 0)
+        {
+            return null;
+        }
+
+        // From the metadata object's '{': scan its properties for "labels"; what follows the object is never read.
+        var reader = new Utf8JsonReader(json[(insertAt - 1)..], new JsonReaderOptions { MaxDepth = MaxDepth });
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isLabels = reader.ValueTextEquals("labels"u8);
+            reader.Read();
+            if (!isLabels)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            var labels = new Dictionary<string, string>();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var key = reader.GetString()!;
+                reader.Read();
+                labels[key] = reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw new JsonException("a label value is not a string");
+            }
+
+            return labels;
+        }
+
+        return null;
+    }
+
+    // "resourceVersion":"<revision>" plus a comma unless the metadata object is empty.
+    private static int SplicedLength(ReadOnlySpan<byte> json, int insertAt, long revision) =>
+        json.Length + "\"resourceVersion\":\"\"".Length + Digits(revision) + (json[insertAt] == (byte)'}' ? 0 : 1);
+
+    private static void Splice(ReadOnlySpan<byte> json, int insertAt, long revision, Span<byte> buffer)
+    {
+        json[..insertAt].CopyTo(buffer);
+        var at = insertAt;
+        "\"resourceVersion\":\""u8.CopyTo(buffer[at..]);
+        at += "\"resourceVersion\":\""u8.Length;
+        System.Buffers.Text.Utf8Formatter.TryFormat(revision, buffer[at..], out var written);
+        at += written;
+        buffer[at++] = (byte)'"';
+        if (json[insertAt] != (byte)'}')
+        {
+            buffer[at++] = (byte)',';
+        }
+
+        json[insertAt..].CopyTo(buffer[at..]);
+    }
+
+    private static int Digits(long value)
+    {
+        var digits = value < 0 ? 2 : 1;
+        for (var v = Math.Abs(value); v >= 10; v /= 10)
+        {
+            digits++;
+        }
+
+        return digits;
+    }
+
     /// <summary>Stored JSON with the resource version set, as bytes.</summary>
     public static byte[] WithResourceVersion(ReadOnlySpan<byte> json, long revision)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(json.Length + 32);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            WriteWithResourceVersion(writer, json, revision);
-        }
-
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(json.Length + 48);
+        AppendWithResourceVersion(buffer, json, revision);
         return buffer.WrittenSpan.ToArray();
     }
 

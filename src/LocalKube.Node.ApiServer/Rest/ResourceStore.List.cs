@@ -141,7 +141,7 @@ public sealed partial class ResourceStore
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(stored);
         ArgumentNullException.ThrowIfNull(options);
-        return options.Labels.Matches(stored.Object.Metadata.Labels)
+        return (options.Labels.IsEmpty || options.Labels.Matches(stored.Labels))
             && (options.Fields.IsEmpty || options.Fields.Matches(resource.Strategy.SelectableFields(stored.Object)));
     }
 

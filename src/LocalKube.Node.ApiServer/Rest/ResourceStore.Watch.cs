@@ -127,9 +127,13 @@ public sealed partial class ResourceStore
                 return null;
             }
 
-            var last = Decode(resource, e.PrevKv);
-            last.Object.Metadata.ResourceVersion = revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            last = last with { ModRevision = revision };
+            // The last state, at the deletion's revision (decoded lazily with that resourceVersion).
+            var last = Decode(resource, e.PrevKv) with { ModRevision = revision };
+            if (last.IsDecoded)
+            {
+                // Decoded eagerly (a converted kind): its resourceVersion is still the previous one.
+                last.Object.Metadata.ResourceVersion = revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
             return !options.Filters || Matches(resource, last, options) ? new WatchEvent("DELETED", last, revision) : null;
         }
 

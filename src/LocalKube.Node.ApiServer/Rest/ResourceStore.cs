@@ -58,19 +58,22 @@ public sealed partial class ResourceStore
         return response.Header.Revision;
     }
 
-    /// <summary>Decodes a stored key-value into a typed object with its resourceVersion.</summary>
-    internal static StoredObject Decode(RestResource resource, KeyValue kv)
-    {
-        if (resource.Strategy is Catalog.IStorageConverter converter)
-        {
-            return StorageConversion.Decode(converter, kv);
-        }
+    /// <summary>
+    /// A stored key-value as a <see cref="StoredObject"/>; the typed object is decoded on first use only (JSON lists,
+    /// gets and watches copy the stored bytes and never need it).
+    /// </summary>
+    internal static StoredObject Decode(RestResource resource, KeyValue kv) =>
+        resource.Strategy is Catalog.IStorageConverter converter
+            ? StorageConversion.Decode(converter, kv)
+            : new(resource, kv.Value.Memory, kv.ModRevision);
 
-        var raw = kv.Value.Memory;
+    /// <summary>Decodes stored JSON into a typed object with its resourceVersion.</summary>
+    internal static IKubernetesObject<V1ObjectMeta> Materialize(RestResource resource, ReadOnlyMemory<byte> raw, long modRevision)
+    {
         var obj = ObjectCodec.ToObject(raw.Span, resource.Strategy.ModelType);
         obj.Metadata ??= new V1ObjectMeta();
-        obj.Metadata.ResourceVersion = kv.ModRevision.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return new StoredObject(obj, raw, kv.ModRevision);
+        obj.Metadata.ResourceVersion = modRevision.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return obj;
     }
 
     /// <summary>The UTF-8 bytes of a key.</summary>
@@ -140,13 +143,64 @@ public sealed partial class ResourceStore
 }
 
 /// <summary>A stored object: typed (resourceVersion set), its stored JSON (without resourceVersion) and mod revision.</summary>
-/// <param name="Object">The typed object.</param>
-/// <param name="Raw">The stored JSON.</param>
-/// <param name="ModRevision">The key's mod revision (its resourceVersion).</param>
-public sealed record StoredObject(IKubernetesObject<V1ObjectMeta> Object, ReadOnlyMemory<byte> Raw, long ModRevision)
+public sealed record StoredObject
 {
+    private readonly RestResource? _resource;
+    private IKubernetesObject<V1ObjectMeta>? _object;
+    private ReadOnlyMemory<byte>? _stored;
+
+    /// <summary>A stored object whose typed form is already at hand.</summary>
+    /// <param name="object">The typed object.</param>
+    /// <param name="raw">The stored JSON.</param>
+    /// <param name="modRevision">The key's mod revision (its resourceVersion).</param>
+    public StoredObject(IKubernetesObject<V1ObjectMeta> @object, ReadOnlyMemory<byte> raw, long modRevision)
+    {
+        _object = @object ?? throw new ArgumentNullException(nameof(@object));
+        Raw = raw;
+        ModRevision = modRevision;
+    }
+
+    // Decoded from raw on first use of Object, with ModRevision as its resourceVersion.
+    internal StoredObject(RestResource resource, ReadOnlyMemory<byte> raw, long modRevision)
+    {
+        _resource = resource;
+        Raw = raw;
+        ModRevision = modRevision;
+    }
+
+    /// <summary>The typed object (resourceVersion set); decoded from <see cref="Raw"/> on first use.</summary>
+    public IKubernetesObject<V1ObjectMeta> Object
+    {
+        get
+        {
+            if (_object is { } obj)
+            {
+                return obj;
+            }
+
+            var decoded = ResourceStore.Materialize(_resource!, Raw, ModRevision);
+            return Interlocked.CompareExchange(ref _object, decoded, null) ?? decoded;
+        }
+    }
+
+    /// <summary>The served JSON (without resourceVersion): the stored value unless the kind is converted.</summary>
+    public ReadOnlyMemory<byte> Raw { get; init; }
+
+    /// <summary>Whether <see cref="Object"/> is already decoded.</summary>
+    internal bool IsDecoded => _object is not null;
+
+    /// <summary>The key's mod revision (its resourceVersion).</summary>
+    public long ModRevision { get; init; }
+
+    /// <summary>The labels, read from the stored JSON alone while the object is not decoded (selector matching).</summary>
+    public IDictionary<string, string>? Labels => _object is { } obj ? obj.Metadata?.Labels : ObjectCodec.ReadLabels(Raw.Span);
+
     /// <summary>The value as stored: <see cref="Raw"/>, unless the resource is served in another shape than it is stored.</summary>
-    public ReadOnlyMemory<byte> Stored { get; init; } = Raw;
+    public ReadOnlyMemory<byte> Stored
+    {
+        get => _stored ?? Raw;
+        init => _stored = value;
+    }
 }
 
 /// <summary>A read at a compacted revision.</summary>

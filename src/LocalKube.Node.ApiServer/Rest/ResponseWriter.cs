@@ -166,7 +166,8 @@ public static class ResponseWriter
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static void WriteListMeta(Utf8JsonWriter json, string? resourceVersion, string? next, long? remaining)
+    /// <summary>Writes a list's <c>metadata</c> (resourceVersion, continue, remainingItemCount).</summary>
+    internal static void WriteListMeta(Utf8JsonWriter json, string? resourceVersion, string? next, long? remaining)
     {
         json.WriteStartObject("metadata");
         if (!string.IsNullOrEmpty(resourceVersion))

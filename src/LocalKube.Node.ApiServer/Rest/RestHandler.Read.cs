@@ -11,8 +11,12 @@ public sealed partial class RestHandler
         var format = OutputFormat.Negotiate(context.Request.Headers.Accept);
         var include = format.Kind == OutputKind.Table ? OutputFormat.IncludeObject(context.Request) : "Metadata";
         var stored = await _store.GetAsync(resource, path.Namespace, path.Name!, ct);
-        await ResponseWriter.SendAsync(context, 200, format.ContentType,
-            ResponseWriter.Object(resource, stored.Object, format, include, _time.GetUtcNow()), ct);
+
+        // Plain JSON is the stored value with its resourceVersion, as lists and watches serve it: no decode.
+        var body = format.Kind == OutputKind.Json
+            ? ObjectCodec.WithResourceVersion(stored.Raw.Span, stored.ModRevision)
+            : ResponseWriter.Object(resource, stored.Object, format, include, _time.GetUtcNow());
+        await ResponseWriter.SendAsync(context, 200, format.ContentType, body, ct);
     }
 
     private async Task ListAsync(HttpContext context, RestResource resource, RestPath path, CancellationToken ct)
@@ -21,6 +25,12 @@ public sealed partial class RestHandler
         var include = format.Kind == OutputKind.Table ? OutputFormat.IncludeObject(context.Request) : "Metadata";
         var options = ParseListOptions(context.Request, resource);
         var list = await _store.ListAsync(resource, path.Namespace, options, ct);
+        if (format.Kind == OutputKind.Json)
+        {
+            await JsonListStream.WriteAsync(context, resource, list, format.ContentType, ct);
+            return;
+        }
+
         await ResponseWriter.SendAsync(context, 200, format.ContentType, ResponseWriter.List(resource, list, format, include, _time.GetUtcNow()), ct);
     }
 

@@ -27,6 +27,10 @@ public sealed partial class RestHandler
         response.StatusCode = 200;
         response.ContentType = format.ContentType;
         await response.StartAsync(ct);
+
+        // Kestrel holds the headers until the first body flush; clients (client-go, KubernetesClient) wait for them
+        // before they treat the watch as established, so send them now as upstream does.
+        await response.Body.FlushAsync(ct);
         var first = true;
         long lastRevision = ResourceStore.ParseRevision(options.ResourceVersion);
         Task<bool>? pending = null;
@@ -149,8 +153,11 @@ public sealed partial class RestHandler
 
     private static async Task WriteEventAsync(HttpResponse response, byte[] line, CancellationToken ct)
     {
-        await response.Body.WriteAsync(line, ct);
-        await response.Body.WriteAsync(NewLine, ct);
-        await response.Body.FlushAsync(ct);
+        // One flush per event: the line and its newline leave in one write (Body.WriteAsync flushes every call,
+        // which cost a TLS record and a send per piece).
+        var body = response.BodyWriter;
+        System.Buffers.BuffersExtensions.Write(body, line);
+        System.Buffers.BuffersExtensions.Write(body, NewLine);
+        await body.FlushAsync(ct);
     }
 }
