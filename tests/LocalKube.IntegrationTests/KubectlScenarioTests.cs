@@ -7,7 +7,7 @@ namespace LocalKube.IntegrationTests;
 /// The API server issue's scripted kubectl scenarios, with the real kubectl against <c>localkube start --driver=process</c>,
 /// once over the embedded store and once over a real etcd (<c>--etcd-servers</c>; Debian's etcd, which CI installs:
 /// without it the etcd fixture fails in CI). The scenarios are split by theme over the partial class's files.
-/// <c>create -f</c> runs with <c>--validate=false</c> until the server publishes OpenAPI (companion issue).
+/// Some <c>create -f</c> calls keep <c>--validate=false</c> from before OpenAPI; ApplyScenarioTests runs without it.
 /// </summary>
 [TestFixture("embedded")]
 [TestFixture("etcd")]
