@@ -1,11 +1,9 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using LocalKube.Node.ApiServer.Protobuf;
-using LocalKube.Testing;
 using NUnit.Framework;
 
 namespace LocalKube.Node.ApiServer.Tests.Protobuf;
@@ -18,36 +16,14 @@ namespace LocalKube.Node.ApiServer.Tests.Protobuf;
 [NonParallelizable]
 public sealed class ProtobufKubectlTests
 {
-    private TestPki _pki = null!;
-    private TempDirectory _dir = null!;
-    private RunningAgent _agent = null!;
+    private KubectlAgent _kubectl = null!;
     private HttpClient _http = null!;
-    private string _kubectl = null!;
-    private string _kubeconfig = null!;
-    private string _home = null!;
 
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        var kubectl = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Select(d => Path.Combine(d, "kubectl")).FirstOrDefault(File.Exists);
-        if (kubectl is null)
-        {
-            if (DockerAvailability.IsCi)
-            {
-                Assert.Fail("kubectl is not on PATH; CI must have it");
-            }
-
-            Assert.Ignore("kubectl is not on PATH");
-        }
-
-        _kubectl = kubectl!;
-        _pki = new TestPki();
-        _dir = new TempDirectory("lk-protobuf");
-        _agent = await RunningAgent.StartAsync(_pki);
-        _http = _agent.CreateClient(_pki.Admin);
-        _kubeconfig = _pki.WriteKubeconfig(_dir.Combine("kubeconfig"), _agent.Port);
-        _home = Directory.CreateDirectory(_dir.Combine("home")).FullName;
+        _kubectl = await KubectlAgent.StartAsync("lk-protobuf");
+        _http = _kubectl.Agent.CreateClient(_kubectl.Pki.Admin);
         await CreateAsync("namespace", "pb");
     }
 
@@ -55,13 +31,10 @@ public sealed class ProtobufKubectlTests
     public async Task StopAsync()
     {
         _http?.Dispose();
-        if (_agent is not null)
+        if (_kubectl is not null)
         {
-            await _agent.DisposeAsync();
+            await _kubectl.DisposeAsync();
         }
-
-        _pki?.Dispose();
-        _dir?.Dispose();
     }
 
     [Test]
@@ -92,10 +65,10 @@ public sealed class ProtobufKubectlTests
     [Test]
     public async Task Create_configmap_from_literals_and_files()
     {
-        File.WriteAllText(_dir.Combine("app.properties"), "x=1\ny=2\n");
-        File.WriteAllBytes(_dir.Combine("blob.bin"), [0, 1, 2, 255]);
-        await CreateAsync("configmap", "files", "-n", "pb", "--from-literal=a=b", "--from-file=" + _dir.Combine("app.properties"),
-            "--from-file=" + _dir.Combine("blob.bin"), "--validate=false");
+        File.WriteAllText(_kubectl.Dir.Combine("app.properties"), "x=1\ny=2\n");
+        File.WriteAllBytes(_kubectl.Dir.Combine("blob.bin"), [0, 1, 2, 255]);
+        await CreateAsync("configmap", "files", "-n", "pb", "--from-literal=a=b", "--from-file=" + _kubectl.Dir.Combine("app.properties"),
+            "--from-file=" + _kubectl.Dir.Combine("blob.bin"), "--validate=false");
         var cm = await GetAsync("configmap", "files");
         Assert.That(cm["data"]!["a"]!.GetValue<string>(), Is.EqualTo("b"));
         Assert.That(cm["data"]!["app.properties"]!.GetValue<string>(), Is.EqualTo("x=1\ny=2\n"));
@@ -114,9 +87,9 @@ public sealed class ProtobufKubectlTests
         var request = new CertificateRequest("CN=tls.example", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
         var certPem = cert.ExportCertificatePem() + "\n";
-        File.WriteAllText(_dir.Combine("tls.crt"), certPem);
-        File.WriteAllText(_dir.Combine("tls.key"), key.ExportPkcs8PrivateKeyPem() + "\n");
-        await CreateAsync("secret", "tls", "t", "-n", "pb", "--cert=" + _dir.Combine("tls.crt"), "--key=" + _dir.Combine("tls.key"));
+        File.WriteAllText(_kubectl.Dir.Combine("tls.crt"), certPem);
+        File.WriteAllText(_kubectl.Dir.Combine("tls.key"), key.ExportPkcs8PrivateKeyPem() + "\n");
+        await CreateAsync("secret", "tls", "t", "-n", "pb", "--cert=" + _kubectl.Dir.Combine("tls.crt"), "--key=" + _kubectl.Dir.Combine("tls.key"));
         var tls = await GetAsync("secret", "t");
         Assert.That(tls["type"]!.GetValue<string>(), Is.EqualTo("kubernetes.io/tls"));
         Assert.That(Encoding.UTF8.GetString(Convert.FromBase64String(tls["data"]!["tls.crt"]!.GetValue<string>())), Is.EqualTo(certPem));
@@ -240,7 +213,7 @@ public sealed class ProtobufKubectlTests
     public async Task Auth_can_i_posts_a_protobuf_review()
     {
         // The verdict belongs to the review strategy; what matters here is that the protobuf review was accepted.
-        var (code, output) = await RunAsync("auth", "can-i", "create", "pods", "-n", "pb", "-v=8");
+        var (code, output) = await _kubectl.RunAsync("auth", "can-i", "create", "pods", "-n", "pb", "-v=8");
         Assert.That(output, Does.Contain("Content-Type: application/vnd.kubernetes.protobuf"));
         Assert.That(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Some.EqualTo("yes").Or.Some.EqualTo("no"), $"exit {code}: {output}");
 
@@ -279,44 +252,16 @@ public sealed class ProtobufKubectlTests
     private async Task<JsonNode> GetAsync(string kind, string name, bool namespaced = true)
     {
         var args = namespaced ? new[] { "get", kind, name, "-n", "pb", "-o", "json" } : ["get", kind, name, "-o", "json"];
-        return JsonNode.Parse(await OkAsync(args))!;
+        return JsonNode.Parse(await _kubectl.OkStdoutAsync(args))!;
     }
 
     // Every generator runs with -v=8 so the test proves it really posted protobuf, not JSON.
     private async Task CreateAsync(params string[] args)
     {
-        var output = await OkAsync(["create", "-v=8", "--validate=false", .. args]);
+        var output = await _kubectl.OkAsync(["create", "-v=8", "--validate=false", .. args]);
         Assert.That(output, Does.Contain("Content-Type: application/vnd.kubernetes.protobuf"), $"kubectl create {string.Join(' ', args)}");
     }
 
     private static void AssertJson(JsonNode actual, string expected) =>
         Assert.That(JsonNode.DeepEquals(actual, JsonNode.Parse(expected)), Is.True, $"got {actual.ToJsonString()}");
-
-    private async Task<string> OkAsync(params string[] args)
-    {
-        var (code, output) = await RunAsync(args);
-        Assert.That(code, Is.Zero, $"kubectl {string.Join(' ', args)}: {output}");
-        return output;
-    }
-
-    private async Task<(int Code, string Output)> RunAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo(_kubectl) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["HOME"] = _home;
-        start.ArgumentList.Add("--kubeconfig");
-        start.ArgumentList.Add(_kubeconfig);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        await process.WaitForExitAsync(timeout.Token);
-        var output = await stdout;
-        var errors = await stderr;
-        return (process.ExitCode, args.Contains("-o") && process.ExitCode == 0 ? output : output + errors);
-    }
 }
