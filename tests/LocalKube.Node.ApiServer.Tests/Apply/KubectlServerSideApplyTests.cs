@@ -14,19 +14,10 @@ public sealed class KubectlServerSideApplyTests
     private KubectlAgent _kubectl = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _kubectl = await KubectlAgent.StartAsync("lk-kubectl-ssa");
-    }
+    public async Task StartAsync() => _kubectl = await KubectlAgent.StartAsync("lk-kubectl-ssa");
 
     [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        if (_kubectl is not null)
-        {
-            await _kubectl.DisposeAsync();
-        }
-    }
+    public async Task StopAsync() => await (_kubectl?.DisposeAsync() ?? ValueTask.CompletedTask);
 
     [Test]
     public async Task Conflict_then_force_conflicts_wins()

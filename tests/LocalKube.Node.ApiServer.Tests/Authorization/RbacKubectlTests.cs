@@ -16,19 +16,10 @@ public sealed class RbacKubectlTests
     private KubectlAgent _kubectl = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _kubectl = await KubectlAgent.StartAsync("lk-rbac-kubectl", "admin.kubeconfig");
-    }
+    public async Task StartAsync() => _kubectl = await KubectlAgent.StartAsync("lk-rbac-kubectl", "admin.kubeconfig");
 
     [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        if (_kubectl is not null)
-        {
-            await _kubectl.DisposeAsync();
-        }
-    }
+    public async Task StopAsync() => await (_kubectl?.DisposeAsync() ?? ValueTask.CompletedTask);
 
     [Test]
     public async Task Token_of_default_is_denied_until_a_role_binding_then_can_i_and_whoami()

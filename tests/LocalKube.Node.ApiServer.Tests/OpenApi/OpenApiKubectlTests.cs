@@ -14,19 +14,10 @@ public sealed class OpenApiKubectlTests
     private KubectlAgent _kubectl = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _kubectl = await KubectlAgent.StartAsync("lk-openapi");
-    }
+    public async Task StartAsync() => _kubectl = await KubectlAgent.StartAsync("lk-openapi");
 
     [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        if (_kubectl is not null)
-        {
-            await _kubectl.DisposeAsync();
-        }
-    }
+    public async Task StopAsync() => await (_kubectl?.DisposeAsync() ?? ValueTask.CompletedTask);
 
     [Test]
     public async Task Explain_prints_the_real_descriptions()

@@ -13,19 +13,10 @@ public sealed class KubectlPatchTests
     private KubectlAgent _kubectl = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _kubectl = await KubectlAgent.StartAsync("lk-kpatch");
-    }
+    public async Task StartAsync() => _kubectl = await KubectlAgent.StartAsync("lk-kpatch");
 
     [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        if (_kubectl is not null)
-        {
-            await _kubectl.DisposeAsync();
-        }
-    }
+    public async Task StopAsync() => await (_kubectl?.DisposeAsync() ?? ValueTask.CompletedTask);
 
     [Test]
     public async Task Patch_with_every_type()

@@ -14,19 +14,10 @@ public sealed class KubectlSmokeTests
     private KubectlAgent _kubectl = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _kubectl = await KubectlAgent.StartAsync("lk-kubectl");
-    }
+    public async Task StartAsync() => _kubectl = await KubectlAgent.StartAsync("lk-kubectl");
 
     [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        if (_kubectl is not null)
-        {
-            await _kubectl.DisposeAsync();
-        }
-    }
+    public async Task StopAsync() => await (_kubectl?.DisposeAsync() ?? ValueTask.CompletedTask);
 
     [Test]
     public async Task Create_get_label_watch_delete_and_wait()
