@@ -80,7 +80,9 @@ public static class FieldManager
     /// The managedFields after a non-apply write (create, update, patch) by <paramref name="manager"/>: it takes the
     /// fields it added or changed from everyone, removed fields leave every owner. Null means no managedFields at all.
     /// </summary>
-    public static JsonArray? Update(JsonObject? old, JsonObject updated, ApplySchema schema, string apiVersion, string manager, FieldScope scope, DateTime now)
+    /// <param name="owned">True when the caller hands over <paramref name="old"/> and <paramref name="updated"/> (fresh trees
+    /// it will not read again): they are then cleaned in place instead of copied, which is most of a create's cost here.</param>
+    public static JsonArray? Update(JsonObject? old, JsonObject updated, ApplySchema schema, string apiVersion, string manager, FieldScope scope, DateTime now, bool owned = false)
     {
         ArgumentNullException.ThrowIfNull(updated);
         ArgumentNullException.ThrowIfNull(scope);
@@ -105,8 +107,8 @@ public static class FieldManager
             }
         }
 
-        var oldClean = old is null ? new JsonObject() : Clean(old);
-        var newClean = Clean(updated);
+        var oldClean = old is null ? new JsonObject() : Clean(old, owned);
+        var newClean = Clean(updated, owned);
         Comparison cmp;
         try
         {
@@ -337,9 +339,9 @@ public static class FieldManager
         return set;
     }
 
-    private static JsonObject Clean(JsonObject obj)
+    private static JsonObject Clean(JsonObject obj, bool inPlace = false)
     {
-        var copy = (JsonObject)obj.DeepClone();
+        var copy = inPlace ? obj : (JsonObject)obj.DeepClone();
         if (copy["metadata"] is JsonObject meta)
         {
             foreach (var name in SystemMetadata)

@@ -114,7 +114,7 @@ public sealed partial class RestHandler
         }
 
         var old = current is null ? null : ObjectCodec.ParseObject(current.Raw.Span);
-        var fields = FieldManager.Update(old, ObjectCodec.ToNode(obj), ApplySchema.For(resource.Strategy.ModelType), resource.ApiVersion, manager, fieldScope, Now());
+        var fields = FieldManager.Update(old, ObjectCodec.ToNode(obj), ApplySchema.For(resource.Strategy.ModelType), resource.ApiVersion, manager, fieldScope, Now(), owned: true);
         obj.Metadata ??= new V1ObjectMeta();
         obj.Metadata.ManagedFields = fields is { Count: > 0 } ? fields.Deserialize<List<V1ManagedFieldsEntry>>(ObjectCodec.Options) : null;
     }
