@@ -155,6 +155,13 @@ public static class FieldManager
     public static List<ManagedEntry> CapUpdaters(List<ManagedEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
+
+        // Every write comes here; the usual case (a handful of managers) must not sort anything.
+        if (entries.Count(e => e.Operation == ManagedEntry.Update) <= MaxUpdateManagers)
+        {
+            return entries;
+        }
+
         var updaters = entries.Where(e => e.Operation == ManagedEntry.Update && !e.Fields.IsEmpty)
             .OrderBy(e => e.Time?.Ticks / TimeSpan.TicksPerSecond ?? 0).ThenBy(e => e.Id, StringComparer.Ordinal).ToList();
         if (updaters.Count <= MaxUpdateManagers)

@@ -116,6 +116,7 @@ public sealed partial class ResourceStore
         txn.Compare.Add(new Compare { Key = key, Target = Compare.Types.CompareTarget.Mod, Result = Compare.Types.CompareResult.Equal, ModRevision = current.ModRevision });
         txn.Success.Add(new RequestOp { RequestDeleteRange = new DeleteRangeRequest { Key = key } });
         var response = await Call(() => Store.TxnAsync(txn, cancellationToken));
+        NamespaceWritten(resource.Key(ns, name));
         if (!response.Succeeded)
         {
             return null;

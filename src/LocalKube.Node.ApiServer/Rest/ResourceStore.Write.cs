@@ -271,24 +271,10 @@ public sealed partial class ResourceStore
         txn.Compare.Add(new Compare { Key = keyBytes, Target = Compare.Types.CompareTarget.Mod, Result = Compare.Types.CompareResult.Equal, ModRevision = modRevision });
         txn.Success.Add(new RequestOp { RequestPut = new PutRequest { Key = keyBytes, Value = Google.Protobuf.ByteString.CopyFrom(bytes) } });
         var response = await Call(() => Store.TxnAsync(txn, cancellationToken));
+        NamespaceWritten(key);
         return response.Succeeded ? response.Header.Revision : 0;
     }
 
-    private async Task EnsureNamespaceOpenAsync(RestResource resource, string ns, string name, CancellationToken cancellationToken)
-    {
-        if (Resources.Namespaces is not { } namespaces || resource == namespaces)
-        {
-            return;
-        }
-
-        var stored = await TryGetAsync(namespaces, null, ns, cancellationToken)
-            ?? throw StatusException.NotFound("", "namespaces", ns);
-        if (stored.Object.Metadata.DeletionTimestamp is not null || (stored.Object as V1Namespace)?.Status?.Phase == "Terminating")
-        {
-            throw StatusException.Forbidden(resource.Group, resource.Plural, name,
-                $"unable to create new content in namespace {ns} because it is being terminated");
-        }
-    }
 
     private static async Task<IDisposable?> LockAsync(RestResource resource, CancellationToken cancellationToken)
     {
