@@ -227,6 +227,30 @@ public sealed class RbacHttpTests
         Assert.That(whoami.Body["status"]!["userInfo"]!["groups"]!.ToJsonString(), Does.Contain($"system:serviceaccounts:{ns}"));
     }
 
+    [Test]
+    public async Task Token_review_tells_who_a_token_is_and_refuses_a_bad_one_without_storing_anything()
+    {
+        var ns = await NamespaceAsync();
+        var token = await TokenAsync(ns, "default");
+        for (var i = 0; i < 2; i++)
+        {
+            // Twice: a review is answered, never stored, so a second one with the same (empty) name is no conflict.
+            var good = await SendAsync("POST", "/apis/authentication.k8s.io/v1/tokenreviews", $$$"""{"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","spec":{"token":"{{{token}}}"}}""");
+            Assert.That(good.Code, Is.EqualTo(HttpStatusCode.Created), good.Body.ToJsonString());
+            Assert.That(good.Body["status"]!["authenticated"]!.GetValue<bool>(), Is.True);
+            Assert.That(good.Body["status"]!["user"]!["username"]!.GetValue<string>(), Is.EqualTo($"system:serviceaccount:{ns}:default"));
+        }
+
+        var bad = await SendAsync("POST", "/apis/authentication.k8s.io/v1/tokenreviews", """{"spec":{"token":"not-a-token"}}""");
+        Assert.That(bad.Code, Is.EqualTo(HttpStatusCode.Created));
+        Assert.That(bad.Body["status"]!["authenticated"]?.GetValue<bool>() ?? false, Is.False);
+        Assert.That(bad.Body["status"]!["error"]!.GetValue<string>(), Does.Contain("invalid bearer token"));
+
+        var empty = await SendAsync("POST", "/apis/authentication.k8s.io/v1/tokenreviews", """{"spec":{}}""");
+        Assert.That(empty.Code, Is.EqualTo(HttpStatusCode.UnprocessableEntity));
+        Assert.That(empty.Body["message"]!.GetValue<string>(), Does.Contain("spec.token: Required value"));
+    }
+
     private async Task<string> NamespaceAsync()
     {
         var name = $"rbac{Interlocked.Increment(ref _counter)}";
