@@ -300,15 +300,21 @@ public static class GoJsonSyntax
         }
     }
 
-    // Go's quoteChar: 'x', '\'' and '"'; other control bytes as \x escapes.
+    // Go's quoteChar: the offending byte as a quoted rune.
     private static string Quote(byte c) => c switch
     {
         (byte)'\'' => "'\\''",
         (byte)'"' => "'\"'",
-        (byte)'\n' => "'\\n'",
-        (byte)'\t' => "'\\t'",
-        (byte)'\r' => "'\\r'",
-        < 0x20 or 0x7f => "'\\x" + c.ToString("x2", CultureInfo.InvariantCulture) + "'",
-        _ => "'" + (char)c + "'",
+        (byte)'\\' => "'\\\\'",
+        7 => "'\\a'",
+        8 => "'\\b'",
+        12 => "'\\f'",
+        10 => "'\\n'",
+        13 => "'\\r'",
+        9 => "'\\t'",
+        11 => "'\\v'",
+        < 0x20 or 0x7f => $"'\\x{c:x2}'",
+        >= 0x80 and < 0xa0 => $"'\\u{c:x4}'",
+        _ => $"'{(char)c}'",
     };
 }

@@ -144,6 +144,17 @@ public sealed class JsonPatchTests
     [TestCase("\"\\u00e9\"")]
     public void Go_accepts_well_formed_json(string body) => Assert.That(GoJson.SyntaxError(Encoding.UTF8.GetBytes(body)), Is.Null);
 
+    [Test]
+    public void A_deeply_nested_patch_is_refused_as_too_deep_not_by_overflowing_the_stack()
+    {
+        // Every patch body is scanned for Go's syntax message before it is parsed: the scan must not recurse.
+        var deep = Encoding.UTF8.GetBytes(new string('[', 200_000) + new string(']', 200_000));
+        Assert.That(GoJson.SyntaxError(deep), Is.Null);
+        var error = Assert.Throws<StatusException>(() => PatchBody.Parse(deep, "error decoding patch: "))!;
+        Assert.That(error.Code, Is.EqualTo(400));
+        Assert.That(error.Message, Does.Contain("nested too deeply"));
+    }
+
     [TestCase("{", "unexpected end of JSON input")]
     [TestCase("[1]", "json: cannot unmarshal array into Go value of type map[string]interface {}")]
     [TestCase("\"x\"", "json: cannot unmarshal string into Go value of type map[string]interface {}")]
