@@ -13,11 +13,12 @@ public static class ObjectBody
     public static bool Accepts(string mediaType) => mediaType is "application/json" or "" or KubeProtobuf.MediaType;
 
     /// <summary>Parses <paramref name="body"/> sent as <paramref name="mediaType"/>.</summary>
+    /// <param name="duplicates">For JSON: the repeated keys when the caller already found them.</param>
     /// <exception cref="StatusException">400 for a malformed body, 415 for a media type or protobuf kind we cannot read.</exception>
-    public static JsonObject Parse(string mediaType, string? contentType, ReadOnlySpan<byte> body) => mediaType switch
+    public static JsonObject Parse(string mediaType, string? contentType, ReadOnlySpan<byte> body, IReadOnlyList<string>? duplicates = null) => mediaType switch
     {
         KubeProtobuf.MediaType => KubeProtobuf.Decode(body),
-        "application/json" or "" => RequestBody.Parse(body),
+        "application/json" or "" => RequestBody.Parse(body, duplicates),
         _ => throw StatusException.UnsupportedMediaType(contentType ?? ""),
     };
 }

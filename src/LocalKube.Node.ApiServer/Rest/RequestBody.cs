@@ -53,13 +53,15 @@ public static class RequestBody
     }
 
     /// <summary>Parses a JSON body into a tree.</summary>
+    /// <param name="body">The JSON.</param>
+    /// <param name="duplicates">The body's repeated keys when the caller already found them (<see cref="DuplicateFields.Find"/>).</param>
     /// <exception cref="StatusException">400 for malformed or too deeply nested JSON.</exception>
-    public static JsonObject Parse(ReadOnlySpan<byte> body)
+    public static JsonObject Parse(ReadOnlySpan<byte> body, IReadOnlyList<string>? duplicates = null)
     {
         try
         {
             // Go's decoder keeps the last of repeated keys (field validation reports them); System.Text.Json's tree refuses them.
-            return DuplicateFields.Find(body).Count > 0 ? DuplicateFields.ParseLastWins(body) : ObjectCodec.ParseObject(body);
+            return (duplicates ?? DuplicateFields.Find(body)).Count > 0 ? DuplicateFields.ParseLastWins(body) : ObjectCodec.ParseObject(body);
         }
         // The published agent trims exception texts to resource keys (e.g. "ArrayDepthTooLarge"): match both.
         catch (JsonException e) when (e.Message.Contains("maximum configured depth", StringComparison.Ordinal) || e.Message.Contains("DepthTooLarge", StringComparison.Ordinal))

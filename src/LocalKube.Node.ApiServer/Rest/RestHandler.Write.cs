@@ -140,8 +140,9 @@ public sealed partial class RestHandler
         // Upstream refuses an unservable Accept (e.g. protobuf only) before it touches storage.
         OutputFormat.Negotiate(request.Headers.Accept);
         var body = await RequestBody.ReadAsync(request, ct);
+        // Found once: the parse needs them (last key wins) and so does field validation (Strict/Warn).
         var duplicates = media == KubeProtobuf.MediaType ? null : DuplicateFields.Find(body);
-        return RequestBody.Decode(resource, ObjectBody.Parse(media, request.ContentType, body), request.Query["fieldValidation"], warnings, duplicates);
+        return RequestBody.Decode(resource, ObjectBody.Parse(media, request.ContentType, body, duplicates), request.Query["fieldValidation"], warnings, duplicates);
     }
 
     private static async Task<V1DeleteOptions> ReadDeleteOptionsAsync(HttpRequest request, CancellationToken ct)
