@@ -4,7 +4,6 @@ using System.Text.Json;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
-using LocalKube.Testing;
 using NUnit.Framework;
 
 namespace LocalKube.Node.ApiServer.Tests.Patching;
@@ -19,34 +18,24 @@ namespace LocalKube.Node.ApiServer.Tests.Patching;
 public sealed class PatchApiTests
 {
     private static int _counter;
-    private TestPki _pki = null!;
-    private TempDirectory _temp = null!;
-    private RunningAgent _agent = null!;
+    private ClientAgent _cluster = null!;
     private Kubernetes _client = null!;
     private HttpClient _http = null!;
 
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        _pki = new TestPki();
-        _temp = new TempDirectory("lk-patch");
-        _agent = await RunningAgent.StartAsync(_pki);
-        _client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(_pki.WriteKubeconfig(_temp.Combine("kubeconfig"), _agent.Port)));
-        _http = _agent.CreateClient(_pki.Admin);
+        _cluster = await ClientAgent.StartAsync("lk-patch");
+        (_client, _http) = (_cluster.Client, _cluster.Http);
     }
 
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        _client?.Dispose();
-        _http?.Dispose();
-        if (_agent is not null)
+        if (_cluster is not null)
         {
-            await _agent.DisposeAsync();
+            await _cluster.DisposeAsync();
         }
-
-        _pki?.Dispose();
-        _temp?.Dispose();
     }
 
     [Test]
