@@ -17,6 +17,9 @@ public static class ControllersServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddNodeClient();
         services.AddNodeComponent<ControllerManagerService>(NodeComponent.Controllers);
+        services.AddController<Namespace.NamespaceController>(Namespace.NamespaceController.ControllerName);
+        services.AddController<ServiceAccount.ServiceAccountsController>(ServiceAccount.ServiceAccountsController.ControllerName);
+        services.AddController<ClusterRoleAggregation.ClusterRoleAggregationController>(ClusterRoleAggregation.ClusterRoleAggregationController.ControllerName);
         return services;
     }
 

@@ -17,6 +17,12 @@ public sealed record KubeUser(
     /// <summary>The superuser group.</summary>
     public const string MastersGroup = "system:masters";
 
+    /// <summary>
+    /// The API server itself, for its own start-up writes (default namespaces, the <c>kubernetes</c> Service, the
+    /// bootstrap policy): upstream's loopback identity, <c>system:apiserver</c> in <c>system:masters</c>.
+    /// </summary>
+    public static KubeUser ApiServer { get; } = new("system:apiserver", [MastersGroup, AuthenticatedGroup]);
+
     /// <summary>This user with <see cref="AuthenticatedGroup"/> added once.</summary>
     public KubeUser WithAuthenticatedGroup() =>
         Groups.Contains(AuthenticatedGroup) ? this : this with { Groups = [.. Groups, AuthenticatedGroup] };

@@ -48,15 +48,33 @@ internal sealed class AuthorizationMiddleware(RequestDelegate next, IServiceProv
     }
 }
 
-/// <summary>The authenticated caller of the request being served, for code below the HTTP layer (admission).</summary>
+/// <summary>
+/// Who is writing, for code below the HTTP layer (admission): the authenticated caller of the request being served, or
+/// for the API server's own start-up writes the explicit internal identity <see cref="KubeUser.ApiServer"/>. There is
+/// no anonymous trusted channel: a write with no caller is refused by the admission that needs one.
+/// </summary>
 public static class RequestUser
 {
     private static readonly AsyncLocal<KubeUser?> Value = new();
 
-    /// <summary>The caller; null for the server's own writes (controllers, bootstrap).</summary>
+    /// <summary>The caller; null outside any request or <see cref="As"/> scope.</summary>
     public static KubeUser? Current
     {
         get => Value.Value;
         set => Value.Value = value;
+    }
+
+    /// <summary>Runs the rest of the calling flow as <paramref name="user"/> until the result is disposed.</summary>
+    public static IDisposable As(KubeUser user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var previous = Value.Value;
+        Value.Value = user;
+        return new Scope(previous);
+    }
+
+    private sealed class Scope(KubeUser? previous) : IDisposable
+    {
+        public void Dispose() => Value.Value = previous;
     }
 }

@@ -10,8 +10,8 @@ namespace LocalKube.Node.ApiServer.Authorization;
 public static class AuthorizationServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the RBAC authorizer, its policy cache, the default policy, the aggregation and service-account
-    /// controllers (component <c>apiserver-rbac</c>), escalation checks, and the review and token endpoints.
+    /// Adds the RBAC authorizer, its policy cache and the default policy (component <c>apiserver-rbac</c>), escalation
+    /// checks, and the review and token endpoints. (Aggregation and service accounts are controllers: Node.Controllers.)
     /// </summary>
     public static IServiceCollection AddLocalKubeAuthorization(this IServiceCollection services)
     {
@@ -19,8 +19,6 @@ public static class AuthorizationServiceCollectionExtensions
         services.TryAddSingleton<RbacAuthorizer>();
         services.TryAddSingleton<RbacPolicyCache>();
         services.TryAddSingleton<BootstrapPolicyReconciler>();
-        services.TryAddSingleton<ClusterRoleAggregator>();
-        services.TryAddSingleton<ServiceAccountController>();
         services.AddAdmissionHook<RbacEscalationCheck>();
         services.AddApiServerModule<AuthorizationModule>();
         services.AddResourceStrategy<SelfSubjectRulesReviewStrategy>();

@@ -5,8 +5,8 @@ using LocalKube.Node.ApiServer.Rest;
 namespace LocalKube.Node.ApiServer.Authorization;
 
 /// <summary>
-/// Upstream's RBAC escalation prevention on writes of roles and bindings by a request's caller (the server's own
-/// writes have no caller and pass; so does <c>system:masters</c>). A role may only hold rules its author holds,
+/// Upstream's RBAC escalation prevention on writes of roles and bindings by a request's caller (<c>system:masters</c>,
+/// which includes the API server's own <see cref="KubeUser.ApiServer"/>, passes; a write with no caller is refused). A role may only hold rules its author holds,
 /// unless the author may <c>escalate</c> it; a binding may only grant a role whose rules its author holds, unless
 /// the author may <c>bind</c> that role. Aggregation rules need full authority.
 /// </summary>
@@ -25,7 +25,9 @@ public sealed class RbacEscalationCheck(RbacAuthorizer authorizer) : IAdmissionH
     public async Task AdmitAsync(AdmissionRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (RequestUser.Current is not { } user || RbacAuthorizer.IsPrivileged(user))
+        var user = RequestUser.Current
+            ?? throw StatusException.Forbidden(request.Resource.Group, request.Resource.Plural, request.Object.Metadata.Name, "no user is making this write");
+        if (RbacAuthorizer.IsPrivileged(user))
         {
             return;
         }

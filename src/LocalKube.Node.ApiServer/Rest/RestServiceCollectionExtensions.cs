@@ -1,5 +1,5 @@
 using LocalKube.Node.ApiServer.Resources;
-using LocalKube.Node.ApiServer.Rest.Controllers;
+using LocalKube.Node.ApiServer.Bootstrap;
 using LocalKube.Node.ApiServer.Rest.Core;
 using LocalKube.Node.ApiServer.Storage;
 using LocalKube.Node.Hosting;
@@ -27,7 +27,7 @@ public static class RestServiceCollectionExtensions
 
     /// <summary>
     /// Adds the generic REST machinery (routes, registry, merge patch), the core strategies (namespaces, configmaps,
-    /// secrets), Service IP allocation, and the bootstrap and namespace controllers component.
+    /// secrets), Service IP allocation, and the bootstrap component.
     /// </summary>
     public static IServiceCollection AddLocalKubeRest(this IServiceCollection services)
     {
@@ -44,8 +44,7 @@ public static class RestServiceCollectionExtensions
         services.AddResourceStrategy<SecretStrategy>();
         services.AddAdmissionHook<ServiceAllocation>();
         services.TryAddSingleton<ClusterBootstrap>();
-        services.TryAddSingleton<NamespaceController>();
-        services.AddNodeComponent<CoreControllersService>(CoreControllersService.Id);
+        services.AddNodeComponent<BootstrapService>(BootstrapService.Id);
         return services;
     }
 

@@ -282,7 +282,7 @@ public sealed class RbacEvaluatorTests
             Rules = rules.Select(Rule).ToList(),
         };
         var all = new[] { view, Labelled("b", "view", "get|,|pods", "get|,|secrets"), Labelled("a", "view", "get|,|pods", "list|,|nodes"), Labelled("c", "edit", "*|*|*"), Labelled("d", null, "*|*|*") };
-        var rules = ClusterRoleAggregator.Aggregate(view, all);
+        var rules = LocalKube.Node.Controllers.ClusterRoleAggregation.ClusterRoleAggregationController.Aggregate(view, all);
         Assert.That(rules.Select(RuleCoverage.CompactString), Is.EqualTo(new[]
         {
             "{APIGroups:[\"\"], Resources:[\"pods\"], Verbs:[\"get\"]}",
@@ -303,7 +303,7 @@ public sealed class RbacEvaluatorTests
     {
         var selector = new V1LabelSelector { MatchExpressions = [new V1LabelSelectorRequirement { Key = "k", OperatorProperty = op, Values = values.Length == 0 ? null : values.Split(',') }] };
         var labels = label is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["k"] = label };
-        Assert.That(ClusterRoleAggregator.SelectorMatches(selector, labels), Is.EqualTo(matches));
+        Assert.That(LocalKube.Node.Machinery.Labels.LabelSelector.FromLabelSelector(selector).Matches(labels), Is.EqualTo(matches));
     }
 
     [Test]

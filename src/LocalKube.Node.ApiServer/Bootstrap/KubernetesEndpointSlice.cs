@@ -1,7 +1,8 @@
+using LocalKube.Node.ApiServer.Rest;
 using k8s.Models;
 using LocalKube.Node.Hosting;
 
-namespace LocalKube.Node.ApiServer.Rest.Controllers;
+namespace LocalKube.Node.ApiServer.Bootstrap;
 
 /// <summary>
 /// The EndpointSlice of the <c>kubernetes</c> Service, which upstream's API server keeps beside the Endpoints (kubectl

@@ -1,9 +1,10 @@
+using LocalKube.Node.ApiServer.Rest;
 using k8s.Models;
 using LocalKube.Node.ApiServer.Rest.Core;
 using LocalKube.Node.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace LocalKube.Node.ApiServer.Rest.Controllers;
+namespace LocalKube.Node.ApiServer.Bootstrap;
 
 /// <summary>
 /// What upstream's bootstrap controller ensures on every start: the namespaces default, kube-system, kube-public and

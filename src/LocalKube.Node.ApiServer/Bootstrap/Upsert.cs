@@ -1,8 +1,9 @@
+using LocalKube.Node.ApiServer.Rest;
 using k8s;
 using k8s.Models;
 using LocalKube.Node.ApiServer.Rest.Core;
 
-namespace LocalKube.Node.ApiServer.Rest.Controllers;
+namespace LocalKube.Node.ApiServer.Bootstrap;
 
 /// <summary>Create-or-refresh for the objects the agent keeps itself (its Node, Lease, the kubernetes EndpointSlice).</summary>
 internal static class Upsert
