@@ -1,5 +1,5 @@
-using LocalKube.Node.ApiServer.Rest;
 using k8s.Models;
+using LocalKube.Node.ApiServer.Rest;
 using LocalKube.Node.ApiServer.Rest.Core;
 using LocalKube.Node.Hosting;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LocalKube.Node.Machinery.Labels;
 using LocalKube.Node.Storage.Protocol;
 
 namespace LocalKube.Node.ApiServer.Rest;

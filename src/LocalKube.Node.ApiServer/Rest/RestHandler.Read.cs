@@ -1,5 +1,6 @@
 using System.Globalization;
 using k8s.Models;
+using LocalKube.Node.Machinery.Labels;
 using Microsoft.AspNetCore.Http;
 
 namespace LocalKube.Node.ApiServer.Rest;
@@ -77,9 +78,19 @@ public sealed partial class RestHandler
         }
 
         ResourceStore.ParseRevision(rv);
+        LabelSelector labels;
+        try
+        {
+            labels = LabelSelector.Parse(q["labelSelector"]);
+        }
+        catch (FormatException e)
+        {
+            throw StatusException.BadRequest(e.Message);
+        }
+
         return new ListOptions
         {
-            Labels = LabelSelector.Parse(q["labelSelector"]),
+            Labels = labels,
             Fields = fields,
             Limit = limit,
             Continue = cont.Length > 0 ? cont : null,

@@ -62,35 +62,7 @@ public static class FieldErrors
     };
 
     /// <summary>A Go-style double-quoted string.</summary>
-    public static string Quote(string s)
-    {
-        var builder = new System.Text.StringBuilder(s.Length + 2);
-        builder.Append('"');
-        foreach (var c in s)
-        {
-            switch (c)
-            {
-                case '"': builder.Append("\\\""); break;
-                case '\\': builder.Append("\\\\"); break;
-                case '\n': builder.Append("\\n"); break;
-                case '\t': builder.Append("\\t"); break;
-                case '\r': builder.Append("\\r"); break;
-                default:
-                    if (c < 0x20)
-                    {
-                        builder.Append("\\x").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        builder.Append(c);
-                    }
-
-                    break;
-            }
-        }
-
-        return builder.Append('"').ToString();
-    }
+    public static string Quote(string s) => GoStrings.Quote(s);
 
     private static V1StatusCause Cause(string reason, string field, string message) =>
         new() { Reason = reason, Field = field, Message = message };

@@ -30,6 +30,13 @@ public sealed class LabelSelector
     /// <summary>The requirements, ANDed.</summary>
     public IReadOnlyList<LabelRequirement> Requirements => _requirements;
 
+    /// <summary>
+    /// Parses the <c>labelSelector=</c> syntax (<c>a=b,c in (d,e),!f</c>); empty or blank text selects everything.
+    /// </summary>
+    /// <exception cref="FormatException">A syntax or validation error, with upstream's message.</exception>
+    public static LabelSelector Parse(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? Everything : new LabelSelector(LabelSelectorParser.Parse(text));
+
     /// <summary>A selector from <paramref name="requirements"/>.</summary>
     public static LabelSelector Of(IEnumerable<LabelRequirement> requirements) => new(requirements);
 

@@ -1,4 +1,5 @@
 using k8s.Models;
+using LocalKube.Node.Machinery.Labels;
 
 namespace LocalKube.Node.ApiServer.Catalog;
 
@@ -51,41 +52,20 @@ public static class Selectors
             ? "<none>"
             : string.Join(",", labels.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
 
-    /// <summary>Whether <paramref name="labels"/> satisfy <paramref name="selector"/> (an empty selector matches all).</summary>
+    /// <summary>
+    /// Whether <paramref name="labels"/> satisfy <paramref name="selector"/> (an empty selector matches all, a missing
+    /// or malformed one nothing): the node's one matcher, <see cref="LabelSelector"/>.
+    /// </summary>
     public static bool Matches(V1LabelSelector? selector, IDictionary<string, string>? labels)
     {
-        if (selector is null)
+        try
+        {
+            return LabelSelector.FromLabelSelector(selector).Matches(labels);
+        }
+        catch (ArgumentException)
         {
             return false;
         }
-
-        labels ??= new Dictionary<string, string>();
-        foreach (var (k, v) in selector.MatchLabels ?? new Dictionary<string, string>())
-        {
-            if (!labels.TryGetValue(k, out var actual) || actual != v)
-            {
-                return false;
-            }
-        }
-
-        foreach (var e in selector.MatchExpressions ?? [])
-        {
-            var has = labels.TryGetValue(e.Key ?? "", out var actual);
-            var ok = e.OperatorProperty switch
-            {
-                "In" => has && (e.Values ?? []).Contains(actual!),
-                "NotIn" => !has || !(e.Values ?? []).Contains(actual!),
-                "Exists" => has,
-                "DoesNotExist" => !has,
-                _ => false,
-            };
-            if (!ok)
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     /// <summary>Whether a selector selects nothing specific (no labels and no expressions).</summary>

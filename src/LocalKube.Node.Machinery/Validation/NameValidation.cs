@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace LocalKube.Node.ApiServer.Validation;
+namespace LocalKube.Node.Machinery.Validation;
 
 /// <summary>
 /// Upstream's name rules (apimachinery <c>util/validation</c>): DNS-1123 labels and subdomains, qualified names (label

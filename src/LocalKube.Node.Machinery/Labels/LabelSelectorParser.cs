@@ -1,70 +1,20 @@
 using System.Globalization;
-using LocalKube.Node.ApiServer.Validation;
+using LocalKube.Node.Machinery.Validation;
 
-namespace LocalKube.Node.ApiServer.Rest;
+namespace LocalKube.Node.Machinery.Labels;
 
 /// <summary>
-/// A parsed label selector with every upstream operator (<c>=</c>, <c>==</c>, <c>!=</c>, <c>in</c>, <c>notin</c>,
-/// exists, <c>!</c>, <c>&gt;</c>, <c>&lt;</c>), parsed with upstream's grammar and error texts
-/// (apimachinery <c>pkg/labels/selector.go</c>). Terms are ANDed.
+/// The <c>labelSelector=</c> grammar with upstream's error texts (apimachinery <c>pkg/labels/selector.go</c>): every
+/// operator (<c>=</c>, <c>==</c>, <c>!=</c>, <c>in</c>, <c>notin</c>, exists, <c>!</c>, <c>&gt;</c>, <c>&lt;</c>),
+/// keys checked as qualified names and values as label values.
 /// </summary>
-public sealed class LabelSelector
+internal static class LabelSelectorParser
 {
     private static readonly string[] BinaryOperators = ["in", "notin", "=", "==", "!=", "gt", "lt"];
-    private readonly List<Requirement> _requirements;
 
-    private LabelSelector(List<Requirement> requirements) => _requirements = requirements;
-
-    /// <summary>The selector that matches everything.</summary>
-    public static LabelSelector Everything { get; } = new([]);
-
-    /// <summary>Whether it matches everything.</summary>
-    public bool IsEmpty => _requirements.Count == 0;
-
-    /// <summary>Parses <paramref name="text"/>; a syntax or validation error is a 400 with upstream's message.</summary>
-    /// <exception cref="StatusException">400 BadRequest.</exception>
-    public static LabelSelector Parse(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return Everything;
-        }
-
-        try
-        {
-            return new LabelSelector(new Parser(Lex(text)).ParseAll());
-        }
-        catch (FormatException e)
-        {
-            throw StatusException.BadRequest(e.Message);
-        }
-    }
-
-    /// <summary>Whether <paramref name="labels"/> satisfy every requirement.</summary>
-    public bool Matches(IDictionary<string, string>? labels)
-    {
-        foreach (var r in _requirements)
-        {
-            string? value = null;
-            var has = labels is not null && labels.TryGetValue(r.Key, out value);
-            var ok = r.Op switch
-            {
-                "=" or "==" or "in" => has && r.Values.Contains(value ?? ""),
-                "!=" or "notin" => !has || !r.Values.Contains(value ?? ""),
-                "exists" => has,
-                "!" => !has,
-                "gt" => has && long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var g) && g > long.Parse(r.Values[0], CultureInfo.InvariantCulture),
-                "lt" => has && long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) && l < long.Parse(r.Values[0], CultureInfo.InvariantCulture),
-                _ => false,
-            };
-            if (!ok)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    /// <summary>Parses <paramref name="text"/> into requirements.</summary>
+    /// <exception cref="FormatException">Upstream's message for the first problem.</exception>
+    public static List<LabelRequirement> Parse(string text) => new Parser(Lex(text)).ParseAll();
 
     private static List<(char Kind, string Text)> Lex(string text)
     {
@@ -104,17 +54,15 @@ public sealed class LabelSelector
         return tokens;
     }
 
-    private sealed record Requirement(string Key, string Op, List<string> Values);
-
     private sealed class Parser(List<(char Kind, string Text)> tokens)
     {
         private int _at;
 
         private (char Kind, string Text) Peek => tokens[_at];
 
-        public List<Requirement> ParseAll()
+        public List<LabelRequirement> ParseAll()
         {
-            var result = new List<Requirement>();
+            var result = new List<LabelRequirement>();
             while (true)
             {
                 var t = Peek;
@@ -149,7 +97,7 @@ public sealed class LabelSelector
 
         private static bool IsIdentifier((char Kind, string Text) t) => t.Kind == 'i' && t.Text is not ("in" or "notin");
 
-        private Requirement ParseRequirement()
+        private LabelRequirement ParseRequirement()
         {
             string op;
             if (Peek.Text == "!")
@@ -172,12 +120,12 @@ public sealed class LabelSelector
             ValidateKey(key);
             if (op == "!")
             {
-                return new Requirement(key, "!", []);
+                return new LabelRequirement(key, SelectorOperator.DoesNotExist, []);
             }
 
             if (Peek.Kind == 'e' || Peek.Text == ",")
             {
-                return new Requirement(key, "exists", []);
+                return new LabelRequirement(key, SelectorOperator.Exists, []);
             }
 
             var opToken = tokens[_at++];
@@ -205,11 +153,19 @@ public sealed class LabelSelector
             {
                 foreach (var message in NameValidation.LabelValue(values[i]))
                 {
-                    throw new FormatException($"values[{i}][{key}]: Invalid value: {FieldErrors.Quote(values[i])}: {message}");
+                    throw new FormatException($"values[{i}][{key}]: Invalid value: {GoStrings.Quote(values[i])}: {message}");
                 }
             }
 
-            return new Requirement(key, op, values);
+            return new LabelRequirement(key, op switch
+            {
+                "in" => SelectorOperator.In,
+                "notin" => SelectorOperator.NotIn,
+                "=" or "==" => SelectorOperator.Equals,
+                "!=" => SelectorOperator.NotEquals,
+                "gt" => SelectorOperator.GreaterThan,
+                _ => SelectorOperator.LessThan,
+            }, values);
         }
 
         private List<string> ParseSet()
@@ -277,7 +233,7 @@ public sealed class LabelSelector
         {
             foreach (var message in NameValidation.QualifiedName(key))
             {
-                throw new FormatException($"key: Invalid value: {FieldErrors.Quote(key)}: {message}");
+                throw new FormatException($"key: Invalid value: {GoStrings.Quote(key)}: {message}");
             }
         }
     }
