@@ -177,7 +177,7 @@ public sealed partial class DockerRuntime
             var inspect = await _api.CallAsync((c, ct) => c.Exec.InspectContainerExecAsync(execId, ct), cts.Token).ConfigureAwait(false);
             if (inspect.Running && inspect.Pid > 1)
             {
-                ProcessSignals.Kill((int)inspect.Pid);
+                Native.LibC.Kill((int)inspect.Pid);
             }
         }
         catch (Exception e) when (e is ContainerRuntimeException or OperationCanceledException)

@@ -99,7 +99,7 @@ internal sealed class DockerStreamSession : IRuntimeStreamSession
             if (inspect.Running && inspect.Pid > 1)
             {
                 // The agent shares the engine's PID namespace (both run in the node), so the exec's pid is ours to kill.
-                ProcessSignals.Kill((int)inspect.Pid);
+                Native.LibC.Kill((int)inspect.Pid);
             }
         }
         catch (Exception e) when (e is ContainerRuntimeException or OperationCanceledException)

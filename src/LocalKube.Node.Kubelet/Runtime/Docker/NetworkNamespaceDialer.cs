@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using LocalKube.Node.Kubelet.Native;
 
 namespace LocalKube.Node.Kubelet.Runtime.Docker;
 
@@ -9,10 +10,8 @@ namespace LocalKube.Node.Kubelet.Runtime.Docker;
 /// nsenter: a dedicated thread enters the namespace (<c>setns</c> changes only the calling thread), creates the
 /// socket there, and returns; the socket keeps the namespace it was created in, so it is then used from anywhere.
 /// </summary>
-internal static partial class NetworkNamespaceDialer
+internal static class NetworkNamespaceDialer
 {
-    private const int CloneNewNet = 0x40000000;
-
     /// <summary>Connects to 127.0.0.1:<paramref name="port"/> in the network namespace of <paramref name="pid"/>.</summary>
     public static async Task<Socket> ConnectAsync(long pid, int port, CancellationToken cancellationToken)
     {
@@ -55,7 +54,7 @@ internal static partial class NetworkNamespaceDialer
     {
         using var own = File.OpenHandle("/proc/thread-self/ns/net", FileMode.Open, FileAccess.Read);
         using var target = File.OpenHandle(namespacePath, FileMode.Open, FileAccess.Read);
-        if (SetNs((int)target.DangerousGetHandle(), CloneNewNet) != 0)
+        if (LibC.SetNs((int)target.DangerousGetHandle(), LibC.CloneNewNet) != 0)
         {
             throw new IOException($"cannot enter the network namespace {namespacePath}: errno {Marshal.GetLastPInvokeError()}");
         }
@@ -68,12 +67,9 @@ internal static partial class NetworkNamespaceDialer
         finally
         {
             // This thread ends right after, but return anyway so nothing else ever runs in the pod's namespace.
-            _ = SetNs((int)own.DangerousGetHandle(), CloneNewNet);
+            _ = LibC.SetNs((int)own.DangerousGetHandle(), LibC.CloneNewNet);
         }
 
         return socket;
     }
-
-    [LibraryImport("libc", EntryPoint = "setns", SetLastError = true)]
-    private static partial int SetNs(int fd, int nstype);
 }
