@@ -55,6 +55,24 @@ public sealed class Backoff(TimeSpan initial, TimeSpan max, TimeProvider time)
         }
     }
 
+    /// <summary>True while less than the current delay has passed since the last <see cref="Next"/> (image pulls).</summary>
+    public bool IsInBackOffSinceUpdate(string key, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            return _entries.TryGetValue(key, out var e) && !HasExpired(now, e.LastUpdate) && now - e.LastUpdate < e.Delay;
+        }
+    }
+
+    /// <summary>When the window that started at the last <see cref="Next"/> of <paramref name="key"/> ends (null when unknown).</summary>
+    public DateTimeOffset? EndsAfterUpdate(string key)
+    {
+        lock (_lock)
+        {
+            return _entries.TryGetValue(key, out var e) ? e.LastUpdate + e.Delay : null;
+        }
+    }
+
     /// <summary>When <paramref name="key"/>'s back-off since <paramref name="eventTime"/> ends (null when not in back-off).</summary>
     public DateTimeOffset? EndsAt(string key, DateTimeOffset eventTime)
     {

@@ -25,6 +25,28 @@ internal static partial class LibC
         return KillNative(pid, SigKill) == 0;
     }
 
+    /// <summary>st_mode's file type bits.</summary>
+    public const int TypeMask = 0xF000;
+    public const int TypeSocket = 0xC000;
+    public const int TypeCharDevice = 0x2000;
+    public const int TypeBlockDevice = 0x6000;
+    public const int TypeRegular = 0x8000;
+    public const int TypeDirectory = 0x4000;
+
+    /// <summary>The file type bits of <paramref name="path"/> (stat(2), links followed); 0 when it does not exist.</summary>
+    public static int FileType(string path)
+    {
+        // struct stat is opaque to .NET; st_mode sits at offset 24 on x86-64 and 16 on arm64 (asm-generic layout).
+        Span<byte> buffer = stackalloc byte[256];
+        if (StatNative(path, ref MemoryMarshal.GetReference(buffer)) != 0)
+        {
+            return 0;
+        }
+
+        var offset = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 24 : 16;
+        return BitConverter.ToInt32(buffer[offset..(offset + 4)]) & TypeMask;
+    }
+
     /// <summary>Mounts a tmpfs of <paramref name="sizeBytes"/> (0: the default) on <paramref name="target"/>.</summary>
     public static void MountTmpfs(string target, long sizeBytes)
     {
@@ -37,6 +59,9 @@ internal static partial class LibC
 
     /// <summary>Detaches the mount on <paramref name="target"/>; false when nothing was mounted there.</summary>
     public static bool Unmount(string target) => Umount2Native(target, MntDetach) == 0;
+
+    [LibraryImport("libc", EntryPoint = "stat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int StatNative(string path, ref byte buffer);
 
     [LibraryImport("libc", EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int RenameNative(string from, string to);

@@ -40,8 +40,8 @@ public interface IContainerRuntime
     /// <summary>A sandbox's state and IP.</summary>
     Task<PodSandboxStatus> GetPodSandboxStatusAsync(string sandboxId, CancellationToken cancellationToken);
 
-    /// <summary>Every pod sandbox this runtime holds for the kubelet, ready or not.</summary>
-    Task<IReadOnlyList<PodSandboxStatus>> ListPodSandboxesAsync(CancellationToken cancellationToken);
+    /// <summary>Every pod sandbox this runtime holds for the kubelet (of one pod when <paramref name="podUid"/> is set), ready or not.</summary>
+    Task<IReadOnlyList<PodSandboxStatus>> ListPodSandboxesAsync(string? podUid, CancellationToken cancellationToken);
 
     /// <summary>Creates (does not start) a container in <paramref name="sandboxId"/>; returns its ID.</summary>
     Task<string> CreateContainerAsync(string sandboxId, ContainerConfig config, PodSandboxConfig sandbox, CancellationToken cancellationToken);
@@ -58,8 +58,8 @@ public interface IContainerRuntime
     /// <summary>Removes an exited container (and its log). Idempotent.</summary>
     Task RemoveContainerAsync(string containerId, CancellationToken cancellationToken);
 
-    /// <summary>Every kubelet-managed container (sandboxes excluded), in any state.</summary>
-    Task<IReadOnlyList<ContainerInfo>> ListContainersAsync(CancellationToken cancellationToken);
+    /// <summary>Every kubelet-managed container (of one pod when <paramref name="podUid"/> is set; sandboxes excluded), in any state.</summary>
+    Task<IReadOnlyList<ContainerInfo>> ListContainersAsync(string? podUid, CancellationToken cancellationToken);
 
     /// <summary>One container's full status: state, times, exit code and reason, image, mounts, log path.</summary>
     Task<ContainerStatusInfo> GetContainerStatusAsync(string containerId, CancellationToken cancellationToken);

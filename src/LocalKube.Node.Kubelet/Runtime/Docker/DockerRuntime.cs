@@ -98,9 +98,9 @@ public sealed partial class DockerRuntime : IContainerRuntime, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<PodSandboxStatus>> ListPodSandboxesAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PodSandboxStatus>> ListPodSandboxesAsync(string? podUid, CancellationToken cancellationToken)
     {
-        var list = await ListAsync(DockerLabelKeys.TypeSandbox, cancellationToken).ConfigureAwait(false);
+        var list = await ListAsync(DockerLabelKeys.TypeSandbox, podUid, cancellationToken).ConfigureAwait(false);
         return list.Select(e => DockerStatusConverter.Sandbox(e, Options.PodNetwork)).ToList();
     }
 
@@ -160,9 +160,9 @@ public sealed partial class DockerRuntime : IContainerRuntime, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<ContainerInfo>> ListContainersAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ContainerInfo>> ListContainersAsync(string? podUid, CancellationToken cancellationToken)
     {
-        var list = await ListAsync(DockerLabelKeys.TypeContainer, cancellationToken).ConfigureAwait(false);
+        var list = await ListAsync(DockerLabelKeys.TypeContainer, podUid, cancellationToken).ConfigureAwait(false);
         return list.Select(DockerStatusConverter.Container).ToList();
     }
 
@@ -263,15 +263,20 @@ public sealed partial class DockerRuntime : IContainerRuntime, IDisposable
         }
     }
 
-    private Task<IList<ContainerListResponse>> ListAsync(string type, CancellationToken cancellationToken) =>
-        _api.CallAsync((c, ct) => c.Containers.ListContainersAsync(new ContainersListParameters
+    private Task<IList<ContainerListResponse>> ListAsync(string type, string? podUid, CancellationToken cancellationToken)
+    {
+        var labels = new Dictionary<string, bool> { [$"{DockerLabelKeys.Type}={type}"] = true };
+        if (!string.IsNullOrEmpty(podUid))
+        {
+            labels[$"{KubernetesLabels.PodUid}={podUid}"] = true;
+        }
+
+        return _api.CallAsync((c, ct) => c.Containers.ListContainersAsync(new ContainersListParameters
         {
             All = true,
-            Filters = new Dictionary<string, IDictionary<string, bool>>
-            {
-                ["label"] = new Dictionary<string, bool> { [$"{DockerLabelKeys.Type}={type}"] = true },
-            },
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = labels },
         }, ct), cancellationToken);
+    }
 
     // cri-dockerd links the kubelet's log path to Docker's json-file, so tools that read /var/log/pods find it.
     private async Task LinkLogAsync(string id, string logPath, CancellationToken cancellationToken)

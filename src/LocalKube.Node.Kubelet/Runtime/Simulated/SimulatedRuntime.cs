@@ -117,11 +117,12 @@ public sealed class SimulatedRuntime : IContainerRuntime
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<PodSandboxStatus>> ListPodSandboxesAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<PodSandboxStatus>> ListPodSandboxesAsync(string? podUid, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            return Task.FromResult<IReadOnlyList<PodSandboxStatus>>(_sandboxes.Values.Select(s => s.Status()).ToList());
+            return Task.FromResult<IReadOnlyList<PodSandboxStatus>>(_sandboxes.Values
+                .Where(s => podUid is null || s.Config.Metadata.Uid == podUid).Select(s => s.Status()).ToList());
         }
     }
 
@@ -246,11 +247,11 @@ public sealed class SimulatedRuntime : IContainerRuntime
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<ContainerInfo>> ListContainersAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ContainerInfo>> ListContainersAsync(string? podUid, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            return Task.FromResult<IReadOnlyList<ContainerInfo>>(_containers.Values.Select(c => new ContainerInfo(
+            return Task.FromResult<IReadOnlyList<ContainerInfo>>(_containers.Values.Where(c => podUid is null || c.Pod.Uid == podUid).Select(c => new ContainerInfo(
                 c.Id, c.SandboxId, c.Config.Metadata, c.Pod.Uid, c.Pod.Name, c.Pod.Namespace, c.Config.Image, c.State, c.CreatedAt,
                 c.Config.Labels, c.Config.Annotations)).ToList());
         }
