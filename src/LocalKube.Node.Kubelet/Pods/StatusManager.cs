@@ -70,6 +70,16 @@ internal sealed partial class StatusManager : IPodStatusSource
         }
     }
 
+    /// <summary>Sends the status again even if unchanged (a static pod got a new mirror pod).</summary>
+    public void Invalidate(string uid)
+    {
+        if (_entries.TryGetValue(uid, out var e))
+        {
+            e.SentJson = null;
+            MarkDirty(uid);
+        }
+    }
+
     /// <summary>Forgets a pod removed for good.</summary>
     public void Remove(string uid)
     {
