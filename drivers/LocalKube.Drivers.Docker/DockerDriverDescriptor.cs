@@ -14,7 +14,7 @@ public static class DockerDriverDescriptor
         [],
         DriverPriority.HighlyPreferred,
         DriverCapabilities.ResourceLimits | DriverCapabilities.PortPublishing | DriverCapabilities.MultiNode
-            | DriverCapabilities.NodeImage | DriverCapabilities.Isolated,
+            | DriverCapabilities.NodeImage | DriverCapabilities.Isolated | DriverCapabilities.ContainerEngine,
         IsDefaultCandidate: true,
         ["linux", "osx", "windows"]);
 }

@@ -15,6 +15,9 @@ internal sealed class MachineLayout(string stateDirectory)
     /// <summary>The agent's <c>--data-dir</c>; survives stop, removed by delete.</summary>
     public string Data => Path.Combine(Root, "data");
 
+    /// <summary>Static pod manifests the kubelet runs (the node's <c>/etc/kubernetes/manifests</c>).</summary>
+    public string Manifests => Path.Combine(Root, "manifests");
+
     /// <summary>The agent's <c>--pid-file</c>, written by the agent once it runs.</summary>
     public string AgentPid => Path.Combine(Root, "agent.pid");
 

@@ -172,6 +172,7 @@ public sealed class ProcessDriver : IDriver
         await StopAgentAsync(layout, _options.AgentRestartTimeout, cancellationToken);
         await CertificateFolder.WriteAsync(layout.Certs, launch.Files, cancellationToken);
         Directory.CreateDirectory(layout.Data);
+        Directory.CreateDirectory(layout.Manifests);
         string[] arguments =
         [
             "run",
@@ -180,6 +181,8 @@ public sealed class ProcessDriver : IDriver
             "--bind-address", BindAddress,
             "--secure-port", record.ApiServerHostPort.ToString(CultureInfo.InvariantCulture),
             "--pid-file", layout.AgentPid,
+            // The host's own /etc/kubernetes/manifests belongs to the host: static pods come from the machine folder.
+            "--extra-config", $"kubelet.static-pod-path={layout.Manifests}",
             .. launch.Arguments,
         ];
         var pid = await _launcher.LaunchAsync(layout, executable, arguments, _options.AgentStartTimeout, cancellationToken);

@@ -15,11 +15,13 @@
 set -eu
 
 SUITE=bookworm
-PACKAGES=docker.io,containerd,runc,tini,iptables,iproute2,ca-certificates,procps,etcd-client
+PACKAGES=docker.io,containerd,runc,tini,iptables,iproute2,ca-certificates,procps,etcd-client,curl,busybox-static
 MIRROR=${LOCALKUBE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 BUILD_ROOT=${LOCALKUBE_BUILD_DIR:-/var/tmp}
 CACHE=${LOCALKUBE_DEBOOTSTRAP_CACHE:-/var/cache/localkube/debootstrap}
 HERE=$(cd "$(dirname "$0")" && pwd)
+# The kubelet's default sandbox image name (cri-dockerd's default); the archive carries this tag.
+PAUSE_TAG=registry.k8s.io/pause:3.10
 
 say() { printf '==> %s\n' "$*"; }
 die() { printf 'build.sh: error: %s\n' "$*" >&2; exit 1; }
@@ -72,6 +74,21 @@ say "debootstrap done in $(( $(date +%s) - START ))s"
 say "applying the rootfs overlay"
 cp -a "$HERE/rootfs/." "$TARGET/"
 chmod 0755 "$TARGET/usr/local/bin/localkube-init"
+mkdir -p "$TARGET/etc/kubernetes/manifests" "$TARGET/var/lib/kubelet" "$TARGET/var/log/pods"
+
+# The pod sandbox ("pause") image, from Debian binaries already in the root filesystem: tini-static as PID 1 (it
+# reaps orphans of pods that share their PID namespace and exits at once on SIGTERM) over a busybox sleep. Written
+# as a 'docker save' archive that the kubelet loads into the node's engine when the image is missing, so no
+# registry is ever needed for sandboxes.
+say "making the sandbox image $PAUSE_TAG"
+PAUSE_ROOT=$WORK/pause
+mkdir -p "$PAUSE_ROOT/bin" "$PAUSE_ROOT/dev" "$PAUSE_ROOT/proc" "$PAUSE_ROOT/sys" "$PAUSE_ROOT/etc"
+cp "$TARGET/usr/bin/tini-static" "$PAUSE_ROOT/bin/tini"
+cp "$TARGET/bin/busybox" "$PAUSE_ROOT/bin/busybox"
+: >"$PAUSE_ROOT/etc/hosts"; : >"$PAUSE_ROOT/etc/resolv.conf"; : >"$PAUSE_ROOT/etc/hostname"
+mkdir -p "$TARGET/usr/share/localkube/images"
+sh "$HERE/image-archive.sh" "$PAUSE_ROOT" "$PAUSE_TAG" '["/bin/tini","--","/bin/busybox","sleep","2147483647"]' "65535:65535" \
+  "$TARGET/usr/share/localkube/images/pause.tar" || die "making the sandbox image failed"
 
 say "trimming apt lists, caches, docs, man pages and logs"
 rm -rf "$TARGET/var/lib/apt/lists/"* "$TARGET/var/cache/apt/"* "$TARGET/var/cache/debconf/"*-old \

@@ -113,6 +113,15 @@ public static partial class FlagParsers
     public static int? ParseApiServerPort(int? value) =>
         value is null ? null : value is < 1 or > 65535 ? throw Usage("--apiserver-port", value.Value.ToString(CultureInfo.InvariantCulture), "use a port from 1 to 65535") : value;
 
+    /// <summary><c>--container-runtime</c>: docker or simulated (case-insensitive).</summary>
+    public static string ParseContainerRuntime(string value)
+    {
+        var runtime = value.Trim().ToLowerInvariant();
+        return Core.Cluster.ClusterDefaults.ContainerRuntimes.Contains(runtime)
+            ? runtime
+            : throw Usage("--container-runtime", value, "use docker or simulated");
+    }
+
     /// <summary><c>--extra-config component.key=value</c>.</summary>
     public static IReadOnlyList<string> ParseExtraConfig(IEnumerable<string> values)
     {

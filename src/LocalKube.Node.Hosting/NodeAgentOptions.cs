@@ -26,6 +26,9 @@ public sealed class NodeAgentOptions
     /// <summary><c>--advertise-address</c>: the IP clients are told to use; defaults from the bind address.</summary>
     public string? AdvertiseAddress { get; set; }
 
+    /// <summary><c>--container-runtime</c>: <c>docker</c> (the node's engine) or <c>simulated</c> (no processes).</summary>
+    public string ContainerRuntime { get; set; } = "docker";
+
     /// <summary><c>--pid-file</c>; defaults to <c>&lt;data-dir&gt;/agent.pid</c>.</summary>
     public string? PidFile { get; set; }
 
@@ -72,6 +75,7 @@ public sealed class NodeAgentOptions
         ["agent.advertise-address"] = EffectiveAdvertiseAddress,
         ["agent.pid-file"] = EffectivePidFile,
         ["agent.etcd-servers"] = string.Join(',', EtcdServers),
+        ["agent.container-runtime"] = ContainerRuntime,
     };
 
     /// <summary>Copies every value from <paramref name="other"/> (used to feed the options pipeline).</summary>
@@ -85,6 +89,7 @@ public sealed class NodeAgentOptions
         NodeName = other.NodeName;
         AdvertiseAddress = other.AdvertiseAddress;
         PidFile = other.PidFile;
+        ContainerRuntime = other.ContainerRuntime;
         EtcdServers.Clear();
         foreach (var s in other.EtcdServers)
         {

@@ -49,6 +49,11 @@ public sealed partial class NodeAgentOptionsValidator : IValidateOptions<NodeAge
             errors.Add($"--node-name '{options.NodeName}' must be a lower-case RFC 1123 subdomain (a-z, 0-9, '-', '.')");
         }
 
+        if (options.ContainerRuntime is not ("docker" or "simulated"))
+        {
+            errors.Add($"--container-runtime '{options.ContainerRuntime}' must be docker or simulated");
+        }
+
         if (!string.IsNullOrEmpty(options.AdvertiseAddress) && !IPAddress.TryParse(options.AdvertiseAddress, out _))
         {
             errors.Add($"--advertise-address '{options.AdvertiseAddress}' is not an IP address");

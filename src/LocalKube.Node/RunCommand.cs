@@ -17,10 +17,11 @@ internal static class RunCommand
         var pidFile = new Option<string?>("--pid-file") { Description = "Pid file (default <data-dir>/agent.pid)" };
         var etcd = new Option<string[]>("--etcd-servers") { Description = "External etcd v3 URLs, comma-separated", AllowMultipleArgumentsPerToken = false };
         var extra = new Option<string[]>("--extra-config") { Description = "component.key=value, repeatable" };
+        var runtime = new Option<string>("--container-runtime") { Description = "How pods run: docker (the node's engine) or simulated", DefaultValueFactory = _ => "docker" };
 
         var command = new Command("run", "Run the node agent")
         {
-            dataDir, certDir, bindAddress, securePort, nodeName, advertise, pidFile, etcd, extra,
+            dataDir, certDir, bindAddress, securePort, nodeName, advertise, pidFile, etcd, extra, runtime,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -33,6 +34,7 @@ internal static class RunCommand
                 NodeName = parse.GetValue(nodeName)!,
                 AdvertiseAddress = parse.GetValue(advertise),
                 PidFile = parse.GetValue(pidFile),
+                ContainerRuntime = parse.GetValue(runtime) ?? "docker",
             };
             foreach (var url in (parse.GetValue(etcd) ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
             {

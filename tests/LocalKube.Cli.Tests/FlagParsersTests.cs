@@ -126,4 +126,18 @@ public sealed class FlagParsersTests
             Assert.Throws<LocalKubeException>(() => FlagParsers.ParseExtraConfig([value]));
         }
     }
+
+    [TestCase("docker", "docker")]
+    [TestCase("Simulated", "simulated")]
+    [TestCase(" simulated ", "simulated")]
+    public void ParseContainerRuntime_AcceptsDockerAndSimulated(string value, string expected) =>
+        Assert.That(FlagParsers.ParseContainerRuntime(value), Is.EqualTo(expected));
+
+    [TestCase("containerd")]
+    [TestCase("")]
+    public void ParseContainerRuntime_RejectsOthersNamingTheFlag(string value)
+    {
+        var e = Assert.Throws<LocalKubeException>(() => FlagParsers.ParseContainerRuntime(value));
+        Assert.That(e!.Message, Does.Contain("--container-runtime"));
+    }
 }

@@ -16,4 +16,6 @@ public enum DriverCapabilities
     NodeImage = 8,
     /// <summary>The node is isolated from the host (container or VM), with its own address.</summary>
     Isolated = 16,
+    /// <summary>The node runs its own Docker Engine, so pods can run as real containers (<c>--container-runtime=docker</c>).</summary>
+    ContainerEngine = 32,
 }

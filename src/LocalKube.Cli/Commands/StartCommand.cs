@@ -23,10 +23,11 @@ public static class StartCommand
         var keepContext = new Option<bool>("--keep-context") { Description = "Keep the current kubeconfig context instead of switching to this cluster." };
         var extraConfig = new Option<string[]>("--extra-config") { Description = "Component settings, component.key=value (repeatable)." };
         var etcdServers = new Option<string?>("--etcd-servers") { Description = "Use an external etcd v3 cluster (URL[,URL]) instead of the embedded store." };
+        var containerRuntime = new Option<string?>("--container-runtime") { Description = "How pods run: docker (containers in the node's Docker Engine; the docker driver's default) or simulated (no processes; the process driver's default)." };
 
         var command = new Command("start", "Starts a local Kubernetes cluster")
         {
-            driver, cpus, memory, ports, apiServerPort, wait, waitTimeout, baseImage, deleteOnFailure, keepContext, extraConfig, etcdServers,
+            driver, cpus, memory, ports, apiServerPort, wait, waitTimeout, baseImage, deleteOnFailure, keepContext, extraConfig, etcdServers, containerRuntime,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -46,6 +47,7 @@ public static class StartCommand
                 KeepContext = result.GetValue(keepContext),
                 ExtraConfig = FlagParsers.ParseExtraConfig(result.GetValue(extraConfig) ?? []),
                 EtcdServers = (result.GetValue(etcdServers) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                ContainerRuntime = result.GetValue(containerRuntime) is { } runtime ? FlagParsers.ParseContainerRuntime(runtime) : null,
                 DefaultMemoryMiB = FlagParsers.DefaultMemoryMiB(totalMemory),
             };
             try

@@ -24,6 +24,13 @@ public static class StatusCommand
                 cli.Out.WriteLine("type: Control Plane");
                 cli.Out.WriteLine($"host: {status.Host}");
                 cli.Out.WriteLine($"kubelet: {status.Kubelet}");
+                if (status.ContainerRuntime.Length > 0)
+                {
+                    cli.Out.WriteLine(status.ContainerRuntime == ClusterDefaults.SimulatedRuntime
+                        ? "runtime: simulated (pods run without containers)"
+                        : $"runtime: {status.ContainerRuntime}");
+                }
+
                 cli.Out.WriteLine($"apiserver: {status.ApiServer}");
                 cli.Out.WriteLine($"kubeconfig: {status.Kubeconfig}");
                 cli.Out.WriteLine();

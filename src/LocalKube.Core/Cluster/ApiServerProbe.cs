@@ -41,6 +41,14 @@ public sealed class ApiServerProbe : IDisposable
     /// <summary>True when <c>/readyz</c> answers 200. Connection failures are "not ready", never exceptions.</summary>
     public async Task<bool> IsReadyAsync(CancellationToken cancellationToken) => await IsOkAsync("/readyz", cancellationToken);
 
+    /// <summary>True when <c>/readyz</c> without the node's own components (kubelet, container runtime) answers 200.</summary>
+    public async Task<bool> IsApiServerReadyAsync(CancellationToken cancellationToken) =>
+        await IsOkAsync("/readyz?exclude=kubelet&exclude=container-runtime", cancellationToken);
+
+    /// <summary>True when the component check <paramref name="name"/> of <c>/readyz</c> passes (e.g. <c>kubelet</c>).</summary>
+    public async Task<bool> IsComponentReadyAsync(string name, CancellationToken cancellationToken) =>
+        await IsOkAsync("/readyz/" + Uri.EscapeDataString(name), cancellationToken);
+
     /// <summary>True when <c>/livez</c> answers 200.</summary>
     public async Task<bool> IsLiveAsync(CancellationToken cancellationToken) => await IsOkAsync("/livez", cancellationToken);
 

@@ -21,15 +21,16 @@ public sealed partial class ClusterManager
         // answer from there proves the node and its agent run, without asking the driver (whose client library
         // costs more start-up time than the whole probe). The kubeconfig is read meanwhile.
         var expected = new Uri($"https://127.0.0.1:{config.ApiServerPort}");
-        var readyTask = IsReadyAsync(profile, expected, cancellationToken);
+        var readyTask = ComponentsReadyAsync(profile, expected, cancellationToken);
         var serverTask = kubeconfig.GetServerAsync(profile, cancellationToken);
         await Task.WhenAll(readyTask, serverTask);
-        var (ready, server) = (await readyTask, await serverTask);
+        var ((ready, kubeletReady), server) = (await readyTask, await serverTask);
         if (ready)
         {
             Log.Status(logger, profile, MachineState.Running, true, true);
             var configured = server is not null && SameServer(server, expected) ? ClusterStatus.Configured : ClusterStatus.Misconfigured;
-            return new ClusterStatus(profile, ClusterStatus.Running, ClusterStatus.Running, ClusterStatus.Running, configured, false);
+            return new ClusterStatus(profile, ClusterStatus.Running, kubeletReady ? ClusterStatus.Running : ClusterStatus.Stopped,
+                ClusterStatus.Running, configured, false) { ContainerRuntime = config.EffectiveContainerRuntime };
         }
 
         var driver = drivers.GetDriver(config.Driver);
@@ -44,13 +45,16 @@ public sealed partial class ClusterManager
                 MachineState.Paused => "Paused",
                 _ => ClusterStatus.Stopped,
             };
-            return new ClusterStatus(profile, host, ClusterStatus.Stopped, ClusterStatus.Stopped, ClusterStatus.Stopped, false);
+            return new ClusterStatus(profile, host, ClusterStatus.Stopped, ClusterStatus.Stopped, ClusterStatus.Stopped, false)
+            {
+                ContainerRuntime = config.EffectiveContainerRuntime,
+            };
         }
 
         var endpoint = await driver.GetEndpointAsync(machine, cancellationToken);
         if (!SameServer(endpoint.ApiServer, expected))
         {
-            ready = await IsReadyAsync(profile, endpoint.ApiServer, cancellationToken);
+            (ready, kubeletReady) = await ComponentsReadyAsync(profile, endpoint.ApiServer, cancellationToken);
         }
 
         var agent = ready || await driver.IsAgentRunningAsync(machine, cancellationToken);
@@ -59,10 +63,31 @@ public sealed partial class ClusterManager
         return new ClusterStatus(
             profile,
             ClusterStatus.Running,
-            agent ? ClusterStatus.Running : ClusterStatus.Stopped,
+            kubeletReady ? ClusterStatus.Running : ClusterStatus.Stopped,
             ready ? ClusterStatus.Running : agent ? ClusterStatus.Error : ClusterStatus.Stopped,
             kubeconfigState,
-            false);
+            false)
+        {
+            ContainerRuntime = config.EffectiveContainerRuntime,
+        };
+    }
+
+    /// <summary>
+    /// (API server ready, kubelet ready): <c>/readyz</c> without the node's components, and the kubelet's own check, so
+    /// <c>status</c> reports the kubelet from the kubelet's readiness, not the API server's.
+    /// </summary>
+    private async Task<(bool ApiServer, bool Kubelet)> ComponentsReadyAsync(string profile, Uri server, CancellationToken cancellationToken)
+    {
+        using var probe = await ProbeFromDiskAsync(profile, server, cancellationToken);
+        if (probe is null)
+        {
+            return (false, false);
+        }
+
+        var api = probe.IsApiServerReadyAsync(cancellationToken);
+        var kubelet = probe.IsComponentReadyAsync("kubelet", cancellationToken);
+        await Task.WhenAll(api, kubelet);
+        return (await api, await kubelet);
     }
 
     /// <summary>The machine's state; <see cref="MachineState.Error"/> when the driver's backend is gone (e.g. Docker stopped).</summary>
@@ -76,12 +101,6 @@ public sealed partial class ClusterManager
         {
             return MachineState.Error;
         }
-    }
-
-    private async Task<bool> IsReadyAsync(string profile, Uri server, CancellationToken cancellationToken)
-    {
-        using var probe = await ProbeFromDiskAsync(profile, server, cancellationToken);
-        return probe is not null && await probe.IsReadyAsync(cancellationToken);
     }
 
     /// <summary>The node's IP address (<c>localkube ip</c>).</summary>

@@ -50,6 +50,9 @@ public sealed partial class ClusterManager
         var driver = drivers.GetDriver(descriptor.Name);
         var machine = PrimaryMachine(config.Name);
         Log.Starting(logger, config.Name, descriptor.Name);
+        reporter.Info(config.EffectiveContainerRuntime == ClusterDefaults.SimulatedRuntime
+            ? $"Container runtime: simulated (the {descriptor.Name} driver's node has no container engine: pods reach Running without running anything)"
+            : "Container runtime: docker (pods run as containers in the node's own Docker Engine)");
 
         if (existing is not null && await IsHealthyAsync(driver, machine, cancellationToken))
         {
@@ -189,7 +192,10 @@ public sealed partial class ClusterManager
 
     private static List<string> AgentArguments(ClusterConfig config, MachineRef machine, NodeEndpoint endpoint)
     {
-        var args = new List<string> { "--node-name", machine.Name, "--advertise-address", endpoint.NodeIp };
+        var args = new List<string>
+        {
+            "--node-name", machine.Name, "--advertise-address", endpoint.NodeIp, "--container-runtime", config.EffectiveContainerRuntime,
+        };
         foreach (var extra in config.ExtraConfig)
         {
             args.Add("--extra-config");
@@ -207,6 +213,12 @@ public sealed partial class ClusterManager
 
     private static void CheckCapabilities(DriverDescriptor descriptor, StartRequest request)
     {
+        if (request.ContainerRuntime == ClusterDefaults.DockerRuntime && !descriptor.Has(DriverCapabilities.ContainerEngine))
+        {
+            throw new LocalKubeException(Reasons.Usage,
+                $"--container-runtime=docker needs a node with its own Docker Engine, which the {descriptor.Name} driver does not have: use --driver=docker, or --container-runtime=simulated.");
+        }
+
         if (request.Ports.Count > 0 && !descriptor.Has(DriverCapabilities.PortPublishing))
         {
             throw new LocalKubeException(Reasons.Usage,
@@ -239,6 +251,8 @@ public sealed partial class ClusterManager
             BaseImage = request.BaseImage,
             ExtraConfig = request.ExtraConfig,
             EtcdServers = request.EtcdServers,
+            ContainerRuntime = request.ContainerRuntime
+                ?? (descriptor.Has(DriverCapabilities.ContainerEngine) ? ClusterDefaults.DockerRuntime : ClusterDefaults.SimulatedRuntime),
             KeepContext = request.KeepContext,
             CreatedAt = DateTimeOffset.UtcNow,
             Nodes = [new ClusterNode(request.Profile, NodeRole.ControlPlane)],
@@ -251,9 +265,10 @@ public sealed partial class ClusterManager
         if ((request.Cpus is { } c && c != existing.Cpus) || (request.MemoryMiB is { } m && m != existing.MemoryMiB)
             || (request.Ports.Count > 0 && !request.Ports.SequenceEqual(existing.Ports))
             || (request.ApiServerPort is { } p && p != existing.ApiServerPort)
-            || (request.BaseImage is { } b && b != existing.BaseImage))
+            || (request.BaseImage is { } b && b != existing.BaseImage)
+            || (request.ContainerRuntime is { } r && r != existing.EffectiveContainerRuntime))
         {
-            reporter.Warning($"The \"{existing.Name}\" cluster exists: --cpus, --memory, --ports, --apiserver-port and --base-image apply only when it is created. Run 'localkube delete -p {existing.Name}' to change them.");
+            reporter.Warning($"The \"{existing.Name}\" cluster exists: --cpus, --memory, --ports, --apiserver-port, --base-image and --container-runtime apply only when it is created. Run 'localkube delete -p {existing.Name}' to change them.");
         }
 
         return existing with

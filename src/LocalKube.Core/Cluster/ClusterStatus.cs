@@ -14,6 +14,10 @@ public sealed record ClusterStatus(
     [property: JsonPropertyName("Kubeconfig")] string Kubeconfig,
     [property: JsonPropertyName("Worker")] bool Worker)
 {
+    /// <summary>How pods run (docker or simulated); shown by <c>status</c> as text, not in minikube's JSON shape.</summary>
+    [JsonIgnore]
+    public string ContainerRuntime { get; init; } = "";
+
     public const string Running = "Running";
     public const string Stopped = "Stopped";
     public const string Nonexistent = "Nonexistent";

@@ -40,6 +40,9 @@ public sealed record StartRequest
     /// <summary><c>component.key=value</c> settings passed to the node agent.</summary>
     public IReadOnlyList<string> ExtraConfig { get; init; } = [];
 
+    /// <summary><c>--container-runtime</c>: docker or simulated; null for the driver's default.</summary>
+    public string? ContainerRuntime { get; init; }
+
     /// <summary>External etcd endpoints; empty for the embedded store.</summary>
     public IReadOnlyList<string> EtcdServers { get; init; } = [];
 

@@ -46,6 +46,12 @@ public sealed record ClusterConfig
     /// <summary><c>component.key=value</c> settings passed to the agent.</summary>
     public IReadOnlyList<string> ExtraConfig { get; init; } = [];
 
+    /// <summary>
+    /// How pods run: <c>docker</c> (containers in the node's engine) or <c>simulated</c>. Null in profiles made before
+    /// the kubelet: read through <see cref="EffectiveContainerRuntime"/>.
+    /// </summary>
+    public string? ContainerRuntime { get; init; }
+
     /// <summary>External etcd endpoints; empty for the embedded store.</summary>
     public IReadOnlyList<string> EtcdServers { get; init; } = [];
 
@@ -60,6 +66,10 @@ public sealed record ClusterConfig
 
     /// <summary>The Kubernetes version the node reports.</summary>
     public string KubernetesVersion { get; init; } = DefaultKubernetesVersion;
+
+    /// <summary>The container runtime, defaulted for old profiles: docker on the docker driver, simulated elsewhere.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string EffectiveContainerRuntime => ContainerRuntime ?? (Driver == "docker" ? "docker" : "simulated");
 
     /// <summary>Driver-specific settings, opaque to Core.</summary>
     public JsonElement? DriverConfig { get; init; }
