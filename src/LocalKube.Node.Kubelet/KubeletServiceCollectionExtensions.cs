@@ -1,17 +1,36 @@
 using LocalKube.Node.Client;
 using LocalKube.Node.Hosting;
+using LocalKube.Node.Kubelet.Runtime;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace LocalKube.Node.Kubelet;
 
-/// <summary>Registers the kubelet component.</summary>
+/// <summary>Registers the container runtime and kubelet components.</summary>
 public static class KubeletServiceCollectionExtensions
 {
-    /// <summary>Adds the kubelet (<c>kubelet</c>, switched off by <c>agent.disable=kubelet</c>) and the client layer.</summary>
+    /// <summary>
+    /// Adds the container runtime (<c>container-runtime</c>: Docker or simulated by <c>--container-runtime</c>) and the
+    /// kubelet (<c>kubelet</c>), each switched off by <c>agent.disable</c>, with the client layer and the
+    /// <c>kubelet.*</c> settings.
+    /// </summary>
     public static IServiceCollection AddLocalKubeKubelet(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddNodeClient();
+        foreach (var (key, value) in KubeletSettings.Defaults)
+        {
+            services.AddNodeSettingDefault(NodeComponent.Kubelet, key, value);
+        }
+
+        services.TryAddSingleton(sp => ContainerRuntimeFactory.Create(
+            sp.GetRequiredService<IOptions<NodeAgentOptions>>().Value,
+            sp.GetRequiredService<NodeSettings>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.AddNodeComponent<ContainerRuntimeService>(NodeComponent.ContainerRuntime);
         services.AddNodeComponent<KubeletService>(NodeComponent.Kubelet);
         return services;
     }

@@ -107,6 +107,7 @@ public sealed class TestAgent : IAsyncDisposable
                 BindAddress = "127.0.0.1",
                 SecurePort = FreePort(),
                 NodeName = options.NodeName,
+                ContainerRuntime = options.ContainerRuntime,
             };
             var disabled = DisabledComponents.Switchable.Where(c => !options.Components.Contains(c)).Select(c => c.Name).ToList();
             if (disabled.Count > 0)

@@ -15,6 +15,12 @@ public sealed class TestAgentOptions
     /// <summary>The node's name (<c>--node-name</c>).</summary>
     public string NodeName { get; set; } = "test-node";
 
+    /// <summary>
+    /// <c>--container-runtime</c> of the kubelet: <c>simulated</c> by default (an in-process test must never drive the
+    /// host's own Docker Engine); <c>docker</c> only with a kubelet endpoint pointing at a test engine.
+    /// </summary>
+    public string ContainerRuntime { get; set; } = "simulated";
+
     /// <summary>More <c>--extra-config</c> entries.</summary>
     public IList<string> ExtraConfig { get; } = [];
 

@@ -19,7 +19,7 @@ public static class NodeDescription
     public const int KubeletPort = 10250;
 
     /// <summary>The Node to register.</summary>
-    public static V1Node Node(NodeAgentOptions options, DateTime now)
+    public static V1Node Node(NodeAgentOptions options, DateTime now, NodeFacts? facts = null, string? podCidr = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         return new V1Node
@@ -27,8 +27,8 @@ public static class NodeDescription
             ApiVersion = "v1",
             Kind = "Node",
             Metadata = new V1ObjectMeta { Name = options.NodeName, Labels = Labels(options.NodeName) },
-            Spec = new V1NodeSpec(),
-            Status = Status(options, now),
+            Spec = new V1NodeSpec { PodCIDR = podCidr, PodCIDRs = podCidr is null ? null : [podCidr] },
+            Status = Status(options, now, facts),
         };
     }
 
@@ -43,15 +43,21 @@ public static class NodeDescription
         ["node-role.kubernetes.io/control-plane"] = "",
     };
 
-    /// <summary>The status the kubelet posts: capacity, conditions (heartbeat <paramref name="now"/>), addresses, node info.</summary>
-    public static V1NodeStatus Status(NodeAgentOptions options, DateTime now)
+    /// <summary>
+    /// The status the kubelet posts: capacity (the node's CPUs and memory as its cgroup limits them), conditions
+    /// (heartbeat <paramref name="now"/>), addresses, node info, images and the kubelet's port.
+    /// </summary>
+    public static V1NodeStatus Status(NodeAgentOptions options, DateTime now, NodeFacts? facts = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        facts ??= NodeFacts.Unknown;
         var resources = new Dictionary<string, ResourceQuantity>
         {
             ["cpu"] = new(Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture)),
             ["memory"] = new($"{GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1024}Ki"),
-            ["pods"] = new(MaxPods.ToString(CultureInfo.InvariantCulture)),
+            ["pods"] = new(facts.MaxPods.ToString(CultureInfo.InvariantCulture)),
+            ["hugepages-1Gi"] = new("0"),
+            ["hugepages-2Mi"] = new("0"),
         };
         if (DiskSize(options.DataDir) is { } disk)
         {
@@ -72,7 +78,9 @@ public static class NodeDescription
                 Condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
                 Condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
                 Condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
-                Condition("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+                facts.Ready
+                    ? Condition("Ready", "True", "KubeletReady", "kubelet is posting ready status")
+                    : Condition("Ready", "False", "KubeletNotReady", facts.NotReadyMessage),
             ],
             Addresses =
             [
@@ -91,8 +99,9 @@ public static class NodeDescription
                 BootID = ReadTrimmed("/proc/sys/kernel/random/boot_id"),
                 KubeletVersion = KubeVersion.GitVersion,
                 KubeProxyVersion = KubeVersion.GitVersion,
-                ContainerRuntimeVersion = "",
+                ContainerRuntimeVersion = facts.RuntimeVersion,
             },
+            Images = facts.Images.Count > 0 ? [.. facts.Images] : null,
         };
     }
 
