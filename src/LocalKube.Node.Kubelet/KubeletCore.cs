@@ -80,6 +80,9 @@ public sealed partial class KubeletCore : IAsyncDisposable
     /// <summary>The registered Node (owner of mirror pods).</summary>
     public V1Node? Node { get; set; }
 
+    /// <summary>The pods the kubelet runs now (API and static pods), as received.</summary>
+    public IReadOnlyCollection<V1Pod> Pods => _pods.All;
+
     /// <summary>Pods the kubelet should run right now.</summary>
     public int PodCount => _pods.All.Count;
 

@@ -8,6 +8,7 @@ using LocalKube.Node.Hosting;
 using LocalKube.Node.Kubelet.Api;
 using LocalKube.Node.Kubelet.Registration;
 using LocalKube.Node.Kubelet.Runtime;
+using LocalKube.Node.Kubelet.Server;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -37,6 +38,7 @@ public sealed partial class KubeletService(
 
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
     private readonly NodeComponentContext _context = context;
+    private int _kubeletPort = NodeDescription.KubeletPort;
 
     /// <summary>The running kubelet (null before it starts): tests and the streaming endpoints reach pods through it.</summary>
     public KubeletCore? Core { get; private set; }
@@ -60,6 +62,13 @@ public sealed partial class KubeletService(
         var info = await ContainerRuntimeService.PrepareAsync(runtime, Time, Logger, stoppingToken);
         var registrar = new NodeRegistrar(client, agent, Time);
         var lease = new NodeLease(client, agent.NodeName, Time);
+
+        // The kubelet's API first: the Node reports its port, and the API server reaches pods through it.
+        await using var server = await KubeletServer.StartAsync(
+            KubeletServerSettings.Server(agent, settings, kubeletOptions.RootDirectory), new CorePodSource(agent.NodeName, runtime, () => Core),
+            new ApiAccessReviewer(client, Time), _context.LoggerFactory, Time, stoppingToken);
+        _kubeletPort = server.Port;
+        Log.Serving(Logger, server.Port, server.ReadOnlyPort);
         var facts = await FactsAsync(info, kubeletOptions, healthy: true, "", stoppingToken);
         var node = await RetryAsync("register the node", () => registrar.RegisterAsync(facts, podCidr, stoppingToken), stoppingToken);
         await RetryAsync("create the node lease", () => lease.EnsureAsync(node, stoppingToken), stoppingToken);
@@ -142,7 +151,7 @@ public sealed partial class KubeletService(
             }
         }
 
-        return new NodeFacts(info.RuntimeVersion, healthy, message, images, kubeletOptions.MaxPods);
+        return new NodeFacts(info.RuntimeVersion, healthy, message, images, kubeletOptions.MaxPods) { KubeletPort = _kubeletPort };
     }
 
     private async Task<T> RetryAsync<T>(string what, Func<Task<T>> action, CancellationToken stoppingToken)
@@ -191,5 +200,8 @@ public sealed partial class KubeletService(
 
         [LoggerMessage(3, LogLevel.Error, "Kubelet is not allowed to {What} (RBAC denied system:node): {Message}")]
         public static partial void Denied(ILogger logger, string what, string message);
+
+        [LoggerMessage(4, LogLevel.Information, "Kubelet API serving on port {Port} (read-only port {ReadOnlyPort}, 0: off)")]
+        public static partial void Serving(ILogger logger, int port, int readOnlyPort);
     }
 }

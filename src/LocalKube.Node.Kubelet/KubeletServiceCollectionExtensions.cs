@@ -25,6 +25,12 @@ public static class KubeletServiceCollectionExtensions
             services.AddNodeSettingDefault(NodeComponent.Kubelet, key, value);
         }
 
+        // Empty: the kubelet's API picks its ports by where the agent runs (KubeletServerSettings).
+        foreach (var key in new[] { Server.KubeletServerSettings.Port, Server.KubeletServerSettings.ReadOnlyPort, Server.KubeletServerSettings.Address })
+        {
+            services.AddNodeSettingDefault(NodeComponent.Kubelet, key, "");
+        }
+
         services.TryAddSingleton(sp => ContainerRuntimeFactory.Create(
             sp.GetRequiredService<IOptions<NodeAgentOptions>>().Value,
             sp.GetRequiredService<NodeSettings>(),

@@ -87,7 +87,7 @@ public static class NodeDescription
                 new V1NodeAddress { Type = "InternalIP", Address = options.EffectiveAdvertiseAddress },
                 new V1NodeAddress { Type = "Hostname", Address = options.NodeName },
             ],
-            DaemonEndpoints = new V1NodeDaemonEndpoints { KubeletEndpoint = new V1DaemonEndpoint { Port = KubeletPort } },
+            DaemonEndpoints = new V1NodeDaemonEndpoints { KubeletEndpoint = new V1DaemonEndpoint { Port = facts.KubeletPort } },
             NodeInfo = new V1NodeSystemInfo
             {
                 Architecture = Architecture,

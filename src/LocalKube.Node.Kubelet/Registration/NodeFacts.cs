@@ -12,4 +12,7 @@ public sealed record NodeFacts(string RuntimeVersion, bool Ready, string NotRead
 {
     /// <summary>Before the kubelet knows anything: ready, no runtime version, no images.</summary>
     public static NodeFacts Unknown { get; } = new("", true, "", [], NodeDescription.MaxPods);
+
+    /// <summary>The port the kubelet's API listens on (daemonEndpoints.kubeletEndpoint.Port).</summary>
+    public int KubeletPort { get; init; } = NodeDescription.KubeletPort;
 }
