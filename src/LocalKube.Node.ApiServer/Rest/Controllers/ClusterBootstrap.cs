@@ -87,6 +87,7 @@ public sealed class ClusterBootstrap(ResourceStore store, IOptions<NodeAgentOpti
             }
         }
 
+        await Admission.SystemPriorityClasses.EnsureAsync(store, cancellationToken);
         await KubernetesEndpointSlice.EnsureAsync(store, _options, cancellationToken);
         await NodeRegistration.RegisterAsync(store, _options, cancellationToken);
     }
