@@ -311,8 +311,9 @@ public sealed class SchedulingQueue
     }
 
     private static bool SpecOrLabelsChanged(V1Pod old, V1Pod pod) =>
-        !k8s.KubernetesJson.Serialize(old.Spec).Equals(k8s.KubernetesJson.Serialize(pod.Spec), StringComparison.Ordinal)
-        || !k8s.KubernetesJson.Serialize(old.Metadata?.Labels).Equals(k8s.KubernetesJson.Serialize(pod.Metadata?.Labels), StringComparison.Ordinal);
+        Json(old.Spec) != Json(pod.Spec) || Json(old.Metadata?.Labels) != Json(pod.Metadata?.Labels);
+
+    private static string Json(object? value) => value is null ? "null" : k8s.KubernetesJson.Serialize(value);
 
     private void AddActiveLocked(QueuedPodInfo queued)
     {
