@@ -52,8 +52,11 @@ public sealed class SchedulingFramework
         return events;
     }
 
-    /// <summary>Schedules <paramref name="pod"/> on <paramref name="snapshot"/>.</summary>
-    public ScheduleResult Schedule(PodInfo pod, ClusterSnapshot snapshot)
+    /// <summary>
+    /// Schedules <paramref name="pod"/> on <paramref name="snapshot"/>; pods nominated to a node (by an earlier
+    /// preemption) with at least this pod's priority count as already there (<paramref name="nominated"/>).
+    /// </summary>
+    public ScheduleResult Schedule(PodInfo pod, ClusterSnapshot snapshot, Func<string, IReadOnlyList<PodInfo>>? nominated = null)
     {
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -63,7 +66,7 @@ public sealed class SchedulingFramework
             return new ScheduleResult(null, state, Error: FitError.NoNodesAvailable);
         }
 
-        var (feasible, fitError, error, _) = FindFeasible(pod, snapshot, state, stopAtFirst: false);
+        var (feasible, fitError, error, _) = FindFeasible(pod, snapshot, state, stopAtFirst: false, nominated: nominated);
         if (error is not null)
         {
             return new ScheduleResult(null, state, Error: error);
@@ -92,7 +95,7 @@ public sealed class SchedulingFramework
     }
 
     private (List<NodeInfo> Feasible, FitError? FitError, string? Error, PluginStatus? PreFilter) FindFeasible(
-        PodInfo pod, ClusterSnapshot snapshot, CycleState state, bool stopAtFirst, string? only = null)
+        PodInfo pod, ClusterSnapshot snapshot, CycleState state, bool stopAtFirst, string? only = null, Func<string, IReadOnlyList<PodInfo>>? nominated = null)
     {
         var fit = new FitError(snapshot.Nodes.Count);
         var skipped = new HashSet<SchedulerPlugin>();
@@ -145,6 +148,7 @@ public sealed class SchedulingFramework
                 continue;
             }
 
+            var target = WithNominated(node, pod, nominated);
             PluginStatus? failed = null;
             foreach (var plugin in Plugins)
             {
@@ -153,7 +157,7 @@ public sealed class SchedulingFramework
                     continue;
                 }
 
-                if (plugin.Filter(state, pod, node) is { } status)
+                if (plugin.Filter(state, pod, target) is { } status)
                 {
                     failed = status.From(plugin.Name);
                     break;
@@ -181,6 +185,28 @@ public sealed class SchedulingFramework
         }
 
         return (feasible, fit, null, null);
+    }
+
+    private static NodeInfo WithNominated(NodeInfo node, PodInfo pod, Func<string, IReadOnlyList<PodInfo>>? nominated)
+    {
+        if (nominated is null)
+        {
+            return node;
+        }
+
+        var extra = nominated(node.Name).Where(p => p.Priority >= pod.Priority && p.Key != pod.Key && !node.Contains(p.Key)).ToList();
+        if (extra.Count == 0)
+        {
+            return node;
+        }
+
+        var copy = node.Clone();
+        foreach (var p in extra)
+        {
+            copy.AddPod(p);
+        }
+
+        return copy;
     }
 
     private static (List<NodeInfo>, FitError?, string?, PluginStatus?) Rejected(FitError fit, ClusterSnapshot snapshot, PluginStatus status)
