@@ -13,12 +13,28 @@ public sealed class SchedulerCache
 {
     private readonly Dictionary<string, NodeInfo> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Node, bool Assumed)> _pods = new(StringComparer.Ordinal);
+    private ClusterSnapshot? _snapshot;
 
     /// <summary>The lock that guards the cache; hold it while scheduling against <see cref="Nodes"/>.</summary>
     public object Lock { get; } = new();
 
     /// <summary>The nodes whose object is known.</summary>
     public IEnumerable<NodeInfo> Nodes => _nodes.Values.Where(n => n.Node is not null);
+
+    /// <summary>
+    /// The snapshot of the known nodes for a scheduling cycle (call while holding <see cref="Lock"/>). Nodes are the
+    /// live entries, so the view is rebuilt only when the set of nodes changes.
+    /// </summary>
+    public ClusterSnapshot Snapshot(ISchedulerListers listers)
+    {
+        ArgumentNullException.ThrowIfNull(listers);
+        if (_snapshot is null || !ReferenceEquals(_snapshot.Listers, listers))
+        {
+            _snapshot = new ClusterSnapshot(Nodes, listers);
+        }
+
+        return _snapshot;
+    }
 
     /// <summary>How many pods are assumed and not yet confirmed.</summary>
     public int AssumedCount
@@ -45,12 +61,19 @@ public sealed class SchedulerCache
             if (!_nodes.TryGetValue(name, out var info))
             {
                 _nodes[name] = new NodeInfo(node, name);
+                _snapshot = null;
                 return ClusterEvents.NodeAdd;
             }
 
             var old = info.Node;
             info.SetNode(node);
-            return old is null ? ClusterEvents.NodeAdd : NodeChanges(old, node);
+            if (old is null)
+            {
+                _snapshot = null;
+                return ClusterEvents.NodeAdd;
+            }
+
+            return NodeChanges(old, node);
         }
     }
 
@@ -61,6 +84,7 @@ public sealed class SchedulerCache
         {
             if (_nodes.TryGetValue(name, out var info))
             {
+                _snapshot = null;
                 if (info.PodCount == 0)
                 {
                     _nodes.Remove(name);
@@ -243,6 +267,7 @@ public sealed class SchedulerCache
         if (node.Node is null && node.PodCount == 0)
         {
             _nodes.Remove(node.Name);
+            _snapshot = null;
         }
     }
 }

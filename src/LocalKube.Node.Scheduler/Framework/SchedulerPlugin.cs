@@ -28,10 +28,11 @@ public abstract class SchedulerPlugin
     /// <summary>Whether <paramref name="pod"/> fits <paramref name="node"/>; null when it does.</summary>
     public virtual PluginStatus? Filter(CycleState state, PodInfo pod, NodeInfo node) => null;
 
-    /// <summary>Prepares scoring of the feasible nodes.</summary>
-    public virtual void PreScore(CycleState state, PodInfo pod, IReadOnlyList<NodeInfo> nodes, ClusterSnapshot snapshot)
-    {
-    }
+    /// <summary>
+    /// Prepares scoring of the feasible nodes; false when this plugin has nothing to say about this pod (its scores
+    /// would be equal on every node), so Score and NormalizeScore are skipped (upstream's PreScore Skip).
+    /// </summary>
+    public virtual bool PreScore(CycleState state, PodInfo pod, IReadOnlyList<NodeInfo> nodes, ClusterSnapshot snapshot) => true;
 
     /// <summary>The raw score of <paramref name="node"/>.</summary>
     public virtual long Score(CycleState state, PodInfo pod, NodeInfo node) => 0;

@@ -98,7 +98,7 @@ public sealed class SchedulingFramework
         PodInfo pod, ClusterSnapshot snapshot, CycleState state, bool stopAtFirst, string? only = null, Func<string, IReadOnlyList<PodInfo>>? nominated = null)
     {
         var fit = new FitError(snapshot.Nodes.Count);
-        var skipped = new HashSet<SchedulerPlugin>();
+        var filters = new List<SchedulerPlugin>(Plugins.Count);
         HashSet<string>? allowed = null;
         var narrowing = new List<string>();
         foreach (var plugin in Plugins)
@@ -106,8 +106,12 @@ public sealed class SchedulingFramework
             var result = plugin.PreFilter(state, pod, snapshot);
             if (result.Skipped)
             {
-                skipped.Add(plugin);
                 continue;
+            }
+
+            if (plugin.Filters)
+            {
+                filters.Add(plugin);
             }
 
             if (result.Status is { } status)
@@ -150,13 +154,8 @@ public sealed class SchedulingFramework
 
             var target = WithNominated(node, pod, nominated);
             PluginStatus? failed = null;
-            foreach (var plugin in Plugins)
+            foreach (var plugin in filters)
             {
-                if (!plugin.Filters || skipped.Contains(plugin))
-                {
-                    continue;
-                }
-
                 if (plugin.Filter(state, pod, target) is { } status)
                 {
                     failed = status.From(plugin.Name);
@@ -232,7 +231,11 @@ public sealed class SchedulingFramework
                 continue;
             }
 
-            plugin.PreScore(state, pod, feasible, snapshot);
+            if (!plugin.PreScore(state, pod, feasible, snapshot))
+            {
+                continue;
+            }
+
             for (var i = 0; i < feasible.Count; i++)
             {
                 scores[i] = plugin.Score(state, pod, feasible[i]);

@@ -8,6 +8,8 @@ public sealed class ImageLocality : SchedulerPlugin
     private const long MinThreshold = 23L * 1024 * 1024;
     private const long MaxContainerThreshold = 1000L * 1024 * 1024;
 
+    private const string StateKey = "PreScoreImageLocality";
+
     /// <inheritdoc />
     public override string Name => "ImageLocality";
 
@@ -26,29 +28,52 @@ public sealed class ImageLocality : SchedulerPlugin
     }
 
     /// <inheritdoc />
+    public override bool PreScore(CycleState state, PodInfo pod, IReadOnlyList<NodeInfo> nodes, ClusterSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(pod);
+        ArgumentNullException.ThrowIfNull(nodes);
+        if (nodes.All(n => n.ImageSizes.Count == 0))
+        {
+            return false;
+        }
+
+        var containers = (pod.Pod.Spec?.Containers ?? []).Concat(pod.Pod.Spec?.InitContainers ?? []).ToList();
+        var names = containers.Where(c => !string.IsNullOrEmpty(c.Image))
+            .Select(c => Normalize(c.Image))
+            .Select(n => new[] { n, "docker.io/library/" + n, "docker.io/" + n })
+            .ToList();
+        state.Write(StateKey, new Images(names, containers.Count));
+        return true;
+    }
+
+    /// <inheritdoc />
     public override long Score(CycleState state, PodInfo pod, NodeInfo node)
     {
-        ArgumentNullException.ThrowIfNull(pod);
+        ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(node);
-        var containers = (pod.Pod.Spec?.Containers ?? []).Concat(pod.Pod.Spec?.InitContainers ?? []).ToList();
-        long sum = 0;
-        foreach (var c in containers)
+        if (state.Read<Images>(StateKey) is not { } images)
         {
-            if (string.IsNullOrEmpty(c.Image))
-            {
-                continue;
-            }
+            return 0;
+        }
 
-            var name = Normalize(c.Image);
-            if (node.ImageSizes.TryGetValue(name, out var size) || node.ImageSizes.TryGetValue("docker.io/library/" + name, out size)
-                || node.ImageSizes.TryGetValue("docker.io/" + name, out size))
+        long sum = 0;
+        foreach (var candidates in images.Names)
+        {
+            foreach (var name in candidates)
             {
-                sum += size;
+                if (node.ImageSizes.TryGetValue(name, out var size))
+                {
+                    sum += size;
+                    break;
+                }
             }
         }
 
-        var max = MaxContainerThreshold * Math.Max(1, containers.Count);
+        var max = MaxContainerThreshold * Math.Max(1, images.Containers);
         sum = Math.Clamp(sum, MinThreshold, max);
         return MaxNodeScore * (sum - MinThreshold) / (max - MinThreshold);
     }
+
+    private sealed record Images(List<string[]> Names, int Containers);
 }

@@ -132,12 +132,17 @@ public sealed class InterPodAffinity : SchedulerPlugin
     }
 
     /// <inheritdoc />
-    public override void PreScore(CycleState state, PodInfo pod, IReadOnlyList<NodeInfo> nodes, ClusterSnapshot snapshot)
+    public override bool PreScore(CycleState state, PodInfo pod, IReadOnlyList<NodeInfo> nodes, ClusterSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(snapshot);
         var hasPreferred = pod.PreferredAffinityTerms.Count > 0 || pod.PreferredAntiAffinityTerms.Count > 0;
+        if (!hasPreferred && snapshot.Nodes.All(n => n.PodsWithAffinity.Count == 0))
+        {
+            return false;
+        }
+
         var ns = snapshot.Listers.NamespaceLabels;
         var scores = new Dictionary<(string, string), long>();
         foreach (var node in snapshot.Nodes)
@@ -178,6 +183,7 @@ public sealed class InterPodAffinity : SchedulerPlugin
         }
 
         state.Write(ScoreKey, scores);
+        return scores.Count > 0;
     }
 
     /// <inheritdoc />

@@ -47,6 +47,11 @@ public sealed class NodeAffinity : SchedulerPlugin
     public override PreFilterResult PreFilter(CycleState state, PodInfo pod, ClusterSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(pod);
+        if (pod.Pod.Spec?.NodeSelector is not { Count: > 0 } && pod.Pod.Spec?.Affinity?.NodeAffinity?.RequiredDuringSchedulingIgnoredDuringExecution is null)
+        {
+            return PreFilterResult.Skip;
+        }
+
         var names = NodeSelectorMatcher.PinnedNodeNames(pod.Pod.Spec?.Affinity?.NodeAffinity?.RequiredDuringSchedulingIgnoredDuringExecution);
         return names is null ? PreFilterResult.Continue : new PreFilterResult(null, names);
     }
@@ -54,6 +59,13 @@ public sealed class NodeAffinity : SchedulerPlugin
     /// <inheritdoc />
     public override PluginStatus? Filter(CycleState state, PodInfo pod, NodeInfo node) =>
         Accepts(pod, node) ? null : PluginStatus.Unresolvable(Reason);
+
+    /// <inheritdoc />
+    public override bool PreScore(CycleState state, PodInfo pod, IReadOnlyList<NodeInfo> nodes, ClusterSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        return pod.Pod.Spec?.Affinity?.NodeAffinity?.PreferredDuringSchedulingIgnoredDuringExecution is { Count: > 0 };
+    }
 
     /// <inheritdoc />
     public override long Score(CycleState state, PodInfo pod, NodeInfo node)

@@ -27,32 +27,35 @@ public sealed class NodeResourcesFit : SchedulerPlugin
         ClusterEvents.NodeAdd | ClusterEvents.NodeAllocatable | ClusterEvents.AssignedPodDelete | ClusterEvents.AssignedPodScaleDown | ClusterEvents.PodUpdate;
 
     /// <summary>The reasons <paramref name="pod"/> does not fit <paramref name="node"/> (empty when it does).</summary>
-    public static List<string> InsufficientResources(PodInfo pod, NodeInfo node)
+    public static List<string> InsufficientResources(PodInfo pod, NodeInfo node) => Check(pod, node) ?? [];
+
+    // Allocates only when something does not fit: the filter runs for every node of every attempt.
+    private static List<string>? Check(PodInfo pod, NodeInfo node)
     {
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(node);
-        var reasons = new List<string>(2);
+        List<string>? reasons = null;
         var allocatable = node.Allocatable;
         var requested = node.Requested;
         var want = pod.Requests;
         if (node.PodCount + 1 > allocatable.AllowedPodNumber)
         {
-            reasons.Add(TooManyPods);
+            (reasons ??= []).Add(TooManyPods);
         }
 
         if (want.MilliCpu > 0 && want.MilliCpu > allocatable.MilliCpu - requested.MilliCpu)
         {
-            reasons.Add("Insufficient cpu");
+            (reasons ??= []).Add("Insufficient cpu");
         }
 
         if (want.Memory > 0 && want.Memory > allocatable.Memory - requested.Memory)
         {
-            reasons.Add("Insufficient memory");
+            (reasons ??= []).Add("Insufficient memory");
         }
 
         if (want.EphemeralStorage > 0 && want.EphemeralStorage > allocatable.EphemeralStorage - requested.EphemeralStorage)
         {
-            reasons.Add("Insufficient ephemeral-storage");
+            (reasons ??= []).Add("Insufficient ephemeral-storage");
         }
 
         if (want.Scalars is not null)
@@ -61,7 +64,7 @@ public sealed class NodeResourcesFit : SchedulerPlugin
             {
                 if (quantity > 0 && quantity > allocatable.Scalar(name) - requested.Scalar(name))
                 {
-                    reasons.Add("Insufficient " + name);
+                    (reasons ??= []).Add("Insufficient " + name);
                 }
             }
         }
@@ -70,11 +73,8 @@ public sealed class NodeResourcesFit : SchedulerPlugin
     }
 
     /// <inheritdoc />
-    public override PluginStatus? Filter(CycleState state, PodInfo pod, NodeInfo node)
-    {
-        var reasons = InsufficientResources(pod, node);
-        return reasons.Count == 0 ? null : new PluginStatus(StatusCode.Unschedulable, reasons);
-    }
+    public override PluginStatus? Filter(CycleState state, PodInfo pod, NodeInfo node) =>
+        Check(pod, node) is { } reasons ? new PluginStatus(StatusCode.Unschedulable, reasons) : null;
 
     /// <inheritdoc />
     public override long Score(CycleState state, PodInfo pod, NodeInfo node)

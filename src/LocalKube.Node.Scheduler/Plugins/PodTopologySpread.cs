@@ -80,16 +80,24 @@ public sealed class PodTopologySpread : SchedulerPlugin
     }
 
     /// <inheritdoc />
-    public override void PreScore(CycleState state, PodInfo pod, IReadOnlyList<NodeInfo> nodes, ClusterSnapshot snapshot)
+    public override bool PreScore(CycleState state, PodInfo pod, IReadOnlyList<NodeInfo> nodes, ClusterSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(snapshot);
-        var constraints = Constraints(pod, "ScheduleAnyway");
-        if (constraints.Count > 0)
+        if (pod.Pod.Spec?.TopologySpreadConstraints is not { Count: > 0 })
         {
-            state.Write(ScoreKey, new SpreadState(constraints, CountDomains(pod, constraints, snapshot.Nodes)));
+            return false;
         }
+
+        var constraints = Constraints(pod, "ScheduleAnyway");
+        if (constraints.Count == 0)
+        {
+            return false;
+        }
+
+        state.Write(ScoreKey, new SpreadState(constraints, CountDomains(pod, constraints, snapshot.Nodes)));
+        return true;
     }
 
     /// <inheritdoc />

@@ -9,6 +9,8 @@ namespace LocalKube.Node.Scheduler.Plugins;
 /// </summary>
 public sealed class TaintToleration : SchedulerPlugin
 {
+    private const string StateKey = "PreScoreTaintToleration";
+
     /// <inheritdoc />
     public override string Name => "TaintToleration";
 
@@ -35,12 +37,37 @@ public sealed class TaintToleration : SchedulerPlugin
     }
 
     /// <inheritdoc />
+    public override bool PreScore(CycleState state, PodInfo pod, IReadOnlyList<NodeInfo> nodes, ClusterSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(pod);
+        ArgumentNullException.ThrowIfNull(nodes);
+        if (!nodes.Any(n => n.Node?.Spec?.Taints?.Any(t => t.Effect == "PreferNoSchedule") == true))
+        {
+            // Every node scores the same.
+            return false;
+        }
+
+        state.Write(StateKey, (pod.Pod.Spec?.Tolerations ?? []).Where(t => string.IsNullOrEmpty(t.Effect) || t.Effect == "PreferNoSchedule").ToList());
+        return true;
+    }
+
+    /// <inheritdoc />
     public override long Score(CycleState state, PodInfo pod, NodeInfo node)
     {
-        ArgumentNullException.ThrowIfNull(pod);
+        ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(node);
-        var tolerations = (pod.Pod.Spec?.Tolerations ?? []).Where(t => string.IsNullOrEmpty(t.Effect) || t.Effect == "PreferNoSchedule").ToList();
-        return (node.Node?.Spec?.Taints ?? []).Count(t => t.Effect == "PreferNoSchedule" && !Tolerations.AnyTolerates(tolerations, t));
+        var tolerations = state.Read<List<V1Toleration>>(StateKey) ?? [];
+        long count = 0;
+        foreach (var taint in node.Node?.Spec?.Taints ?? [])
+        {
+            if (taint.Effect == "PreferNoSchedule" && !Tolerations.AnyTolerates(tolerations, taint))
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 
     /// <inheritdoc />

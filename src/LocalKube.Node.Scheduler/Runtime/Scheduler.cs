@@ -148,7 +148,7 @@ public sealed partial class Scheduler
         ScheduleResult result;
         lock (_cache.Lock)
         {
-            result = _framework.Schedule(pod, new ClusterSnapshot(_cache.Nodes, _listers), _nominator.For);
+            result = _framework.Schedule(pod, _cache.Snapshot(_listers), _nominator.For);
             if (result.NodeName is { } chosen)
             {
                 _cache.Assume(pod, chosen);
