@@ -1,5 +1,6 @@
 using k8s.Models;
 using LocalKube.Node.Scheduler.Framework;
+using LocalKube.Node.Machinery.Volumes;
 using LocalKube.Node.Scheduler.Plugins;
 using static LocalKube.Node.Scheduler.Tests.Objects;
 

@@ -1,4 +1,5 @@
 using k8s.Models;
+using LocalKube.Node.Machinery.Labels;
 
 namespace LocalKube.Node.Scheduler.Framework;
 
@@ -10,10 +11,10 @@ namespace LocalKube.Node.Scheduler.Framework;
 internal sealed class AffinityTerm
 {
     private readonly HashSet<string> _namespaces;
-    private readonly LabelMatcher _namespaceSelector;
-    private readonly LabelMatcher _selector;
+    private readonly LabelSelector _namespaceSelector;
+    private readonly LabelSelector _selector;
 
-    private AffinityTerm(HashSet<string> namespaces, LabelMatcher namespaceSelector, LabelMatcher selector, string topologyKey, int weight)
+    private AffinityTerm(HashSet<string> namespaces, LabelSelector namespaceSelector, LabelSelector selector, string topologyKey, int weight)
     {
         _namespaces = namespaces;
         _namespaceSelector = namespaceSelector;
@@ -56,8 +57,8 @@ internal sealed class AffinityTerm
             }
         }
 
-        var selector = term.LabelSelector is null ? LabelMatcher.Nothing : LabelMatcher.From(term.LabelSelector, extra);
-        return new AffinityTerm(namespaces, LabelMatcher.From(term.NamespaceSelector), selector, term.TopologyKey ?? "", weight);
+        var selector = Selectors.With(term.LabelSelector, extra);
+        return new AffinityTerm(namespaces, Selectors.With(term.NamespaceSelector), selector, term.TopologyKey ?? "", weight);
     }
 
     /// <summary>Whether <paramref name="pod"/> (in a namespace labelled <paramref name="namespaceLabels"/>) is selected by this term.</summary>
@@ -66,7 +67,7 @@ internal sealed class AffinityTerm
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(namespaceLabels);
         if (!_namespaces.Contains(pod.Namespace)
-            && (_namespaceSelector.MatchesNothing || !_namespaceSelector.Matches(namespaceLabels(pod.Namespace))))
+            && (Selectors.IsNothing(_namespaceSelector) || !_namespaceSelector.Matches(namespaceLabels(pod.Namespace))))
         {
             return false;
         }

@@ -1,3 +1,4 @@
+using LocalKube.Node.Machinery.Scheduling;
 using LocalKube.Node.Scheduler.Framework;
 
 namespace LocalKube.Node.Scheduler.Plugins;

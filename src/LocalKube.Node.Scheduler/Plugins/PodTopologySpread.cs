@@ -1,4 +1,6 @@
 using k8s.Models;
+using LocalKube.Node.Machinery.Labels;
+using LocalKube.Node.Machinery.Scheduling;
 using LocalKube.Node.Scheduler.Framework;
 
 namespace LocalKube.Node.Scheduler.Plugins;
@@ -163,7 +165,7 @@ public sealed class PodTopologySpread : SchedulerPlugin
             }
 
             list.Add(new Constraint(
-                c.TopologyKey, c.MaxSkew, c.MinDomains ?? 1, LabelMatcher.From(c.LabelSelector, extra),
+                c.TopologyKey, c.MaxSkew, c.MinDomains ?? 1, Selectors.With(c.LabelSelector, extra),
                 c.NodeAffinityPolicy != "Ignore", c.NodeTaintsPolicy == "Honor"));
         }
 
@@ -201,7 +203,7 @@ public sealed class PodTopologySpread : SchedulerPlugin
 
     private static bool IsHard(V1Taint t) => t.Effect is "NoSchedule" or "NoExecute";
 
-    private sealed record Constraint(string TopologyKey, int MaxSkew, int MinDomains, LabelMatcher Selector, bool HonorAffinity, bool HonorTaints);
+    private sealed record Constraint(string TopologyKey, int MaxSkew, int MinDomains, LabelSelector Selector, bool HonorAffinity, bool HonorTaints);
 
     private sealed record SpreadState(List<Constraint> Constraints, List<Dictionary<string, int>> Counts);
 }

@@ -1,14 +1,14 @@
 using System.Globalization;
 using k8s.Models;
 
-namespace LocalKube.Node.Scheduler.Framework;
+namespace LocalKube.Node.Machinery.Scheduling;
 
 /// <summary>
 /// Node selector terms as upstream matches them (component-helpers <c>nodeaffinity</c>): terms are ORed; inside a
 /// term every matchExpression (on labels) and matchField (only <c>metadata.name</c>) must hold; a term with neither
 /// matches nothing. Operators In, NotIn, Exists, DoesNotExist, Gt and Lt.
 /// </summary>
-internal static class NodeSelectorMatcher
+public static class NodeSelectorMatcher
 {
     /// <summary>Whether <paramref name="node"/> matches any of <paramref name="terms"/>.</summary>
     public static bool MatchesAny(IEnumerable<V1NodeSelectorTerm>? terms, V1Node node)

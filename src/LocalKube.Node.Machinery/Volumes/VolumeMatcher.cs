@@ -1,6 +1,8 @@
 using k8s.Models;
+using LocalKube.Node.Machinery.Labels;
+using LocalKube.Node.Machinery.Scheduling;
 
-namespace LocalKube.Node.Scheduler.Framework;
+namespace LocalKube.Node.Machinery.Volumes;
 
 /// <summary>
 /// Which PersistentVolume a claim may bind to (k/k <c>pkg/controller/volume/persistentvolume/util</c>
@@ -49,14 +51,14 @@ public static class VolumeMatcher
     public static long Requested(V1PersistentVolumeClaim claim)
     {
         ArgumentNullException.ThrowIfNull(claim);
-        return claim.Spec?.Resources?.Requests is { } r && r.TryGetValue("storage", out var q) ? Quantities.Value(q) : 0;
+        return claim.Spec?.Resources?.Requests is { } r && r.TryGetValue("storage", out var q) ? Bytes(q) : 0;
     }
 
     /// <summary>The capacity in bytes.</summary>
     public static long Capacity(V1PersistentVolume volume)
     {
         ArgumentNullException.ThrowIfNull(volume);
-        return volume.Spec?.Capacity is { } c && c.TryGetValue("storage", out var q) ? Quantities.Value(q) : 0;
+        return volume.Spec?.Capacity is { } c && c.TryGetValue("storage", out var q) ? Bytes(q) : 0;
     }
 
     /// <summary>Whether <paramref name="volume"/>'s node affinity admits <paramref name="node"/> (none = any node).</summary>
@@ -80,7 +82,7 @@ public static class VolumeMatcher
         var claimClass = ClaimClass(claim);
         var claimMode = claim.Spec?.VolumeMode ?? "Filesystem";
         var modes = claim.Spec?.AccessModes ?? [];
-        var selector = claim.Spec?.Selector is null ? null : LabelMatcher.From(claim.Spec.Selector);
+        var selector = claim.Spec?.Selector is null ? null : LabelSelector.FromLabelSelector(claim.Spec.Selector);
         V1PersistentVolume? best = null;
         long bestSize = long.MaxValue;
         foreach (var volume in volumes)
@@ -130,4 +132,8 @@ public static class VolumeMatcher
 
         return best;
     }
+
+    // A quantity in whole bytes, rounded up.
+    private static long Bytes(ResourceQuantity? quantity) =>
+        quantity is null ? 0 : (long)decimal.Ceiling(Math.Min(quantity.ToDecimal(), long.MaxValue));
 }

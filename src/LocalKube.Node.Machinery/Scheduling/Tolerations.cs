@@ -1,9 +1,9 @@
 using k8s.Models;
 
-namespace LocalKube.Node.Scheduler.Framework;
+namespace LocalKube.Node.Machinery.Scheduling;
 
 /// <summary>Taint and toleration matching (api <c>core/v1 toleration.go</c>).</summary>
-internal static class Tolerations
+public static class Tolerations
 {
     /// <summary>
     /// Whether <paramref name="toleration"/> tolerates <paramref name="taint"/>: an empty effect matches every effect,
