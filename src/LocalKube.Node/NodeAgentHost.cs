@@ -5,6 +5,7 @@ using LocalKube.Node.Client;
 using LocalKube.Node.Controllers;
 using LocalKube.Node.Hosting;
 using LocalKube.Node.Kubelet;
+using LocalKube.Node.Scheduler;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -60,6 +61,7 @@ public static partial class NodeAgentHost
         // The API's clients, after the API server so they stop before it. Each is a component that
         // --extra-config agent.disable=<name> switches off.
         builder.Services.AddNodeClient();
+        builder.Services.AddLocalKubeScheduler();
         builder.Services.AddLocalKubeControllers();
         builder.Services.AddLocalKubeKubelet();
         return builder;

@@ -20,10 +20,10 @@ public static partial class BootstrapPolicy
     private const string Read = "get,list,watch";
 
     /// <summary>The default cluster roles.</summary>
-    public static IReadOnlyList<V1ClusterRole> ClusterRoles() => [.. CoreClusterRoles(), .. ControllerRoles()];
+    public static IReadOnlyList<V1ClusterRole> ClusterRoles() => [.. CoreClusterRoles(), .. ControllerRoles(), .. VolumeRoles()];
 
     /// <summary>The default cluster role bindings (role name = binding name, as upstream).</summary>
-    public static IReadOnlyList<V1ClusterRoleBinding> ClusterRoleBindings() => [.. CoreClusterRoleBindings(), .. ControllerRoleBindings()];
+    public static IReadOnlyList<V1ClusterRoleBinding> ClusterRoleBindings() => [.. CoreClusterRoleBindings(), .. ControllerRoleBindings(), .. VolumeRoleBindings()];
 
     private static IReadOnlyList<V1ClusterRole> CoreClusterRoles() =>
     [

@@ -104,6 +104,10 @@ public static class CatalogServiceCollectionExtensions
         services.AddResourceStrategy<SelfSubjectReviewStrategy>();
         services.AddResourceStrategy<TokenReviewStrategy>();
         services.AddResourceStrategy<SelfSubjectAccessReviewStrategy>();
+        services.AddAdmissionHook<Admission.PriorityAdmission>();
+        services.AddAdmissionHook<Admission.SchedulingGatesAdmission>();
+        services.AddAdmissionHook<Admission.DefaultStorageClassAdmission>();
+        services.AddAdmissionHook<Admission.StorageProtectionAdmission>();
         return services;
     }
 }

@@ -17,6 +17,12 @@ public interface IAdmissionHook
 
     /// <summary>Admits (and may change) a create (<see cref="AdmissionRequest.Old"/> null) or an update.</summary>
     Task AdmitAsync(AdmissionRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether writes of the kinds it applies to must be serialized (allocators that read what is stored); hooks
+    /// that only fill in or check fields say false, so pod writes, say, stay concurrent.
+    /// </summary>
+    bool SerializesWrites => true;
 }
 
 /// <summary>One write under admission.</summary>

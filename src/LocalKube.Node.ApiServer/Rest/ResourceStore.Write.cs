@@ -278,7 +278,7 @@ public sealed partial class ResourceStore
 
     private static async Task<IDisposable?> LockAsync(RestResource resource, CancellationToken cancellationToken)
     {
-        if (resource.Hooks.Count == 0)
+        if (!resource.Hooks.Any(h => h.SerializesWrites))
         {
             return null;
         }

@@ -61,6 +61,8 @@ public sealed partial class RestHandler
                 "scale" when resource.HasScale && resource.Strategy is IScaleStrategy scale => ScaleAsync(context, resource, scale, path, method, ct),
                 "finalize" when resource == _store.Resources.Namespaces && HttpMethods.IsPut(method) =>
                     UpdateAsync(context, resource, path, UpdateScope.Finalize, ct),
+                "binding" when IsPods(resource) && HttpMethods.IsPost(method) => BindAsync(context, resource, path, ct),
+                "eviction" when IsPods(resource) && HttpMethods.IsPost(method) => EvictAsync(context, resource, path, ct),
                 _ => throw new StatusException(404, "NotFound", "the server could not find the requested resource"),
             };
         }
@@ -90,12 +92,19 @@ public sealed partial class RestHandler
         _ => throw StatusException.MethodNotSupported(resource.Group, resource.Plural, method),
     };
 
+    private static bool IsPods(RestResource resource) => resource.Group.Length == 0 && resource.Plural == "pods";
+
     private static Task Verb(RestResource resource, string verb, Func<Task> run) =>
         resource.Supports(verb) ? run() : throw StatusException.MethodNotSupported(resource.Group, resource.Plural, verb);
 
     private static async Task SendStatusAsync(HttpContext context, StatusException error, CancellationToken ct)
     {
         context.Response.Clear();
+        if (error.Details?.RetryAfterSeconds is > 0 and var retry)
+        {
+            context.Response.Headers.RetryAfter = retry.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         await ResponseWriter.SendAsync(context, error.Code, ApiStatus.ContentType, error.Render(), ct);
     }
 

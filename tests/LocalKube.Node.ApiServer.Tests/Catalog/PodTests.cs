@@ -32,7 +32,6 @@ public sealed class PodTests
             Assert.That(spec.EnableServiceLinks, Is.True);
             Assert.That(spec.ServiceAccountName, Is.EqualTo("default"));
             Assert.That(spec.ServiceAccount, Is.EqualTo("default"));
-            Assert.That(spec.Priority, Is.EqualTo(0));
             Assert.That(spec.Tolerations.Select(t => $"{t.Key}:{t.OperatorProperty}:{t.Effect}:{t.TolerationSeconds}"), Is.EqualTo(new[]
             {
                 "node.kubernetes.io/not-ready:Exists:NoExecute:300", "node.kubernetes.io/unreachable:Exists:NoExecute:300",

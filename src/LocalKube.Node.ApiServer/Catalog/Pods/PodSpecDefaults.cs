@@ -75,15 +75,12 @@ public static class PodSpecDefaults
         }
 
         spec.ServiceAccount = spec.ServiceAccountName;
-        if (string.IsNullOrEmpty(spec.PriorityClassName))
-        {
-            spec.Priority ??= 0;
-        }
 
+        // DefaultTolerationSeconds: a toleration with this key (or no key) and this effect (or none) already covers it.
         spec.Tolerations ??= [];
         foreach (var key in new[] { "node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable" })
         {
-            if (!spec.Tolerations.Any(t => t.Key == key && t.Effect is "NoExecute" or null or ""))
+            if (!spec.Tolerations.Any(t => (t.Key == key || string.IsNullOrEmpty(t.Key)) && t.Effect is "NoExecute" or null or ""))
             {
                 spec.Tolerations.Add(new V1Toleration { Key = key, OperatorProperty = "Exists", Effect = "NoExecute", TolerationSeconds = 300 });
             }
