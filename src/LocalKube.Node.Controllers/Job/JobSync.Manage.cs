@@ -32,7 +32,14 @@ public sealed partial class JobSync
             wantActive = Math.Clamp(completions - ctx.Succeeded, 0, parallelism);
         }
 
-        var toDelete = PodsForRemoval(job, ctx.ActivePods, Math.Max(0, active - wantActive)).Take(JobPods.MaxPodCreateDeletePerSync).ToList();
+        var toDelete = PodsForRemoval(job, ctx.ActivePods, Math.Max(0, active - wantActive));
+        if (ctx.FailedIndexes is { } failedIndexes)
+        {
+            // An index that failed for good has nothing left to run.
+            toDelete.AddRange(ctx.ActivePods.Where(p => failedIndexes.Has(JobPods.CompletionIndex(p)) && !toDelete.Contains(p)));
+        }
+
+        toDelete = toDelete.Take(JobPods.MaxPodCreateDeletePerSync).ToList();
         if (toDelete.Count > 0)
         {
             actions.ExpectDeletions(toDelete.Count);
@@ -49,17 +56,30 @@ public sealed partial class JobSync
             return (active, null, null);
         }
 
-        var remaining = ctx.NewBackoff.Remaining(Now);
+        var remaining = IndexFailures.Enabled(job) ? TimeSpan.Zero : ctx.NewBackoff.Remaining(Now);
         if (remaining > TimeSpan.Zero)
         {
-            return (0, remaining, null);
+            return (active, remaining, null);
         }
 
         diff = Math.Min(diff, JobPods.MaxPodCreateDeletePerSync);
         var indexes = new Queue<int>();
         if (JobPods.IsIndexed(job))
         {
-            foreach (var i in FirstPendingIndexes(ctx, diff, job.Spec.Completions ?? 1))
+            var pending = FirstPendingIndexes(ctx, diff, job.Spec.Completions ?? 1);
+            if (IndexFailures.Enabled(job))
+            {
+                // Each index waits out its own backoff; when none is ready, look again when the first one is.
+                var ready = pending.Where(i => IndexFailures.Remaining(ctx.Delayed.GetValueOrDefault(i), Now) == TimeSpan.Zero).ToList();
+                if (ready.Count == 0 && pending.Count > 0)
+                {
+                    return (active, pending.Min(i => IndexFailures.Remaining(ctx.Delayed.GetValueOrDefault(i), Now)), null);
+                }
+
+                pending = ready;
+            }
+
+            foreach (var i in pending)
             {
                 indexes.Enqueue(i);
             }
@@ -77,6 +97,10 @@ public sealed partial class JobSync
             var slot = Interlocked.Increment(ref next) - 1;
             var index = indexList.Length > 0 ? indexList[slot] : JobPods.UnknownIndex;
             var pod = JobPods.NewPod(job, template, index);
+            if (IndexFailures.Enabled(job))
+            {
+                IndexFailures.Annotate(pod, job, ctx.Delayed.GetValueOrDefault(index));
+            }
             try
             {
                 var created = await actions.CreatePodAsync(pod, token);
@@ -136,6 +160,11 @@ public sealed partial class JobSync
     private static List<int> FirstPendingIndexes(Context ctx, int count, int completions)
     {
         var nonPending = ctx.SucceededIndexes.With(ctx.ActivePods.Select(JobPods.CompletionIndex).Where(i => i != JobPods.UnknownIndex && i < completions).Distinct().Order());
+        if (ctx.FailedIndexes is { } failed)
+        {
+            nonPending = nonPending.Merge(failed);
+        }
+
         var result = new List<int>();
         for (var candidate = 0; candidate < completions && result.Count < count; candidate++)
         {

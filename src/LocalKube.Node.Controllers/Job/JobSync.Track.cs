@@ -42,6 +42,13 @@ public sealed partial class JobSync
                 continue;
             }
 
+            // canRemoveFinalizer: a failed pod whose index will be retried keeps it until its replacement exists.
+            if (job.Metadata.DeletionTimestamp is null && ctx.Finished is null && PodState.Phase(pod) != "Succeeded"
+                && ctx.Delayed.TryGetValue(JobPods.CompletionIndex(pod), out var delayed) && delayed.Metadata.Uid == pod.Metadata.Uid)
+            {
+                continue;
+            }
+
             toRemove.Add(pod);
             var uid = pod.Metadata.Uid;
             if (PodState.Phase(pod) == "Succeeded" && !uncountedFailed.Contains(uid))
@@ -90,6 +97,12 @@ public sealed partial class JobSync
 
             job.Status.Succeeded = ctx.SucceededIndexes.Total;
             job.Status.CompletedIndexes = text;
+            var failedText = ctx.FailedIndexes?.ToString();
+            if (failedText != job.Status.FailedIndexes)
+            {
+                job.Status.FailedIndexes = failedText;
+                needsFlush = true;
+            }
         }
 
         if (ctx.Finished?.Type == JobConditions.FailureTarget)

@@ -92,6 +92,24 @@ public sealed partial class JobSync(IJobActions actions, TimeProvider time)
                 .Select(JobPods.CompletionIndex).Where(i => i != JobPods.UnknownIndex && i < completions).Distinct().Order();
             ctx.SucceededIndexes = ctx.PreviousSucceededIndexes.With(fresh);
             ctx.Succeeded = ctx.SucceededIndexes.Total;
+            if (IndexFailures.Enabled(job))
+            {
+                ctx.FailedIndexes = IndexFailures.Calculate(job, pods);
+                if (ctx.Finished is null)
+                {
+                    if (job.Spec.MaxFailedIndexes is { } maxFailed && ctx.FailedIndexes.Total > maxFailed)
+                    {
+                        ctx.Finished = FailureCondition(JobConditions.MaxFailedIndexesExceeded, "Job has exceeded the specified maximal number of failed indexes");
+                    }
+                    else if (ctx.FailedIndexes.Total > 0 && ctx.FailedIndexes.Total + ctx.SucceededIndexes.Total >= completions)
+                    {
+                        ctx.Finished = FailureCondition(JobConditions.FailedIndexes, "Job has failed indexes");
+                    }
+                }
+
+                ctx.Delayed = IndexFailures.Delayed(job, pods, ctx.SucceededIndexes, ctx.FailedIndexes);
+            }
+
             if (ctx.Finished is null && SuccessPolicy.Match(job.Spec.SuccessPolicy, completions, ctx.SucceededIndexes) is { } matched)
             {
                 ctx.Finished = JobConditions.New(JobConditions.SuccessCriteriaMet, "True", JobConditions.SuccessPolicy, matched, Now);
@@ -284,6 +302,10 @@ public sealed partial class JobSync(IJobActions actions, TimeProvider time)
         public IndexSet PreviousSucceededIndexes { get; set; } = IndexSet.Empty;
 
         public IndexSet SucceededIndexes { get; set; } = IndexSet.Empty;
+
+        public IndexSet? FailedIndexes { get; set; }
+
+        public Dictionary<int, V1Pod> Delayed { get; set; } = [];
 
         public JobBackoff NewBackoff { get; set; } = JobBackoff.None;
     }

@@ -171,6 +171,32 @@ public sealed class JobSyncTests
         Assert.That(_api.Pods.Values.All(p => p.Metadata.DeletionTimestamp is not null || !JobPods.HasTrackingFinalizer(p)));
     }
 
+    [Test]
+    public async Task BackoffLimitPerIndex_FailsOnlyThatIndex_WithItsOwnCountAndBackoff()
+    {
+        var job = Job(completions: 2, parallelism: 2, backoffLimit: int.MaxValue);
+        job.Spec.CompletionMode = "Indexed";
+        job.Spec.BackoffLimitPerIndex = 1;
+        var created = new List<(int Index, string Count, DateTime At)>();
+        job = await RunAsync(job, p =>
+        {
+            var index = JobPods.CompletionIndex(p);
+            created.Add((index, p.Metadata.Annotations[IndexFailures.FailureCountAnnotation], p.Metadata.CreationTimestamp!.Value));
+            return index == 1 ? 1 : 0;
+        });
+        var retries = created.Where(c => c.Index == 1).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(Condition(job, "Failed")?.Reason, Is.EqualTo("FailedIndexes"));
+            Assert.That(Condition(job, "Failed")!.Message, Is.EqualTo("Job has failed indexes"));
+            Assert.That(job.Status.FailedIndexes, Is.EqualTo("1"));
+            Assert.That(job.Status.CompletedIndexes, Is.EqualTo("0"));
+            Assert.That(retries.Select(r => r.Count), Is.EqualTo(new[] { "0", "1" }), "one retry, counted in the annotation");
+            Assert.That(retries[1].At - retries[0].At, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(10)), "the index's own backoff");
+            Assert.That(job.Status.Failed, Is.EqualTo(2));
+        });
+    }
+
     [TestCase(1, 10)]
     [TestCase(2, 20)]
     [TestCase(6, 320)]
