@@ -40,12 +40,13 @@ public sealed class DeploymentApi(IKubernetes client, IEventSink events, Func<st
     public async Task<V1Deployment> UpdateStatusAsync(V1Deployment deployment, CancellationToken cancellationToken)
     {
         // Upstream's status update also carries metadata (the revision annotation); here the status subresource
-        // keeps only status, so a changed annotation goes first as its own metadata patch.
+        // keeps only status, so changed annotations go first as an update of the object as read (the role grants
+        // update, not patch; the spec is unchanged, so the generation stays).
         var changes = Patches.AnnotationChanges(_annotations, deployment.Metadata.Annotations);
         if (changes.Count > 0)
         {
-            var patched = await client.AppsV1.PatchNamespacedDeploymentAsync(Patches.Annotations(deployment.Metadata, changes), deployment.Metadata.Name, deployment.Metadata.NamespaceProperty, cancellationToken: cancellationToken);
-            deployment.Metadata.ResourceVersion = patched.Metadata.ResourceVersion;
+            var updated = await client.AppsV1.ReplaceNamespacedDeploymentAsync(deployment, deployment.Metadata.Name, deployment.Metadata.NamespaceProperty, cancellationToken: cancellationToken);
+            deployment.Metadata.ResourceVersion = updated.Metadata.ResourceVersion;
             _annotations = deployment.Metadata.Annotations is { } a ? new Dictionary<string, string>(a) : null;
         }
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using k8s;
 using k8s.Models;
 
 namespace LocalKube.Node.Controllers.Shared;
@@ -7,25 +6,6 @@ namespace LocalKube.Node.Controllers.Shared;
 /// <summary>Patch bodies controllers send.</summary>
 public static class Patches
 {
-    /// <summary>
-    /// A JSON merge patch that sets <paramref name="annotations"/> (null values delete), with the object's UID
-    /// and resourceVersion as preconditions.
-    /// </summary>
-    public static V1Patch Annotations(V1ObjectMeta meta, IReadOnlyDictionary<string, string?> annotations)
-    {
-        ArgumentNullException.ThrowIfNull(meta);
-        var body = JsonSerializer.Serialize(new Dictionary<string, object?>
-        {
-            ["metadata"] = new Dictionary<string, object?>
-            {
-                ["uid"] = meta.Uid,
-                ["resourceVersion"] = meta.ResourceVersion,
-                ["annotations"] = annotations,
-            },
-        });
-        return new V1Patch(body, V1Patch.PatchType.MergePatch);
-    }
-
     /// <summary>
     /// A strategic merge patch removing <paramref name="finalizer"/> (<c>$deleteFromPrimitiveList</c>), with the
     /// UID as a precondition, as the Job controller sends it.
