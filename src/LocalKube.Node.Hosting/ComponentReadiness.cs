@@ -58,13 +58,23 @@ public sealed class ComponentReadiness : IComponentReadiness
     }
 
     /// <inheritdoc />
+    public void MarkRefused(NodeComponent component, ComponentRefusedException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var gate = GetGate(component);
+        gate.Refused = true;
+        MarkFailed(component, exception);
+    }
+
+    /// <inheritdoc />
     public IReadOnlyList<ComponentStatus> Snapshot()
     {
         var result = new ComponentStatus[_order.Length];
         for (var i = 0; i < _order.Length; i++)
         {
             var gate = _gates[_order[i]];
-            var state = gate.Failed ? ComponentState.Failed
+            var state = gate.Refused ? ComponentState.Refused
+                : gate.Failed ? ComponentState.Failed
                 : gate.Completion.Task.IsCompletedSuccessfully ? ComponentState.Ready
                 : ComponentState.Pending;
             result[i] = new ComponentStatus(_order[i], state, gate.Failed ? gate.Error : null);
@@ -84,6 +94,8 @@ public sealed class ComponentReadiness : IComponentReadiness
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public volatile bool Failed;
+
+        public volatile bool Refused;
 
         public volatile string? Error;
     }

@@ -11,4 +11,10 @@ public enum ComponentState
 
     /// <summary>Failed; the agent is stopping.</summary>
     Failed,
+
+    /// <summary>
+    /// Not started, for a reason the user can fix (<see cref="ComponentRefusedException"/>, e.g. a missing client
+    /// certificate); the rest of the agent keeps running, not ready.
+    /// </summary>
+    Refused,
 }

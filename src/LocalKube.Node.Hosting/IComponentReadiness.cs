@@ -18,6 +18,13 @@ public interface IComponentReadiness
     /// <summary>Marks <paramref name="component"/> failed; its waiters get a <see cref="DependencyFailedException"/>.</summary>
     void MarkFailed(NodeComponent component, Exception exception);
 
+    /// <summary>
+    /// Marks <paramref name="component"/> refused (<see cref="ComponentState.Refused"/>): it will not run, the agent
+    /// goes on. Its waiters get a <see cref="DependencyFailedException"/> whose inner exception is
+    /// <paramref name="exception"/>.
+    /// </summary>
+    void MarkRefused(NodeComponent component, ComponentRefusedException exception) => MarkFailed(component, exception);
+
     /// <summary>Every registered component in registration (dependency) order, with its state now.</summary>
     IReadOnlyList<ComponentStatus> Snapshot();
 }

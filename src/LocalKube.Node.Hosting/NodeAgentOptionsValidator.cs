@@ -70,6 +70,11 @@ public sealed partial class NodeAgentOptionsValidator : IValidateOptions<NodeAge
             }
         }
 
+        if (!DisabledComponents.TryParse(options, out _, out var disableError))
+        {
+            errors.Add(disableError!);
+        }
+
         return errors;
     }
 

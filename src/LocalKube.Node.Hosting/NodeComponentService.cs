@@ -15,6 +15,18 @@ public abstract partial class NodeComponentService : BackgroundService
     private readonly IHostApplicationLifetime _lifetime;
     private readonly NodeExitStatus _exitStatus;
 
+    /// <summary>Creates the service from the agent's <paramref name="context"/>; the logger is named after the type.</summary>
+    protected NodeComponentService(NodeComponentContext context)
+        : this(
+            (context ?? throw new ArgumentNullException(nameof(context))).Readiness,
+            context.Lifetime,
+            context.ExitStatus,
+            context.LoggerFactory.CreateLogger(string.Empty))
+    {
+        Logger = context.LoggerFactory.CreateLogger(GetType().FullName ?? GetType().Name);
+        Time = context.Time;
+    }
+
     /// <summary>Creates the service.</summary>
     protected NodeComponentService(
         IComponentReadiness readiness, IHostApplicationLifetime lifetime, NodeExitStatus exitStatus, ILogger logger)
@@ -33,6 +45,9 @@ public abstract partial class NodeComponentService : BackgroundService
 
     /// <summary>The component's logger.</summary>
     protected ILogger Logger { get; }
+
+    /// <summary>The agent's clock (<see cref="TimeProvider.System"/> unless built from a context).</summary>
+    protected TimeProvider Time { get; } = TimeProvider.System;
 
     /// <summary>
     /// Runs the component until <paramref name="stoppingToken"/> is cancelled. Call <paramref name="markReady"/> once
@@ -65,6 +80,17 @@ public abstract partial class NodeComponentService : BackgroundService
         {
             // Normal shutdown.
             Log.Stopped(Logger, Component.Name);
+        }
+        catch (ComponentRefusedException e)
+        {
+            // Fixable by the user (e.g. a missing certificate): say why, keep the agent up so /readyz can say it too.
+            Log.Refused(Logger, Component.Name, e.Message);
+            _readiness.MarkRefused(Component, e);
+        }
+        catch (DependencyFailedException e) when (e.InnerException is ComponentRefusedException refused)
+        {
+            Log.DependencyRefused(Logger, Component.Name, e.Dependency.Name);
+            _readiness.MarkRefused(Component, new ComponentRefusedException($"its dependency {e.Dependency} was refused: {refused.Message}", e));
         }
         catch (DependencyFailedException e)
         {
@@ -114,5 +140,11 @@ public abstract partial class NodeComponentService : BackgroundService
 
         [LoggerMessage(6, LogLevel.Error, "Component {Component} did not start: its dependency {Dependency} failed")]
         public static partial void DependencyFailed(ILogger logger, string component, string dependency);
+
+        [LoggerMessage(7, LogLevel.Error, "Component {Component} refused to start: {Reason}")]
+        public static partial void Refused(ILogger logger, string component, string reason);
+
+        [LoggerMessage(8, LogLevel.Error, "Component {Component} did not start: its dependency {Dependency} was refused")]
+        public static partial void DependencyRefused(ILogger logger, string component, string dependency);
     }
 }

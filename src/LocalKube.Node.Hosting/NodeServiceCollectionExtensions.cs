@@ -31,6 +31,12 @@ public static class NodeServiceCollectionExtensions
         services.TryAddSingleton<NodeExitStatus>();
         services.TryAddSingleton<IComponentReadiness, ComponentReadiness>();
         services.TryAddSingleton<NodeSettings>();
+        services.TryAddSingleton<NodeComponentContext>();
+
+        // Decided when the host is composed: a disabled component is never registered. Bad values were rejected by
+        // validation before; here they simply disable nothing.
+        services.AddSingleton(DisabledComponents.TryParse(options, out var disabled, out _) ? disabled : DisabledComponents.None);
+        services.AddNodeSettingDefault(NodeComponent.Agent, DisabledComponents.Key, string.Empty);
 
         // Pid first: written before any component starts, removed after every component stopped.
         services.AddHostedService<PidFileService>();
@@ -38,14 +44,30 @@ public static class NodeServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Adds a component's readiness gate and its hosted service.</summary>
+    /// <summary>
+    /// Adds a component's readiness gate and its hosted service, unless <c>agent.disable</c> switched it off (then
+    /// nothing is added).
+    /// </summary>
     public static IServiceCollection AddNodeComponent<TService>(this IServiceCollection services, NodeComponent component)
         where TService : NodeComponentService
     {
         ArgumentNullException.ThrowIfNull(services);
+        if (services.IsComponentDisabled(component))
+        {
+            return services;
+        }
+
         services.AddSingleton(new NodeComponentRegistration(component));
         services.AddHostedService<TService>();
         return services;
+    }
+
+    /// <summary>Whether <c>agent.disable</c> switched <paramref name="component"/> off in this composition.</summary>
+    public static bool IsComponentDisabled(this IServiceCollection services, NodeComponent component)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        return services.LastOrDefault(d => d.ServiceType == typeof(DisabledComponents))?.ImplementationInstance is DisabledComponents disabled
+            && disabled.IsDisabled(component);
     }
 
     /// <summary>Declares a component setting's default, overridable by <c>--extra-config component.key=value</c>.</summary>

@@ -1,7 +1,10 @@
 using LocalKube.Node.ApiServer;
 using LocalKube.Node.ApiServer.Catalog;
 using LocalKube.Node.ApiServer.Rest;
+using LocalKube.Node.Client;
+using LocalKube.Node.Controllers;
 using LocalKube.Node.Hosting;
+using LocalKube.Node.Kubelet;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -53,6 +56,13 @@ public static partial class NodeAgentHost
         builder.Services.AddLocalKubeStorage();
         builder.Services.AddLocalKubeApiServer();
         builder.Services.AddBuiltInResources();
+
+        // The API's clients, after the API server so they stop before it. Each is a component that
+        // --extra-config agent.disable=<name> switches off.
+        builder.Services.AddNodeClient();
+        builder.Services.AddLocalKubeControllers();
+        builder.Services.AddWorkloadControllers();
+        builder.Services.AddLocalKubeKubelet();
         return builder;
     }
 

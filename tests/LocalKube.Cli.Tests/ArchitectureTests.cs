@@ -23,6 +23,30 @@ public sealed class ArchitectureTests
     public void Core_DoesNotKnowTheCliOrAnyDriver() =>
         Assert.That(References("LocalKube.Core").Where(n => n.StartsWith("LocalKube", StringComparison.Ordinal)), Is.EquivalentTo(new[] { "LocalKube.Abstractions" }));
 
+    // docs/adr/0006: node components speak only the Kubernetes API. (Scheduler and Networking are checked once they exist.)
+    [TestCase("LocalKube.Node.Client")]
+    [TestCase("LocalKube.Node.Controllers")]
+    [TestCase("LocalKube.Node.Kubelet")]
+    [TestCase("LocalKube.Node.Scheduler")]
+    [TestCase("LocalKube.Node.Networking")]
+    public void Node_components_do_not_reference_the_api_server_or_the_store(string component)
+    {
+        var file = Path.Combine(AppContext.BaseDirectory, component + ".dll");
+        if (!File.Exists(file))
+        {
+            Assert.That(component, Is.AnyOf("LocalKube.Node.Scheduler", "LocalKube.Node.Networking"), $"{file} should be built with the tests");
+            Assert.Pass($"{component} does not exist yet");
+        }
+
+        var references = References(component).ToList();
+        Assert.That(references, Has.None.AnyOf("LocalKube.Node.ApiServer", "LocalKube.Node.Storage"));
+        Assert.That(references, Has.None.EqualTo("LocalKube.Node"), "nor the agent's composition");
+    }
+
+    [Test]
+    public void Machinery_is_pure() =>
+        Assert.That(References("LocalKube.Node.Machinery").Where(n => n.StartsWith("LocalKube", StringComparison.Ordinal)), Is.Empty);
+
     private static IEnumerable<string> References(string assembly) =>
         Assembly.Load(assembly).GetReferencedAssemblies().Select(a => a.Name!);
 }

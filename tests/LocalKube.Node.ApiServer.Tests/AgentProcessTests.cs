@@ -24,7 +24,7 @@ public sealed class AgentProcessTests
     {
         _pki = new TestPki();
         _dir = new TempDirectory("lk-proc");
-        _pki.WriteCertDir(_dir.Combine("certs"));
+        _pki.WriteCertDir(_dir.Combine("certs"), "proc-node");
         _port = RunningAgent.FreePort();
         var start = new ProcessStartInfo(AgentPath)
         {

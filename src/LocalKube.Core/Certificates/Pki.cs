@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using LocalKube.Abstractions.Node;
 using LocalKube.Core.IO;
 using LocalKube.Core.Paths;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,8 @@ namespace LocalKube.Core.Certificates;
 
 /// <summary>
 /// Issues and renews a profile's certificates in <c>profiles/&lt;p&gt;/certs/</c>: a CA, the API server's serving
-/// certificate, the admin client certificate and the service-account key pair.
+/// certificate, the admin client certificate, one client certificate per node component (kubelet, scheduler,
+/// controller manager, proxy: <see cref="ComponentIdentity"/>) and the service-account key pair.
 /// </summary>
 /// <remarks>
 /// Each profile has its own CA (unlike minikube's shared one), so deleting a profile revokes everything it issued.
@@ -43,9 +45,21 @@ public sealed partial class Pki(LocalKubePaths paths, TimeProvider timeProvider,
     /// to the API server certificate's SANs.
     /// </param>
     /// <param name="cancellationToken">Cancels the file IO.</param>
-    public async Task<ProfileCertificates> EnsureAsync(string profile, IEnumerable<string> nodeAddresses, CancellationToken cancellationToken)
+    public Task<ProfileCertificates> EnsureAsync(string profile, IEnumerable<string> nodeAddresses, CancellationToken cancellationToken) =>
+        EnsureAsync(profile, profile, nodeAddresses, cancellationToken);
+
+    /// <summary>
+    /// Makes sure every certificate and key of <paramref name="profile"/> exists and is valid, reusing what is, and
+    /// returns them; the kubelet's certificate names <paramref name="nodeName"/> (<c>system:node:&lt;node&gt;</c>).
+    /// </summary>
+    /// <param name="profile">The profile; its name is also a SAN of the API server certificate.</param>
+    /// <param name="nodeName">The node's name (the machine name), whose kubelet identity is issued.</param>
+    /// <param name="nodeAddresses">The node's addresses, added to the API server certificate's SANs.</param>
+    /// <param name="cancellationToken">Cancels the file IO.</param>
+    public async Task<ProfileCertificates> EnsureAsync(string profile, string nodeName, IEnumerable<string> nodeAddresses, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(profile);
+        ArgumentException.ThrowIfNullOrEmpty(nodeName);
         ArgumentNullException.ThrowIfNull(nodeAddresses);
         var directory = paths.EnsureDirectory(paths.CertsDirectory(profile));
         var now = timeProvider.GetUtcNow();
@@ -58,6 +72,18 @@ public sealed partial class Pki(LocalKubePaths paths, TimeProvider timeProvider,
         var admin = new LeafSpec("admin", "localkube-admin", "system:masters", LeafSpec.ClientAuth, [], []);
         await EnsureLeafAsync(directory, apiServer, ca, caRenewed, now, issued, cancellationToken);
         await EnsureLeafAsync(directory, admin, ca, caRenewed, now, issued, cancellationToken);
+        var components = new List<ComponentCertificate>();
+        foreach (var identity in ComponentIdentity.ForNode(nodeName))
+        {
+            // Existing profiles get the certificates they lack at their next start; the CA key never leaves the host.
+            var spec = new LeafSpec(identity.Name, identity.UserName, identity.Groups.Count > 0 ? identity.Groups[0] : null, LeafSpec.ClientAuth, [], []);
+            await EnsureLeafAsync(directory, spec, ca, caRenewed, now, issued, cancellationToken);
+            components.Add(new ComponentCertificate(
+                identity,
+                await ReadAsync(directory, identity.CertificateFile, cancellationToken),
+                await ReadAsync(directory, identity.KeyFile, cancellationToken)));
+        }
+
         await EnsureServiceAccountKeyAsync(directory, issued, cancellationToken);
 
         foreach (var what in issued)
@@ -74,7 +100,10 @@ public sealed partial class Pki(LocalKubePaths paths, TimeProvider timeProvider,
             await ReadAsync(directory, PkiFileNames.AdminKey, cancellationToken),
             await ReadAsync(directory, PkiFileNames.ServiceAccountKey, cancellationToken),
             await ReadAsync(directory, PkiFileNames.ServiceAccountPublicKey, cancellationToken),
-            issued);
+            issued)
+        {
+            Components = components,
+        };
     }
 
     private static LeafSpec ApiServerSpec(string profile, IEnumerable<string> nodeAddresses)

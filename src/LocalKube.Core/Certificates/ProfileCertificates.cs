@@ -21,16 +21,30 @@ public sealed record ProfileCertificates(
     PemFile ServiceAccountPublicKey,
     IReadOnlyList<string> Issued)
 {
+    /// <summary>The node components' client certificates (kubelet, scheduler, controller manager, proxy).</summary>
+    public IReadOnlyList<ComponentCertificate> Components { get; init; } = [];
+
     /// <summary>
     /// The files the node agent needs in its <c>--cert-dir</c> (for <c>AgentLaunch.Files</c>). Never includes the CA
     /// key or the admin credentials: a compromised node must not be able to mint certificates or act as admin.
+    /// The components' client certificates go along: each component talks to the API server as itself.
     /// </summary>
-    public IReadOnlyDictionary<string, byte[]> GetNodeFiles() => new Dictionary<string, byte[]>(StringComparer.Ordinal)
+    public IReadOnlyDictionary<string, byte[]> GetNodeFiles()
     {
-        [PkiFileNames.CaCertificate] = CaCertificate.ToBytes(),
-        [PkiFileNames.ApiServerCertificate] = ApiServerCertificate.ToBytes(),
-        [PkiFileNames.ApiServerKey] = ApiServerKey.ToBytes(),
-        [PkiFileNames.ServiceAccountKey] = ServiceAccountKey.ToBytes(),
-        [PkiFileNames.ServiceAccountPublicKey] = ServiceAccountPublicKey.ToBytes(),
-    };
+        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal)
+        {
+            [PkiFileNames.CaCertificate] = CaCertificate.ToBytes(),
+            [PkiFileNames.ApiServerCertificate] = ApiServerCertificate.ToBytes(),
+            [PkiFileNames.ApiServerKey] = ApiServerKey.ToBytes(),
+            [PkiFileNames.ServiceAccountKey] = ServiceAccountKey.ToBytes(),
+            [PkiFileNames.ServiceAccountPublicKey] = ServiceAccountPublicKey.ToBytes(),
+        };
+        foreach (var component in Components)
+        {
+            files[component.Identity.CertificateFile] = component.Certificate.ToBytes();
+            files[component.Identity.KeyFile] = component.Key.ToBytes();
+        }
+
+        return files;
+    }
 }

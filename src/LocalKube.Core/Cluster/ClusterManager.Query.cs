@@ -113,7 +113,7 @@ public sealed partial class ClusterManager
             return (false, endpoint.ApiServer);
         }
 
-        var certs = await pki.EnsureAsync(profile, endpoint.Addresses.Append(machine.Name), cancellationToken);
+        var certs = await pki.EnsureAsync(profile, machine.Name, endpoint.Addresses.Append(machine.Name), cancellationToken);
         var entry = new KubeconfigEntry(profile, endpoint.ApiServer, certs.CaCertificate.Pem, certs.AdminCertificate.Pem, certs.AdminKey.Pem, KeepContext: true);
         await kubeconfig.UpdateAsync(entry, cancellationToken);
         return (true, endpoint.ApiServer);

@@ -108,7 +108,7 @@ public sealed partial class ClusterManager
 
         var certs = await reporter.StepAsync(new StepInfo(3, StartSteps, "Generating certificates"), async (progress, ct) =>
         {
-            var result = await pki.EnsureAsync(config.Name, endpoint.Addresses.Append(machine.Name), ct);
+            var result = await pki.EnsureAsync(config.Name, machine.Name, endpoint.Addresses.Append(machine.Name), ct);
             progress.Report(result.Issued.Count == 0 ? "reusing existing certificates" : string.Join("; ", result.Issued));
             Log.Certificates(logger, config.Name, result.Issued.Count == 0 ? "reused" : string.Join("; ", result.Issued));
             return result;
@@ -147,7 +147,7 @@ public sealed partial class ClusterManager
     private async Task ConfigureKubeconfigAsync(ClusterConfig config, IDriver driver, MachineRef machine, string bundle, IStepReporter reporter, CancellationToken cancellationToken)
     {
         var endpoint = await driver.GetEndpointAsync(machine, cancellationToken);
-        var certs = await pki.EnsureAsync(config.Name, endpoint.Addresses.Append(machine.Name), cancellationToken);
+        var certs = await pki.EnsureAsync(config.Name, machine.Name, endpoint.Addresses.Append(machine.Name), cancellationToken);
         if (certs.Issued.Count > 0)
         {
             // New certificates (e.g. the node's address changed) only reach the agent through a restart.

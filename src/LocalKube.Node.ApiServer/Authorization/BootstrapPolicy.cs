@@ -8,7 +8,7 @@ namespace LocalKube.Node.ApiServer.Authorization;
 /// and public-info-viewer for everyone, and the system:* roles of the control-plane components we run or will run.
 /// Rules are written compactly as verbs | groups | resources [| names]; facts from upstream's policy.
 /// </summary>
-public static class BootstrapPolicy
+public static partial class BootstrapPolicy
 {
     /// <summary>Annotation that lets the reconciler keep a default role or binding up to date.</summary>
     public const string AutoUpdate = "rbac.authorization.kubernetes.io/autoupdate";
@@ -20,7 +20,12 @@ public static class BootstrapPolicy
     private const string Read = "get,list,watch";
 
     /// <summary>The default cluster roles.</summary>
-    public static IReadOnlyList<V1ClusterRole> ClusterRoles() =>
+    public static IReadOnlyList<V1ClusterRole> ClusterRoles() => [.. CoreClusterRoles(), .. ControllerRoles()];
+
+    /// <summary>The default cluster role bindings (role name = binding name, as upstream).</summary>
+    public static IReadOnlyList<V1ClusterRoleBinding> ClusterRoleBindings() => [.. CoreClusterRoleBindings(), .. ControllerRoleBindings()];
+
+    private static IReadOnlyList<V1ClusterRole> CoreClusterRoles() =>
     [
         Role("cluster-admin", null, null, R("*", "*", "*"), U("*", "*")),
         Role("admin", null, "admin"),
@@ -125,8 +130,7 @@ public static class BootstrapPolicy
             R("list,watch", "discovery.k8s.io", "endpointslices")),
     ];
 
-    /// <summary>The default cluster role bindings (role name = binding name, as upstream).</summary>
-    public static IReadOnlyList<V1ClusterRoleBinding> ClusterRoleBindings() =>
+    private static IReadOnlyList<V1ClusterRoleBinding> CoreClusterRoleBindings() =>
     [
         Binding("cluster-admin", Group("system:masters")),
         Binding("system:discovery", Group("system:authenticated")),
@@ -137,6 +141,10 @@ public static class BootstrapPolicy
         Binding("system:kube-scheduler", User("system:kube-scheduler")),
         Binding("system:kube-controller-manager", User("system:kube-controller-manager")),
         Binding("system:node-proxier", User("system:kube-proxy")),
+
+        // Upstream leaves this binding without subjects and authorizes kubelets with its Node authorizer; LocalKube
+        // has no Node authorizer, so the group gets the role (NodeRestriction admission keeps each node to itself).
+        Binding("system:node", Group("system:nodes")),
     ];
 
     private static V1ClusterRole Role(string name, string? aggregateTo, string? aggregates, params V1PolicyRule[] rules)
@@ -175,6 +183,8 @@ public static class BootstrapPolicy
     };
 
     private static Rbacv1Subject Group(string name) => new() { Kind = "Group", ApiGroup = "rbac.authorization.k8s.io", Name = name };
+
+    private static Rbacv1Subject ServiceAccount(string ns, string name) => new() { Kind = "ServiceAccount", Name = name, NamespaceProperty = ns };
 
     private static Rbacv1Subject User(string name) => new() { Kind = "User", ApiGroup = "rbac.authorization.k8s.io", Name = name };
 

@@ -6,7 +6,7 @@ namespace LocalKube.Node.ApiServer;
 /// <summary>
 /// Evaluates <c>/healthz</c>, <c>/livez</c> and <c>/readyz</c> from the components' readiness snapshot and renders
 /// the upstream text format: <c>ok</c>, or with <c>?verbose</c> one <c>[+]name ok</c> /
-/// <c>[-]name failed: reason withheld</c> line per check and a <c>&lt;kind&gt; check passed|failed</c> trailer.
+/// <c>[-]name failed: reason withheld</c> line per check (a refused component's line says why it was refused) and a <c>&lt;kind&gt; check passed|failed</c> trailer.
 /// </summary>
 public sealed class HealthReporter(IComponentReadiness readiness, Func<bool> isShuttingDown)
 {
@@ -22,7 +22,8 @@ public sealed class HealthReporter(IComponentReadiness readiness, Func<bool> isS
         {
             // Liveness only fails on a failed component: a component still starting is alive.
             var healthy = live ? status.State != ComponentState.Failed : status.State == ComponentState.Ready;
-            results.Add(Check(status.Component.Name, healthy));
+            var check = Check(status.Component.Name, healthy);
+            results.Add(status.State == ComponentState.Refused ? check with { Refusal = status.Error } : check);
         }
 
         if (kind == "readyz")
@@ -52,6 +53,7 @@ public sealed class HealthReporter(IComponentReadiness readiness, Func<bool> isS
         {
             text.Append(r.Excluded ? $"[+]{r.Name} excluded: ok\n"
                 : r.Healthy ? $"[+]{r.Name} ok\n"
+                : r.Refusal is { } refusal ? $"[-]{r.Name} failed: refused: {refusal}\n"
                 : $"[-]{r.Name} failed: reason withheld\n");
         }
 

@@ -12,7 +12,7 @@ namespace LocalKube.Node.ApiServer;
 public static class ServerVersion
 {
     /// <summary>The Kubernetes API version this server speaks.</summary>
-    public const string KubernetesGitVersion = "v1.32.4";
+    public const string KubernetesGitVersion = LocalKube.Node.Machinery.KubeVersion.GitVersion;
 
     private static readonly Lazy<VersionInfo> Info = new(Create);
 

@@ -19,7 +19,8 @@ public sealed partial class ResourceStore
     /// <summary>
     /// Watches a collection: with resourceVersion unset or "0" (or <paramref name="sendInitialEvents"/>), first a
     /// synthetic ADDED per matching object at the current revision; then every change after it, filtered by the
-    /// selectors (an object that starts or stops matching is ADDED or DELETED). A compacted start revision ends the
+    /// selectors (an object that starts or stops matching is ADDED or DELETED; a change filtered out is a PROGRESS event
+    /// with no object, which only moves bookmarks on). A compacted start revision ends the
     /// stream with an ERROR event carrying 410 Expired.
     /// </summary>
     public async IAsyncEnumerable<WatchEvent> WatchAsync(
@@ -84,11 +85,9 @@ public sealed partial class ResourceStore
 
             foreach (var e in response.Events)
             {
-                var evt = Translate(resource, e, options);
-                if (evt is not null)
-                {
-                    yield return evt;
-                }
+                // A change the selectors filter out still moves the watch's progress on, so the next bookmark can
+                // carry its revision (in order: every earlier change of this collection was already sent).
+                yield return Translate(resource, e, options) ?? new WatchEvent("PROGRESS", null, e.Kv.ModRevision);
             }
         }
     }

@@ -1,33 +1,39 @@
-using System.Net;
 using k8s.Autorest;
+using LocalKube.Node.Client.Clients;
 
 namespace LocalKube.Node.Controllers.Shared;
 
-/// <summary>Classifies API errors the way controllers branch on them (<c>apierrors.IsAlreadyExists</c>...).</summary>
+/// <summary>
+/// What the workload controllers branch on in an API error, over <see cref="KubeErrors"/>, plus the two things it
+/// does not answer: a terminating namespace, and the server's message as Go's <c>%v</c> of the error prints it.
+/// </summary>
 public static class ApiErrors
 {
-    /// <summary>The HTTP status of an API error, if <paramref name="e"/> is one.</summary>
-    public static HttpStatusCode? StatusOf(Exception e) => e is HttpOperationException h ? h.Response?.StatusCode : null;
-
     /// <summary>409 AlreadyExists (a create of a taken name).</summary>
-    public static bool IsAlreadyExists(Exception e) =>
-        StatusOf(e) == HttpStatusCode.Conflict && (e as HttpOperationException)?.Response?.Content?.Contains("\"AlreadyExists\"", StringComparison.Ordinal) != false;
+    public static bool IsAlreadyExists(Exception e) => KubeErrors.IsAlreadyExists(e);
 
     /// <summary>409 Conflict of a stale resourceVersion.</summary>
-    public static bool IsConflict(Exception e) => StatusOf(e) == HttpStatusCode.Conflict && !IsAlreadyExists(e);
+    public static bool IsConflict(Exception e) => KubeErrors.IsConflict(e);
 
     /// <summary>404 NotFound.</summary>
-    public static bool IsNotFound(Exception e) => StatusOf(e) == HttpStatusCode.NotFound;
+    public static bool IsNotFound(Exception e) => KubeErrors.IsNotFound(e);
 
     /// <summary>Whether the namespace is terminating (no create can succeed there).</summary>
     public static bool IsNamespaceTerminating(Exception e) =>
-        (e as HttpOperationException)?.Response?.Content?.Contains("NamespaceTerminating", StringComparison.Ordinal) == true;
+        e is KubeApiException k
+            ? k.Status?.Details?.Causes?.Any(c => c.Reason == "NamespaceTerminating") == true
+            : Body(e)?.Contains("NamespaceTerminating", StringComparison.Ordinal) == true;
 
-    /// <summary>The API server's message for an error (<c>%v</c> of a Go StatusError), else the exception's.</summary>
+    /// <summary>The API server's message for an error, else the exception's.</summary>
     public static string Message(Exception e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        if (e is HttpOperationException h && h.Response?.Content is { Length: > 0 } body)
+        if (e is KubeApiException k && !string.IsNullOrEmpty(k.Message))
+        {
+            return k.Message;
+        }
+
+        if (Body(e) is { Length: > 0 } body)
         {
             try
             {
@@ -45,4 +51,6 @@ public static class ApiErrors
 
         return e.Message;
     }
+
+    private static string? Body(Exception e) => (e as HttpOperationException)?.Response?.Content;
 }

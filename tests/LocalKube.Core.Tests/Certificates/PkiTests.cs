@@ -45,18 +45,18 @@ public sealed class PkiTests
         {
             Assert.That(result.Directory, Is.EqualTo(dir));
             Assert.That(UnixMode.Of(dir), Is.EqualTo("700"));
-            foreach (var key in new[] { "ca.key", "apiserver.key", "admin.key", "sa.key" })
+            foreach (var key in new[] { "ca.key", "apiserver.key", "admin.key", "sa.key", "kubelet.key", "kube-scheduler.key", "kube-controller-manager.key", "kube-proxy.key" })
             {
                 Assert.That(UnixMode.Of(Path.Combine(dir, key)), Is.EqualTo("600"), key);
             }
 
-            foreach (var cert in new[] { "ca.crt", "apiserver.crt", "admin.crt", "sa.pub" })
+            foreach (var cert in new[] { "ca.crt", "apiserver.crt", "admin.crt", "sa.pub", "kubelet.crt", "kube-scheduler.crt", "kube-controller-manager.crt", "kube-proxy.crt" })
             {
                 Assert.That(UnixMode.Of(Path.Combine(dir, cert)), Is.EqualTo("644"), cert);
             }
 
-            Assert.That(Directory.GetFiles(dir), Has.Length.EqualTo(8), "no temp files left");
-            Assert.That(result.Issued, Has.Count.EqualTo(5), "one entry per certificate+key pair");
+            Assert.That(Directory.GetFiles(dir), Has.Length.EqualTo(16), "no temp files left");
+            Assert.That(result.Issued, Has.Count.EqualTo(9), "one entry per certificate+key pair");
         });
     }
 
@@ -230,7 +230,7 @@ public sealed class PkiTests
 
         var result = await EnsureAsync();
         Assert.That(result.Issued, Has.Some.Contains("not signed by the current CA"));
-        Assert.That(result.Issued, Has.Count.EqualTo(2));
+        Assert.That(result.Issued, Has.Count.EqualTo(6), "the API server, admin and four component certificates");
     }
 
     [Test]
@@ -260,7 +260,35 @@ public sealed class PkiTests
     public async Task NodeFiles_HoldWhatTheAgentNeedsAndNoCaOrAdminSecrets()
     {
         var files = (await EnsureAsync()).GetNodeFiles();
-        Assert.That(files.Keys, Is.EquivalentTo(new[] { "ca.crt", "apiserver.crt", "apiserver.key", "sa.key", "sa.pub" }));
+        Assert.That(files.Keys, Is.EquivalentTo(new[]
+        {
+            "ca.crt", "apiserver.crt", "apiserver.key", "sa.key", "sa.pub",
+            "kubelet.crt", "kubelet.key", "kube-scheduler.crt", "kube-scheduler.key",
+            "kube-controller-manager.crt", "kube-controller-manager.key", "kube-proxy.crt", "kube-proxy.key",
+        }));
+    }
+
+    [Test]
+    public async Task Components_get_one_client_certificate_each_and_an_existing_profile_gets_the_missing_ones()
+    {
+        var first = await _pki.EnsureAsync("dev", "dev-node", [], CancellationToken.None);
+        Assert.That(first.Components.Select(c => c.Identity.UserName), Is.EqualTo(new[]
+        {
+            "system:node:dev-node", "system:kube-scheduler", "system:kube-controller-manager", "system:kube-proxy",
+        }));
+        using (var kubelet = Load(first.Components[0].Certificate))
+        {
+            Assert.That(kubelet.Subject, Is.EqualTo("O=system:nodes, CN=system:node:dev-node"));
+        }
+
+        // A profile made before component certificates existed: only what is missing is issued.
+        File.Delete(Path.Combine(first.Directory, "kube-proxy.crt"));
+        var second = await _pki.EnsureAsync("dev", "dev-node", [], CancellationToken.None);
+        Assert.That(second.Issued, Is.EqualTo(new[] { "kube-proxy.crt: missing" }).Or.Count.EqualTo(1));
+
+        // A renamed node gets a new kubelet certificate, nothing else.
+        var renamed = await _pki.EnsureAsync("dev", "other-node", [], CancellationToken.None);
+        Assert.That(renamed.Issued, Has.Count.EqualTo(1).And.Some.StartWith("kubelet.crt"));
     }
 
     [Test]

@@ -127,11 +127,17 @@ internal sealed class RunningAgent : IAsyncDisposable
         using var client = CreateClient(baseAddress, ca);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        var last = "";
         while (true)
         {
             if (exited.IsCompleted)
             {
                 throw new InvalidOperationException("the agent exited before it was ready");
+            }
+
+            if (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"the agent was not ready within 60 s; /readyz said:\n{last}");
             }
 
             try
@@ -141,13 +147,26 @@ internal sealed class RunningAgent : IAsyncDisposable
                 {
                     return;
                 }
+
+                last = await response.Content.ReadAsStringAsync(timeout.Token);
             }
             catch (HttpRequestException)
             {
                 // Not listening yet.
             }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                continue;
+            }
 
-            await Task.Delay(20, timeout.Token);
+            try
+            {
+                await Task.Delay(20, timeout.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Reported at the top of the loop.
+            }
         }
     }
 

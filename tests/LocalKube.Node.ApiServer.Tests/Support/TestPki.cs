@@ -44,8 +44,11 @@ internal sealed class TestPki : IDisposable
         return Issue(subject.ToString(), ClientAuth, san: false);
     }
 
-    /// <summary>Writes the --cert-dir files of docs/design.md.</summary>
-    public void WriteCertDir(string dir)
+    /// <summary>
+    /// Writes the --cert-dir files of docs/design.md, with the client certificate of every component identity of
+    /// <paramref name="nodeName"/> (ECDSA, quick to make), so the agent's kubelet and controllers may start.
+    /// </summary>
+    public void WriteCertDir(string dir, string nodeName = "test-node")
     {
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, "ca.crt"), Ca.ExportCertificatePem());
@@ -53,6 +56,20 @@ internal sealed class TestPki : IDisposable
         File.WriteAllText(Path.Combine(dir, "apiserver.key"), Server.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
         File.WriteAllText(Path.Combine(dir, "sa.key"), ServiceAccountKey.ExportPkcs8PrivateKeyPem());
         File.WriteAllText(Path.Combine(dir, "sa.pub"), ServiceAccountKey.ExportSubjectPublicKeyInfoPem());
+        using var caKey = Ca.GetRSAPrivateKey()!;
+        foreach (var identity in LocalKube.Abstractions.Node.ComponentIdentity.ForNode(nodeName))
+        {
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var subject = string.Concat(identity.Groups.Select(g => $"O={g}, ")) + "CN=" + identity.UserName;
+            var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+            request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([ClientAuth], false));
+            var serial = RandomNumberGenerator.GetBytes(16);
+            serial[0] &= 0x7f;
+            using var certificate = request.Create(Ca.SubjectName, X509SignatureGenerator.CreateForRSA(caKey, RSASignaturePadding.Pkcs1),
+                DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(12), serial);
+            File.WriteAllText(Path.Combine(dir, identity.CertificateFile), certificate.ExportCertificatePem());
+            File.WriteAllText(Path.Combine(dir, identity.KeyFile), key.ExportPkcs8PrivateKeyPem());
+        }
     }
 
     /// <summary>A kubeconfig with embedded CA and client certificate, for KubernetesClient and kubectl.</summary>

@@ -8,7 +8,7 @@ namespace LocalKube.Node.ApiServer.Rest.Controllers;
 /// <summary>
 /// What upstream's bootstrap controller ensures on every start: the namespaces default, kube-system, kube-public and
 /// kube-node-lease, and (when Services and Endpoints are served) the <c>kubernetes</c> Service on 10.96.0.1:443 with
-/// Endpoints and EndpointSlice pointing at this API server; and this machine's Node (<see cref="NodeRegistration"/>). Idempotent.
+/// Endpoints and EndpointSlice pointing at this API server. Idempotent. (The Node is the kubelet's to register.)
 /// </summary>
 public sealed class ClusterBootstrap(ResourceStore store, IOptions<NodeAgentOptions> agentOptions)
 {
@@ -88,7 +88,6 @@ public sealed class ClusterBootstrap(ResourceStore store, IOptions<NodeAgentOpti
         }
 
         await KubernetesEndpointSlice.EnsureAsync(store, _options, cancellationToken);
-        await NodeRegistration.RegisterAsync(store, _options, cancellationToken);
     }
 
     private async Task CreateIgnoringExistsAsync(RestResource resource, k8s.IKubernetesObject<V1ObjectMeta> obj, CancellationToken cancellationToken)

@@ -1,63 +1,39 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using k8s.Models;
-using LocalKube.Node.ApiServer.Rest.Core;
 using LocalKube.Node.Hosting;
+using LocalKube.Node.Machinery;
 
-namespace LocalKube.Node.ApiServer.Rest.Controllers;
+namespace LocalKube.Node.Kubelet.Registration;
 
 /// <summary>
-/// Registers this machine as the cluster's one Node (named by <c>--node-name</c>, as minikube names it after the
-/// profile) and refreshes its status on every start, as a kubelet would on registration: Ready, the advertise address,
-/// capacity from the machine, the control-plane labels, and its heartbeat Lease. Until the kubelet arrives this is what <c>kubectl get
-/// nodes</c> and <c>describe node</c> show.
+/// What the kubelet reports about this machine when it registers (named by <c>--node-name</c>, as minikube names it
+/// after the profile): the well-known labels, Ready, the advertise address, capacity from the machine, and node info.
 /// </summary>
-public static class NodeRegistration
+public static class NodeDescription
 {
     /// <summary>The pod capacity upstream's kubelet reports by default (maxPods).</summary>
     public const int MaxPods = 110;
 
-    /// <summary>Creates the Node, or replaces the status of the one a previous start registered.</summary>
-    public static async Task RegisterAsync(ResourceStore store, NodeAgentOptions options, CancellationToken cancellationToken)
+    /// <summary>The kubelet's port in <c>daemonEndpoints</c>.</summary>
+    public const int KubeletPort = 10250;
+
+    /// <summary>The Node to register.</summary>
+    public static V1Node Node(NodeAgentOptions options, DateTime now)
     {
-        if (store.Resources.FindKind("", "Node") is not { } nodes || string.IsNullOrEmpty(options.NodeName))
+        ArgumentNullException.ThrowIfNull(options);
+        return new V1Node
         {
-            return;
-        }
-
-        var now = DateTime.UtcNow;
-        var status = Status(options, now);
-        var node = new V1Node { Metadata = new V1ObjectMeta { Name = options.NodeName, Labels = Labels(options.NodeName) }, Spec = new V1NodeSpec(), Status = status };
-        var registered = (V1Node)(await Upsert.CreateOrUpdateAsync(store, nodes, null, node, current =>
-        {
-            var existing = (V1Node)current.Object;
-            existing.Status = status;
-            return existing;
-        }, UpdateScope.Status, cancellationToken));
-
-        // The kubelet's heartbeat Lease in kube-node-lease, owned by the Node (describe node shows it).
-        if (store.Resources.FindKind("coordination.k8s.io", "Lease") is { } leases)
-        {
-            var lease = new V1Lease
-            {
-                Metadata = new V1ObjectMeta
-                {
-                    Name = options.NodeName,
-                    NamespaceProperty = "kube-node-lease",
-                    OwnerReferences = [new V1OwnerReference { ApiVersion = "v1", Kind = "Node", Name = options.NodeName, Uid = registered.Metadata.Uid }],
-                },
-                Spec = new V1LeaseSpec { HolderIdentity = options.NodeName, LeaseDurationSeconds = 40, RenewTime = now },
-            };
-            await Upsert.CreateOrUpdateAsync(store, leases, "kube-node-lease", lease, current =>
-            {
-                var existing = (V1Lease)current.Object;
-                existing.Spec = lease.Spec;
-                return existing;
-            }, UpdateScope.Main, cancellationToken);
-        }
+            ApiVersion = "v1",
+            Kind = "Node",
+            Metadata = new V1ObjectMeta { Name = options.NodeName, Labels = Labels(options.NodeName) },
+            Spec = new V1NodeSpec(),
+            Status = Status(options, now),
+        };
     }
 
-    private static Dictionary<string, string> Labels(string name) => new()
+    /// <summary>The labels the kubelet sets on its Node (and the control-plane role of a single-node cluster).</summary>
+    public static Dictionary<string, string> Labels(string name) => new()
     {
         ["beta.kubernetes.io/arch"] = Architecture,
         ["beta.kubernetes.io/os"] = "linux",
@@ -67,8 +43,10 @@ public static class NodeRegistration
         ["node-role.kubernetes.io/control-plane"] = "",
     };
 
-    private static V1NodeStatus Status(NodeAgentOptions options, DateTime now)
+    /// <summary>The status the kubelet posts: capacity, conditions (heartbeat <paramref name="now"/>), addresses, node info.</summary>
+    public static V1NodeStatus Status(NodeAgentOptions options, DateTime now)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var resources = new Dictionary<string, ResourceQuantity>
         {
             ["cpu"] = new(Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture)),
@@ -101,7 +79,7 @@ public static class NodeRegistration
                 new V1NodeAddress { Type = "InternalIP", Address = options.EffectiveAdvertiseAddress },
                 new V1NodeAddress { Type = "Hostname", Address = options.NodeName },
             ],
-            DaemonEndpoints = new V1NodeDaemonEndpoints { KubeletEndpoint = new V1DaemonEndpoint { Port = 10250 } },
+            DaemonEndpoints = new V1NodeDaemonEndpoints { KubeletEndpoint = new V1DaemonEndpoint { Port = KubeletPort } },
             NodeInfo = new V1NodeSystemInfo
             {
                 Architecture = Architecture,
@@ -111,8 +89,8 @@ public static class NodeRegistration
                 MachineID = ReadTrimmed("/etc/machine-id"),
                 SystemUUID = ReadTrimmed("/sys/class/dmi/id/product_uuid"),
                 BootID = ReadTrimmed("/proc/sys/kernel/random/boot_id"),
-                KubeletVersion = ServerVersion.KubernetesGitVersion,
-                KubeProxyVersion = ServerVersion.KubernetesGitVersion,
+                KubeletVersion = KubeVersion.GitVersion,
+                KubeProxyVersion = KubeVersion.GitVersion,
                 ContainerRuntimeVersion = "",
             },
         };

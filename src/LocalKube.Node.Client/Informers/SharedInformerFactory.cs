@@ -1,0 +1,129 @@
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace LocalKube.Node.Client.Informers;
+
+/// <summary>
+/// One informer per (type, options) for everyone who asks (client-go's <c>SharedInformerFactory</c>): every
+/// component of the agent that wants pods shares one pod list and watch. Informers run from <see cref="Start"/>
+/// (or, when asked for later, at once) until the factory is disposed.
+/// </summary>
+public sealed partial class SharedInformerFactory : IAsyncDisposable
+{
+    private readonly Func<Kubernetes> _client;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly TimeProvider _time;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<(Type, InformerOptions), ISharedInformer> _informers = [];
+    private readonly Dictionary<ISharedInformer, Task> _running = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ILogger _logger;
+    private bool _started;
+
+    /// <summary>Creates a factory whose informers list and watch through <paramref name="client"/>.</summary>
+    public SharedInformerFactory(Kubernetes client, ILoggerFactory loggerFactory, TimeProvider time)
+        : this(() => client, loggerFactory, time)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+    }
+
+    /// <summary>
+    /// Creates a factory that gets its client from <paramref name="client"/> when the first informer is made (so a
+    /// missing certificate refuses the component that asks, not the agent's composition).
+    /// </summary>
+    public SharedInformerFactory(Func<Kubernetes> client, ILoggerFactory loggerFactory, TimeProvider time)
+    {
+        _client = client ?? throw new ArgumentNullException(nameof(client));
+        _loggerFactory = loggerFactory ?? throw new ArgumentNullException(nameof(loggerFactory));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _logger = loggerFactory.CreateLogger<SharedInformerFactory>();
+    }
+
+    /// <summary>Every informer made so far.</summary>
+    public IReadOnlyList<ISharedInformer> Informers
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _informers.Values];
+            }
+        }
+    }
+
+    /// <summary>The shared informer of <typeparamref name="T"/> with <paramref name="options"/> (everything when null).</summary>
+    public ISharedInformer<T> GetInformer<T>(InformerOptions? options = null)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        options ??= InformerOptions.Default;
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_stop.IsCancellationRequested, this);
+            if (_informers.TryGetValue((typeof(T), options), out var existing))
+            {
+                return (ISharedInformer<T>)existing;
+            }
+
+            var informer = new SharedInformer<T>(_client(), options, _loggerFactory.CreateLogger($"LocalKube.Node.Client.Informers.{typeof(T).Name}"), _time);
+            _informers[(typeof(T), options)] = informer;
+            if (_started)
+            {
+                _running[informer] = informer.RunAsync(_stop.Token);
+            }
+
+            return informer;
+        }
+    }
+
+    /// <summary>Starts every informer made so far (later ones start when made). Idempotent.</summary>
+    public void Start()
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_stop.IsCancellationRequested, this);
+            _started = true;
+            foreach (var informer in _informers.Values.Where(i => !_running.ContainsKey(i)))
+            {
+                _running[informer] = ((IRunnableInformer)informer).RunAsync(_stop.Token);
+            }
+        }
+    }
+
+    /// <summary>Waits until every informer made so far has synced.</summary>
+    public Task WaitForCacheSyncAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(Informers.Select(i => i.WaitForSyncAsync(cancellationToken)));
+
+    /// <summary>Stops every informer and waits for them.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Task[] running;
+        lock (_lock)
+        {
+            if (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            _stop.Cancel();
+            running = [.. _running.Values];
+        }
+
+        try
+        {
+            await Task.WhenAll(running);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.StopFailed(_logger, e);
+        }
+
+        _stop.Dispose();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "An informer failed while stopping")]
+        public static partial void StopFailed(ILogger logger, Exception exception);
+    }
+}
