@@ -107,6 +107,12 @@ internal sealed class WorkloadAgent : IAsyncDisposable
     {
         await Kubelet.DisposeAsync();
         await _informers.DisposeAsync();
+        if (Environment.GetEnvironmentVariable("LK_KEEP_AGENT_LOG") is { Length: > 0 } keep && File.Exists(Agent.Options.LogFile))
+        {
+            // For debugging a run: the agent's log outlives its temporary folder.
+            File.Copy(Agent.Options.LogFile, Path.Combine(keep, $"agent-{Guid.NewGuid():N}.log"));
+        }
+
         await Agent.DisposeAsync();
         _dir.Dispose();
     }
