@@ -63,6 +63,7 @@ public static partial class NodeAgentHost
         builder.Services.AddNodeClient();
         builder.Services.AddLocalKubeScheduler();
         builder.Services.AddLocalKubeControllers();
+        builder.Services.AddWorkloadControllers();
         builder.Services.AddLocalKubeKubelet();
         return builder;
     }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace LocalKube.Node.ApiServer.Rest;
 
@@ -20,7 +22,10 @@ public sealed partial class RestHandler
             ? TimeSpan.FromSeconds(seconds)
             : TimeSpan.FromSeconds(1800 + Random.Shared.Next(1800)); // upstream: a random 30-60 minutes
 
-        using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        // A stopping server ends its watches (clients re-watch), as upstream's does: Kestrel's graceful stop would
+        // otherwise wait its whole budget for streams that never end on their own.
+        var stopping = context.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+        using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(ct, stopping);
         lifetime.CancelAfter(timeout);
         var events = _store.WatchAsync(resource, path.Namespace, options, initialEvents, lifetime.Token).GetAsyncEnumerator(lifetime.Token);
         var response = context.Response;
