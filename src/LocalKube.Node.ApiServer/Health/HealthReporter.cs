@@ -8,8 +8,10 @@ namespace LocalKube.Node.ApiServer;
 /// the upstream text format: <c>ok</c>, or with <c>?verbose</c> one <c>[+]name ok</c> /
 /// <c>[-]name failed: reason withheld</c> line per check and a <c>&lt;kind&gt; check passed|failed</c> trailer.
 /// </summary>
-public sealed class HealthReporter(IComponentReadiness readiness, Func<bool> isShuttingDown)
+public sealed class HealthReporter(IComponentReadiness readiness, Func<bool> isShuttingDown, IEnumerable<INodeHealthCheck>? checks = null)
 {
+    private readonly INodeHealthCheck[] _checks = checks?.ToArray() ?? [];
+
     /// <summary>The three health endpoints.</summary>
     public static readonly IReadOnlyList<string> Kinds = ["healthz", "livez", "readyz"];
 
@@ -23,6 +25,14 @@ public sealed class HealthReporter(IComponentReadiness readiness, Func<bool> isS
             // Liveness only fails on a failed component: a component still starting is alive.
             var healthy = live ? status.State != ComponentState.Failed : status.State == ComponentState.Ready;
             results.Add(Check(status.Component.Name, healthy));
+        }
+
+        foreach (var check in _checks)
+        {
+            if (check.Endpoints.Contains(kind))
+            {
+                results.Add(Check(check.Name, check.IsHealthy));
+            }
         }
 
         if (kind == "readyz")

@@ -62,7 +62,7 @@ public sealed partial class RestHandler
                 lastRevision = Math.Max(lastRevision, evt.Revision);
                 byte[]? line = evt.Type switch
                 {
-                    "SYNC" => null,
+                    "SYNC" or "PROGRESS" => null,
                     "BOOKMARK" when bookmarks || evt.InitialEventsEnd => Bookmark(resource, evt.Revision, evt.InitialEventsEnd),
                     "BOOKMARK" => null,
                     "ERROR" => Event("ERROR", json => StatusException.WriteStatus(json, evt.Error!.Code, evt.Error.Reason, evt.Error.Message, evt.Error.Details)),

@@ -33,6 +33,7 @@ public sealed partial class StorageService : NodeComponentService
     private readonly ILoggerFactory _loggerFactory;
     private readonly TimeProvider _time;
     private readonly NodeSettings _settings;
+    private readonly StorageHealth _health;
 
     /// <summary>Creates the component (resolved by the host).</summary>
     public StorageService(
@@ -43,9 +44,11 @@ public sealed partial class StorageService : NodeComponentService
         StoreAccessor accessor,
         ILoggerFactory loggerFactory,
         TimeProvider time,
-        NodeSettings settings)
+        NodeSettings settings,
+        StorageHealth health)
         : base(readiness, lifetime, exitStatus, loggerFactory.CreateLogger<StorageService>())
     {
+        _health = health;
         _options = options.Value;
         _accessor = accessor;
         _loggerFactory = loggerFactory;
@@ -71,6 +74,10 @@ public sealed partial class StorageService : NodeComponentService
 
             // The embedded store compacts itself to the same window the API server keeps of an external etcd.
             AutoCompactionRetention = compaction,
+
+            // The API server's watches ask for progress so a quiet watch's bookmarks keep up with the revision (and
+            // stay ahead of compaction); etcd's 10-minute default is longer than the 5-minute history kept.
+            ProgressNotifyInterval = TimeSpan.FromMinutes(1),
             TimeProvider = _time,
             LoggerFactory = _loggerFactory,
         }, stoppingToken);
@@ -88,9 +95,12 @@ public sealed partial class StorageService : NodeComponentService
                 ? await StorageServer.ServeAsync(embedded, listen, _loggerFactory, stoppingToken)
                 : null;
             markReady();
-            if (servers.Length > 0 && compaction > TimeSpan.Zero)
+            if (servers.Length > 0)
             {
-                await new EtcdCompactor(store, compaction, _time, Logger).RunAsync(stoppingToken);
+                var compactor = compaction > TimeSpan.Zero
+                    ? new EtcdCompactor(store, compaction, _time, Logger).RunAsync(stoppingToken)
+                    : Task.Delay(Timeout.InfiniteTimeSpan, _time, stoppingToken);
+                await Task.WhenAll(compactor, ProbeEtcdAsync(store, servers, stoppingToken));
             }
             else
             {
@@ -121,6 +131,56 @@ public sealed partial class StorageService : NodeComponentService
         {
             Log.BadCompactionInterval(Logger, e.Message, CompactionRetention);
             return CompactionRetention;
+        }
+    }
+
+    /// <summary>How often an external etcd is probed for the <c>etcd</c> health checks.</summary>
+    public static TimeSpan EtcdProbeInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    // Upstream's --etcd-healthcheck-timeout.
+    private static readonly TimeSpan EtcdProbeTimeout = TimeSpan.FromSeconds(2);
+
+    // The etcd checks of /readyz read the last probe: a read of one key, bounded in time, every second.
+    private async Task ProbeEtcdAsync(IKeyValueStore store, string servers, CancellationToken cancellationToken)
+    {
+        var key = Google.Protobuf.ByteString.CopyFromUtf8("health");
+        string? last = null;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            string? problem = null;
+            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                timeout.CancelAfter(EtcdProbeTimeout);
+                try
+                {
+                    await store.RangeAsync(new RangeRequest { Key = key, CountOnly = true }, timeout.Token);
+                }
+                catch (RpcException e)
+                {
+                    problem = e.Status.Detail;
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    problem = $"no answer within {EtcdProbeTimeout.TotalSeconds:F0} s";
+                }
+            }
+
+            _health.ReportEtcdProbe(problem);
+            if (problem != last)
+            {
+                if (problem is null)
+                {
+                    Log.EtcdHealthy(Logger, servers);
+                }
+                else
+                {
+                    Log.EtcdUnhealthy(Logger, servers, problem);
+                }
+
+                last = problem;
+            }
+
+            await Task.Delay(EtcdProbeInterval, _time, cancellationToken);
         }
     }
 
@@ -158,5 +218,11 @@ public sealed partial class StorageService : NodeComponentService
 
         [LoggerMessage(3, LogLevel.Warning, "apiserver.etcd-compaction-interval: {Reason}; using {Default}")]
         public static partial void BadCompactionInterval(ILogger logger, string reason, TimeSpan @default);
+
+        [LoggerMessage(4, LogLevel.Error, "etcd at {Servers} is unhealthy (the etcd health checks fail): {Problem}")]
+        public static partial void EtcdUnhealthy(ILogger logger, string servers, string problem);
+
+        [LoggerMessage(5, LogLevel.Information, "etcd at {Servers} answers again")]
+        public static partial void EtcdHealthy(ILogger logger, string servers);
     }
 }
