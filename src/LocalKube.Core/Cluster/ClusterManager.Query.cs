@@ -21,15 +21,16 @@ public sealed partial class ClusterManager
         // answer from there proves the node and its agent run, without asking the driver (whose client library
         // costs more start-up time than the whole probe). The kubeconfig is read meanwhile.
         var expected = new Uri($"https://127.0.0.1:{config.ApiServerPort}");
-        var readyTask = IsReadyAsync(profile, expected, cancellationToken);
+        var readyTask = ReadinessAsync(profile, expected, cancellationToken);
         var serverTask = kubeconfig.GetServerAsync(profile, cancellationToken);
         await Task.WhenAll(readyTask, serverTask);
-        var (ready, server) = (await readyTask, await serverTask);
+        var (readiness, server) = (await readyTask, await serverTask);
+        var ready = readiness.Ready;
         if (ready)
         {
             Log.Status(logger, profile, MachineState.Running, true, true);
             var configured = server is not null && SameServer(server, expected) ? ClusterStatus.Configured : ClusterStatus.Misconfigured;
-            return new ClusterStatus(profile, ClusterStatus.Running, ClusterStatus.Running, ClusterStatus.Running, configured, false);
+            return new ClusterStatus(profile, ClusterStatus.Running, readiness.KubeletState, ClusterStatus.Running, configured, false);
         }
 
         var driver = drivers.GetDriver(config.Driver);
@@ -50,16 +51,19 @@ public sealed partial class ClusterManager
         var endpoint = await driver.GetEndpointAsync(machine, cancellationToken);
         if (!SameServer(endpoint.ApiServer, expected))
         {
-            ready = await IsReadyAsync(profile, endpoint.ApiServer, cancellationToken);
+            readiness = await ReadinessAsync(profile, endpoint.ApiServer, cancellationToken);
+            ready = readiness.Ready;
         }
 
-        var agent = ready || await driver.IsAgentRunningAsync(machine, cancellationToken);
+        var agent = readiness.Answered || await driver.IsAgentRunningAsync(machine, cancellationToken);
         Log.Status(logger, profile, state, agent, ready);
         var kubeconfigState = server is not null && SameServer(server, endpoint.ApiServer) ? ClusterStatus.Configured : ClusterStatus.Misconfigured;
         return new ClusterStatus(
             profile,
             ClusterStatus.Running,
-            agent ? ClusterStatus.Running : ClusterStatus.Stopped,
+
+            // The kubelet's own readiness check when the API server answers; without an answer nothing says it runs.
+            readiness.KubeletState,
             ready ? ClusterStatus.Running : agent ? ClusterStatus.Error : ClusterStatus.Stopped,
             kubeconfigState,
             false);
@@ -78,10 +82,10 @@ public sealed partial class ClusterManager
         }
     }
 
-    private async Task<bool> IsReadyAsync(string profile, Uri server, CancellationToken cancellationToken)
+    private async Task<ApiServerReadiness> ReadinessAsync(string profile, Uri server, CancellationToken cancellationToken)
     {
         using var probe = await ProbeFromDiskAsync(profile, server, cancellationToken);
-        return probe is not null && await probe.IsReadyAsync(cancellationToken);
+        return probe is null ? ApiServerReadiness.Unreachable : await probe.GetReadinessAsync(cancellationToken);
     }
 
     /// <summary>The node's IP address (<c>localkube ip</c>).</summary>

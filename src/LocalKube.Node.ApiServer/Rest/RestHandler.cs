@@ -31,6 +31,11 @@ public sealed partial class RestHandler
     {
         ArgumentNullException.ThrowIfNull(context);
         var ct = context.RequestAborted;
+        if (_store.StorageWarning is { } exposure)
+        {
+            AddWarnings(context, [exposure]);
+        }
+
         try
         {
             var path = RestPath.Parse(rest);

@@ -24,6 +24,7 @@ public static class RestServiceCollectionExtensions
         services.AddSingleton<INodeHealthCheck>(p => new StorageHealthCheck(StorageHealthCheck.EtcdReadiness, ["readyz"], p.GetRequiredService<StorageHealth>()));
         services.AddNodeComponent<StorageService>(NodeComponent.Storage);
         services.AddNodeSettingDefault(NodeComponent.Storage, StorageService.ListenClientUrlsKey, string.Empty);
+        services.AddNodeSettingDefault(NodeComponent.Storage, StorageService.AllowExternalKey, "false");
         services.AddNodeSettingDefault(NodeComponent.ApiServer, ApiServerSettings.EtcdCompactionInterval, ApiServerSettings.DefaultEtcdCompactionInterval);
         return services;
     }

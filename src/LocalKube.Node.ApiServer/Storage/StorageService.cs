@@ -26,6 +26,13 @@ public sealed partial class StorageService : NodeComponentService
     /// </summary>
     public const string ListenClientUrlsKey = "listen-client-urls";
 
+    /// <summary>
+    /// <c>--extra-config storage.allow-external=true</c>: accept a non-loopback <c>listen-client-urls</c>. The etcd v3
+    /// API has no authentication here, so that exposes every object (Secrets included) to whoever reaches the address;
+    /// the API server then warns on every response.
+    /// </summary>
+    public const string AllowExternalKey = "allow-external";
+
     private static readonly TimeSpan EtcdConnectTimeout = TimeSpan.FromSeconds(30);
 
     private readonly NodeAgentOptions _options;
@@ -66,6 +73,8 @@ public sealed partial class StorageService : NodeComponentService
     protected override async Task RunAsync(Action markReady, CancellationToken stoppingToken)
     {
         var started = Stopwatch.GetTimestamp();
+        var listen = _settings.Get(NodeComponent.Storage, ListenClientUrlsKey);
+        CheckExposure(listen);
         var servers = string.Join(',', _options.EtcdServers);
         var compaction = CompactionInterval();
         var store = await KeyValueStoreFactory.CreateAsync(servers, new StoreOptions
@@ -90,7 +99,6 @@ public sealed partial class StorageService : NodeComponentService
 
             _accessor.Set(store);
             Log.Opened(Logger, servers.Length > 0 ? servers : StoreDirectory(_options), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            var listen = _settings.Get(NodeComponent.Storage, ListenClientUrlsKey);
             await using var served = !string.IsNullOrWhiteSpace(listen) && store is EmbeddedKeyValueStore embedded
                 ? await StorageServer.ServeAsync(embedded, listen, _loggerFactory, stoppingToken)
                 : null;
@@ -132,6 +140,33 @@ public sealed partial class StorageService : NodeComponentService
             Log.BadCompactionInterval(Logger, e.Message, CompactionRetention);
             return CompactionRetention;
         }
+    }
+
+    // The store's client URLs must be loopback unless the risk is accepted explicitly (and then announced).
+    private void CheckExposure(string? listen)
+    {
+        _accessor.ExposureWarning = null;
+        if (string.IsNullOrWhiteSpace(listen))
+        {
+            return;
+        }
+
+        var external = StorageServer.ParseUrls(listen).Where(e => !System.Net.IPAddress.IsLoopback(e.Address)).Select(e => e.ToString()).ToList();
+        if (external.Count == 0)
+        {
+            return;
+        }
+
+        var where = string.Join(", ", external);
+        if (!string.Equals(_settings.Get(NodeComponent.Storage, AllowExternalKey), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException(
+                $"storage.{ListenClientUrlsKey}: {where} is not a loopback address. The store's etcd API has no authentication, so serving it " +
+                $"there would expose every object, Secrets included. Use 127.0.0.1, or accept the risk with --extra-config storage.{AllowExternalKey}=true");
+        }
+
+        _accessor.ExposureWarning = $"the cluster's store is served without authentication on {where} (storage.{AllowExternalKey}=true): anyone who reaches it can read and change every object, Secrets included";
+        Log.StoreExposed(Logger, _accessor.ExposureWarning);
     }
 
     /// <summary>How often an external etcd is probed for the <c>etcd</c> health checks.</summary>
@@ -224,5 +259,8 @@ public sealed partial class StorageService : NodeComponentService
 
         [LoggerMessage(5, LogLevel.Information, "etcd at {Servers} answers again")]
         public static partial void EtcdHealthy(ILogger logger, string servers);
+
+        [LoggerMessage(6, LogLevel.Warning, "{Warning}")]
+        public static partial void StoreExposed(ILogger logger, string warning);
     }
 }
