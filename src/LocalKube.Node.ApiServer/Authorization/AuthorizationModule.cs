@@ -55,7 +55,16 @@ public sealed class AuthorizationModule(RbacAuthorizer authorizer, ResourceStore
         {
             var user = context.GetKubeUser() ?? throw new StatusException(401, "Unauthorized", "Unauthorized");
             var result = await answer(context, user, ct);
-            await ResponseWriter.SendAsync(context, 201, "application/json", KubernetesJson.Serialize(result) is var json ? System.Text.Encoding.UTF8.GetBytes(json) : [], ct);
+            var json = System.Text.Encoding.UTF8.GetBytes(KubernetesJson.Serialize(result));
+
+            // client-go's typed clients accept protobuf first (kubectl create token, auth can-i); answer in kind.
+            if (result is IKubernetesObject typed && OutputFormat.Negotiate(context.Request.Headers.Accept, KubeSchema.ForKind(typed.ApiVersion, typed.Kind) is not null).Protobuf)
+            {
+                await ResponseWriter.SendAsync(context, 201, KubeProtobuf.MediaType, ProtobufResponses.Object(typed.ApiVersion, typed.Kind, json), ct);
+                return;
+            }
+
+            await ResponseWriter.SendAsync(context, 201, "application/json", json, ct);
         }
         catch (StatusException e) when (!context.Response.HasStarted)
         {

@@ -101,7 +101,20 @@ public sealed partial class RestHandler
     private static async Task SendStatusAsync(HttpContext context, StatusException error, CancellationToken ct)
     {
         context.Response.Clear();
-        await ResponseWriter.SendAsync(context, error.Code, ApiStatus.ContentType, error.Render(), ct);
+
+        // Errors travel in the format the client asked for (a protobuf Status for client-go's typed clients).
+        OutputFormat format;
+        try
+        {
+            format = OutputFormat.Negotiate(context.Request.Headers.Accept);
+        }
+        catch (StatusException)
+        {
+            format = OutputFormat.Json;
+        }
+
+        var (contentType, body) = format.Protobuf ? ResponseWriter.Status(format, error.Render()) : (ApiStatus.ContentType, error.Render());
+        await ResponseWriter.SendAsync(context, error.Code, contentType, body, ct);
     }
 
     private static bool DryRun(HttpRequest request)
