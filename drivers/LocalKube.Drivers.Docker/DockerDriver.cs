@@ -16,15 +16,24 @@ public sealed class DockerDriver : IDriver, IDisposable
     private readonly NodeAgent _agent;
 
     /// <summary>Creates a driver; nothing touches Docker until the first call.</summary>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
     public DockerDriver(DockerDriverOptions options)
-        : this(new DockerConnection(options))
+        : this(new DockerConnection(DockerDriverOptionsValidator.Validated(options)))
     {
     }
 
-    internal DockerDriver(DockerConnection connection)
+    /// <summary>Creates a driver from the options system (validated by <see cref="DockerDriverOptionsValidator"/>).</summary>
+    /// <param name="options">The settings.</param>
+    /// <param name="time">The clock of the driver's waits (system clock by default).</param>
+    public DockerDriver(Microsoft.Extensions.Options.IOptions<DockerDriverOptions> options, TimeProvider? time = null)
+        : this(new DockerConnection(DockerDriverOptionsValidator.Validated((options ?? throw new ArgumentNullException(nameof(options))).Value)), time)
+    {
+    }
+
+    internal DockerDriver(DockerConnection connection, TimeProvider? time = null)
     {
         _connection = connection;
-        _agent = new NodeAgent(connection.Options);
+        _agent = new NodeAgent(connection.Options, time ?? TimeProvider.System);
         NodeImage = new DockerNodeImage(connection);
     }
 

@@ -1,6 +1,7 @@
 using LocalKube.Abstractions.Drivers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace LocalKube.Drivers.Docker;
 
@@ -10,17 +11,25 @@ public static class DockerDriverServiceCollectionExtensions
     /// <summary>
     /// Adds the docker driver: its <see cref="DriverDescriptor"/> (enumerable, one per driver), and the keyed
     /// (<c>"docker"</c>) singletons <see cref="IDriver"/> and <see cref="IDriverProbe"/>, plus <see cref="DockerNodeImage"/>.
+    /// Its <see cref="DockerDriverOptions"/> go through the options system and <see cref="DockerDriverOptionsValidator"/>,
+    /// like the process driver's: invalid settings fail with an <see cref="OptionsValidationException"/> when first resolved.
     /// </summary>
     public static IServiceCollection AddDockerDriver(this IServiceCollection services, Action<DockerDriverOptions>? configure = null)
     {
-        var options = new DockerDriverOptions();
-        configure?.Invoke(options);
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<DockerDriverOptions>();
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
 
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DockerDriverOptions>, DockerDriverOptionsValidator>());
         services.AddSingleton(DockerDriverDescriptor.Instance);
-        services.TryAddKeyedSingleton(DockerDriverDescriptor.Name, (_, _) => new DockerDriver(options));
+        services.TryAddKeyedSingleton(DockerDriverDescriptor.Name, (sp, _) => new DockerDriver(sp.GetRequiredService<IOptions<DockerDriverOptions>>(), sp.GetService<TimeProvider>()));
         services.TryAddKeyedSingleton<IDriver>(DockerDriverDescriptor.Name,
             (sp, key) => sp.GetRequiredKeyedService<DockerDriver>(key));
-        services.TryAddKeyedSingleton<IDriverProbe>(DockerDriverDescriptor.Name, (_, _) => new DockerDriverProbe(options));
+        services.TryAddKeyedSingleton<IDriverProbe>(DockerDriverDescriptor.Name,
+            (sp, _) => new DockerDriverProbe(sp.GetRequiredService<IOptions<DockerDriverOptions>>().Value));
         services.TryAddSingleton(sp => sp.GetRequiredKeyedService<DockerDriver>(DockerDriverDescriptor.Name).NodeImage);
         return services;
     }

@@ -8,7 +8,7 @@ using LocalKube.Abstractions.Errors;
 namespace LocalKube.Drivers.Docker;
 
 /// <summary>Installs, starts, checks and reads the node agent inside a node container (paths from design.md).</summary>
-internal sealed class NodeAgent(DockerDriverOptions options)
+internal sealed class NodeAgent(DockerDriverOptions options, TimeProvider time)
 {
     public const string AgentDirectory = "/var/lib/localkube/agent";
     public const string CertDirectory = "/var/lib/localkube/certs";
@@ -171,8 +171,8 @@ internal sealed class NodeAgent(DockerDriverOptions options)
 
     private async Task WaitStartedAsync(IDockerClient client, string container, string execId, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + options.AgentStartWait;
-        while (DateTime.UtcNow < deadline)
+        var deadline = time.GetUtcNow() + options.AgentStartWait;
+        while (time.GetUtcNow() < deadline)
         {
             if (await IsRunningAsync(client, container, cancellationToken).ConfigureAwait(false))
             {
@@ -188,7 +188,7 @@ internal sealed class NodeAgent(DockerDriverOptions options)
                     $"The node agent exited at start with code {exec.ExitCode}. {console.Stdout.Trim()}".Trim());
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken).ConfigureAwait(false);
         }
 
         // Still starting: the caller waits for /readyz with its own timeout.

@@ -37,7 +37,8 @@ public sealed class ProcessDriver : IDriver
     public ProcessDriver(
         IOptions<ProcessDriverOptions>? options = null, TimeProvider? timeProvider = null, ILogger<ProcessDriver>? logger = null)
     {
-        _options = options?.Value ?? new ProcessDriverOptions();
+        // From a container the options are validated already; built by hand they are validated here the same way.
+        _options = options is null ? new ProcessDriverOptions() : ProcessDriverOptionsValidator.Validated(options.Value);
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger<ProcessDriver>.Instance;
         _processes = new AgentProcessTable(_time);

@@ -1,5 +1,7 @@
 using LocalKube.Abstractions.Drivers;
 using LocalKube.Drivers.Process;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 // Extension methods live in the DI namespace so they show up next to AddLogging and friends.
 namespace Microsoft.Extensions.DependencyInjection;
@@ -9,7 +11,9 @@ public static class ProcessDriverServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the process driver (<c>process</c>, alias <c>none</c>): its <see cref="DriverDescriptor"/>, and the keyed
-    /// <see cref="IDriver"/> and <see cref="IDriverProbe"/> under the name <c>process</c>.
+    /// <see cref="IDriver"/> and <see cref="IDriverProbe"/> under the name <c>process</c>. Its
+    /// <see cref="ProcessDriverOptions"/> go through the options system and <see cref="ProcessDriverOptionsValidator"/>,
+    /// like the docker driver's: invalid settings fail with an <see cref="OptionsValidationException"/> when first resolved.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Optional settings, e.g. the agent start timeout.</param>
@@ -23,6 +27,7 @@ public static class ProcessDriverServiceCollectionExtensions
             services.Configure(configure);
         }
 
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProcessDriverOptions>, ProcessDriverOptionsValidator>());
         var name = ProcessDriver.DriverDescriptor.Name;
         services.AddSingleton(ProcessDriver.DriverDescriptor);
         services.AddKeyedSingleton<IDriver, ProcessDriver>(name);

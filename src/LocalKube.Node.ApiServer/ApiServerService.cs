@@ -30,6 +30,7 @@ public sealed partial class ApiServerService : NodeComponentService
     private readonly ILoggerFactory _loggerFactory;
     private readonly TimeProvider _time;
     private readonly HostOptions _hostOptions;
+    private readonly IEnumerable<INodeHealthCheck> _healthChecks;
 
     /// <summary>Creates the component (resolved by the host).</summary>
     public ApiServerService(
@@ -42,9 +43,11 @@ public sealed partial class ApiServerService : NodeComponentService
         IResourceRegistry registry,
         IEnumerable<IApiServerModule> modules,
         ILoggerFactory loggerFactory,
-        TimeProvider time)
+        TimeProvider time,
+        IEnumerable<INodeHealthCheck> healthChecks)
         : base(readiness, lifetime, exitStatus, loggerFactory.CreateLogger<ApiServerService>())
     {
+        _healthChecks = healthChecks;
         _readiness = readiness;
         _lifetime = lifetime;
         _options = options.Value;
@@ -124,7 +127,7 @@ public sealed partial class ApiServerService : NodeComponentService
         services.AddSingleton(_registry);
         services.AddSingleton(_readiness);
         services.AddSingleton(credentials);
-        services.AddSingleton(new HealthReporter(_readiness, () => _lifetime.ApplicationStopping.IsCancellationRequested));
+        services.AddSingleton(new HealthReporter(_readiness, () => _lifetime.ApplicationStopping.IsCancellationRequested, _healthChecks));
         services.AddSingleton(new DiscoveryRenderer(_registry, $"{_options.EffectiveAdvertiseAddress}:{_options.SecurePort}"));
 
         var issuer = _settings.Get(NodeComponent.ApiServer, ApiServerSettings.ServiceAccountIssuer) ?? ServiceAccountTokens.DefaultIssuer;

@@ -18,4 +18,13 @@ public static class ApiServerSettings
 
     /// <summary>The default of <see cref="EtcdCompactionInterval"/>, as upstream.</summary>
     public const string DefaultEtcdCompactionInterval = "5m0s";
+
+    /// <summary>
+    /// The longest token a TokenRequest gets (upstream's <c>--service-account-max-token-expiration</c>, a Go
+    /// duration): a request for longer is shortened to this.
+    /// </summary>
+    public const string ServiceAccountMaxTokenExpiration = "service-account-max-token-expiration";
+
+    /// <summary>Our default for <see cref="ServiceAccountMaxTokenExpiration"/>: 48 hours (upstream leaves it unset).</summary>
+    public static readonly TimeSpan DefaultServiceAccountMaxTokenExpiration = TimeSpan.FromHours(48);
 }

@@ -21,7 +21,14 @@ public sealed partial class EmbeddedKeyValueStore
     /// <summary>Watches currently running (leak checks).</summary>
     internal int ActiveWatches => Volatile.Read(ref _activeWatches);
 
-    public async IAsyncEnumerable<WatchResponse> WatchAsync(WatchCreateRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<WatchResponse> WatchAsync(WatchCreateRequest request, CancellationToken cancellationToken) =>
+        WatchAsync(request, synced: null, cancellationToken);
+
+    /// <summary>
+    /// One watch; <paramref name="synced"/> hears the revision through which every event of the watch has been sent
+    /// (each time it moves on), which is what a progress response may claim.
+    /// </summary>
+    internal async IAsyncEnumerable<WatchResponse> WatchAsync(WatchCreateRequest request, Action<long>? synced, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var range = new KeyRange(request.Key, request.RangeEnd);
@@ -70,13 +77,17 @@ public sealed partial class EmbeddedKeyValueStore
                         yield return response;
                     }
 
+                    synced?.Invoke(upTo);
                     continue;
                 }
 
+                // Everything through next - 1 has been sent; a later revision may hold events this watch has not
+                // collected yet (a write can commit right after the collect), so that is all a notification claims.
+                synced?.Invoke(next - 1);
                 if (request.ProgressNotify && _time.GetUtcNow() - lastSent >= _options.ProgressNotifyInterval)
                 {
                     lastSent = _time.GetUtcNow();
-                    yield return new WatchResponse { Header = Header(Revision), WatchId = request.WatchId };
+                    yield return new WatchResponse { Header = Header(next - 1), WatchId = request.WatchId };
                     continue;
                 }
 

@@ -43,6 +43,11 @@ public sealed partial class EmbeddedKeyValueStore : IKeyValueStore
     /// <summary>The member ID put in every response header (random, fixed at first open).</summary>
     public ulong MemberId { get; }
 
+    /// <summary>
+    /// Why the store turned read-only (a WAL or snapshot step failed; see the agent log), or null while writes work.
+    /// </summary>
+    public string? WriteFailure => _wal?.Failure;
+
     /// <summary>The newest durable revision.</summary>
     public long Revision => Interlocked.Read(ref _committedRevision);
 

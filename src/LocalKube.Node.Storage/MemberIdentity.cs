@@ -23,7 +23,14 @@ internal static class MemberIdentity
         var cluster = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)) >> 1;
         var member = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)) >> 1;
         var temp = path + ".tmp";
-        await File.WriteAllTextAsync(temp, $"{cluster:x16} {member:x16}\n", ct).ConfigureAwait(false);
+        await using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            await file.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"{cluster:x16} {member:x16}\n"), ct).ConfigureAwait(false);
+
+            // Durable before the rename, or a crash could leave a renamed but empty file (a new identity next time).
+            file.Flush(flushToDisk: true);
+        }
+
         File.Move(temp, path, overwrite: true);
         Persistence.DirectorySync.Flush(directory);
         return (cluster, member);

@@ -79,6 +79,18 @@ public sealed class DockerDriverUnitTests
     }
 
     [Test]
+    public void AddDockerDriver_ValidatesItsOptionsThroughTheOptionsSystem()
+    {
+        using var provider = new ServiceCollection()
+            .AddDockerDriver(o => (o.ConnectTimeout, o.ImageRepository) = (TimeSpan.Zero, "Local/Node:tag"))
+            .BuildServiceProvider();
+        var e = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => provider.GetRequiredKeyedService<IDriver>("docker"));
+        Assert.That(e!.Failures, Has.Some.StartsWith("ConnectTimeout").And.Some.StartsWith("ImageRepository 'Local/Node:tag'"));
+        Assert.That(() => new DockerDriver(new DockerDriverOptions { AgentStartWait = TimeSpan.FromSeconds(-1) }),
+            Throws.InstanceOf<Microsoft.Extensions.Options.OptionsValidationException>().With.Message.Contains("AgentStartWait"), "built by hand: the same validator");
+    }
+
+    [Test]
     public void RecipeDirectory_DefaultsToTheAssetsFolder()
     {
         var options = new DockerDriverOptions { GetEnvironmentVariable = n => n == "LOCALKUBE_ASSETS" ? "/opt/lk/artifacts" : null };

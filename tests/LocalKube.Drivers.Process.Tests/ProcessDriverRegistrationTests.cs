@@ -62,4 +62,16 @@ public sealed class ProcessDriverRegistrationTests
             Assert.That(provider.GetRequiredKeyedService<IDriverProbe>("process"), Is.InstanceOf<ProcessDriverProbe>());
         });
     }
+
+    [Test]
+    public void AddProcessDriver_ValidatesItsOptionsThroughTheOptionsSystem()
+    {
+        using var provider = new ServiceCollection()
+            .AddProcessDriver(o => o.LogPollInterval = TimeSpan.Zero)
+            .BuildServiceProvider();
+        var e = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => provider.GetRequiredKeyedService<IDriver>("process"));
+        Assert.That(e!.Failures, Has.Some.StartsWith("LogPollInterval"));
+        Assert.That(() => new ProcessDriver(Microsoft.Extensions.Options.Options.Create(new ProcessDriverOptions { AgentStartTimeout = TimeSpan.Zero })),
+            Throws.InstanceOf<Microsoft.Extensions.Options.OptionsValidationException>().With.Message.Contains("AgentStartTimeout"), "built by hand: the same validator");
+    }
 }

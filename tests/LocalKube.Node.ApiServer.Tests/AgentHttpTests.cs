@@ -112,8 +112,19 @@ public sealed class AgentHttpTests
     [Test]
     public async Task Service_account_token_is_accepted_and_a_forged_one_is_not()
     {
+        // A token names its service account by uid, and the account must exist.
+        string uid;
+        using (var admin = _agent.CreateClient(_pki.Admin))
+        using (var created = await admin.PostAsync(new Uri("/api/v1/namespaces/default/serviceaccounts", UriKind.Relative),
+            new StringContent("""{"metadata":{"name":"builder"}}""", System.Text.Encoding.UTF8, "application/json")))
+        {
+            Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+            using var account = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
+            uid = account.RootElement.GetProperty("metadata").GetProperty("uid").GetString()!;
+        }
+
         var issuer = new ServiceAccountTokenIssuer(_pki.ServiceAccountKey);
-        var token = issuer.Issue(new ServiceAccountTokenRequest("default", "builder", "uid-1", [ServiceAccountTokens.DefaultIssuer], TimeSpan.FromMinutes(10)));
+        var token = issuer.Issue(new ServiceAccountTokenRequest("default", "builder", uid, [ServiceAccountTokens.DefaultIssuer], TimeSpan.FromMinutes(10)));
         using var client = _agent.CreateClient();
         using (var request = new HttpRequestMessage(HttpMethod.Get, "/apis"))
         {
@@ -124,7 +135,7 @@ public sealed class AgentHttpTests
 
         using var otherKey = System.Security.Cryptography.RSA.Create(2048);
         var forged = new ServiceAccountTokenIssuer(otherKey).Issue(
-            new ServiceAccountTokenRequest("default", "builder", "uid-1", [ServiceAccountTokens.DefaultIssuer], TimeSpan.FromMinutes(10)));
+            new ServiceAccountTokenRequest("default", "builder", uid, [ServiceAccountTokens.DefaultIssuer], TimeSpan.FromMinutes(10)));
         using (var request = new HttpRequestMessage(HttpMethod.Get, "/apis"))
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", forged);

@@ -13,10 +13,15 @@ public sealed class ApiServerProbe : IDisposable
 {
     private readonly HttpClient _http;
     private readonly byte[] _expectedServerCertificate;
+    private readonly TimeProvider _time;
 
-    public ApiServerProbe(Uri server, string serverCertificatePem)
+    /// <param name="server">The API server URL.</param>
+    /// <param name="serverCertificatePem">The one certificate the server may present.</param>
+    /// <param name="time">The clock of <see cref="WaitReadyAsync"/> (system clock by default).</param>
+    public ApiServerProbe(Uri server, string serverCertificatePem, TimeProvider? time = null)
     {
         Server = server;
+        _time = time ?? TimeProvider.System;
         using (var expected = X509Certificate2.CreateFromPem(serverCertificatePem))
         {
             _expectedServerCertificate = expected.RawData;
@@ -41,16 +46,26 @@ public sealed class ApiServerProbe : IDisposable
     /// <summary>True when <c>/readyz</c> answers 200. Connection failures are "not ready", never exceptions.</summary>
     public async Task<bool> IsReadyAsync(CancellationToken cancellationToken) => await IsOkAsync("/readyz", cancellationToken);
 
-    /// <summary>True when <c>/readyz</c> without the node's own components (kubelet, container runtime) answers 200.</summary>
-    public async Task<bool> IsApiServerReadyAsync(CancellationToken cancellationToken) =>
-        await IsOkAsync("/readyz?exclude=kubelet&exclude=container-runtime", cancellationToken);
-
-    /// <summary>True when the component check <paramref name="name"/> of <c>/readyz</c> passes (e.g. <c>kubelet</c>).</summary>
-    public async Task<bool> IsComponentReadyAsync(string name, CancellationToken cancellationToken) =>
-        await IsOkAsync("/readyz/" + Uri.EscapeDataString(name), cancellationToken);
-
     /// <summary>True when <c>/livez</c> answers 200.</summary>
     public async Task<bool> IsLiveAsync(CancellationToken cancellationToken) => await IsOkAsync("/livez", cancellationToken);
+
+    /// <summary>
+    /// One <c>/readyz?verbose</c>: whether it answered, whether it passed (200), and its per-check body (what
+    /// <c>status</c> reads the kubelet's state from). Connection failures are "not answered", never exceptions.
+    /// </summary>
+    public async Task<ApiServerReadiness> GetReadinessAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await _http.GetAsync("/readyz?verbose", cancellationToken);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            return new ApiServerReadiness(true, response.IsSuccessStatusCode, body);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return ApiServerReadiness.Unreachable;
+        }
+    }
 
     /// <summary>The body of <c>/readyz?verbose</c>, for error messages; null when unreachable.</summary>
     public async Task<string?> GetReadyzVerboseAsync(CancellationToken cancellationToken)
@@ -72,9 +87,9 @@ public sealed class ApiServerProbe : IDisposable
     /// </summary>
     public async Task<bool> WaitReadyAsync(TimeSpan timeout, Func<CancellationToken, Task<bool>> stillAlive, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var deadline = _time.GetUtcNow() + timeout;
         var attempt = 0;
-        while (DateTime.UtcNow < deadline)
+        while (_time.GetUtcNow() < deadline)
         {
             if (await IsReadyAsync(cancellationToken))
             {
@@ -87,7 +102,7 @@ public sealed class ApiServerProbe : IDisposable
                 return false;
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(100), _time, cancellationToken);
         }
 
         return false;

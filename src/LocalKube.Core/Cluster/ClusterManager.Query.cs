@@ -21,16 +21,19 @@ public sealed partial class ClusterManager
         // answer from there proves the node and its agent run, without asking the driver (whose client library
         // costs more start-up time than the whole probe). The kubeconfig is read meanwhile.
         var expected = new Uri($"https://127.0.0.1:{config.ApiServerPort}");
-        var readyTask = ComponentsReadyAsync(profile, expected, cancellationToken);
+        var readyTask = ReadinessAsync(profile, expected, cancellationToken);
         var serverTask = kubeconfig.GetServerAsync(profile, cancellationToken);
         await Task.WhenAll(readyTask, serverTask);
-        var ((ready, kubeletReady), server) = (await readyTask, await serverTask);
+        var (readiness, server) = (await readyTask, await serverTask);
+        var ready = readiness.ApiServerReady;
         if (ready)
         {
             Log.Status(logger, profile, MachineState.Running, true, true);
             var configured = server is not null && SameServer(server, expected) ? ClusterStatus.Configured : ClusterStatus.Misconfigured;
-            return new ClusterStatus(profile, ClusterStatus.Running, kubeletReady ? ClusterStatus.Running : ClusterStatus.Stopped,
-                ClusterStatus.Running, configured, false) { ContainerRuntime = config.EffectiveContainerRuntime };
+            return new ClusterStatus(profile, ClusterStatus.Running, readiness.KubeletState, ClusterStatus.Running, configured, false)
+            {
+                ContainerRuntime = config.EffectiveContainerRuntime,
+            };
         }
 
         var driver = drivers.GetDriver(config.Driver);
@@ -54,40 +57,25 @@ public sealed partial class ClusterManager
         var endpoint = await driver.GetEndpointAsync(machine, cancellationToken);
         if (!SameServer(endpoint.ApiServer, expected))
         {
-            (ready, kubeletReady) = await ComponentsReadyAsync(profile, endpoint.ApiServer, cancellationToken);
+            readiness = await ReadinessAsync(profile, endpoint.ApiServer, cancellationToken);
+            ready = readiness.ApiServerReady;
         }
 
-        var agent = ready || await driver.IsAgentRunningAsync(machine, cancellationToken);
+        var agent = readiness.Answered || await driver.IsAgentRunningAsync(machine, cancellationToken);
         Log.Status(logger, profile, state, agent, ready);
         var kubeconfigState = server is not null && SameServer(server, endpoint.ApiServer) ? ClusterStatus.Configured : ClusterStatus.Misconfigured;
         return new ClusterStatus(
             profile,
             ClusterStatus.Running,
-            kubeletReady ? ClusterStatus.Running : ClusterStatus.Stopped,
+
+            // The kubelet's own readiness check when the API server answers; without an answer nothing says it runs.
+            readiness.KubeletState,
             ready ? ClusterStatus.Running : agent ? ClusterStatus.Error : ClusterStatus.Stopped,
             kubeconfigState,
             false)
         {
             ContainerRuntime = config.EffectiveContainerRuntime,
         };
-    }
-
-    /// <summary>
-    /// (API server ready, kubelet ready): <c>/readyz</c> without the node's components, and the kubelet's own check, so
-    /// <c>status</c> reports the kubelet from the kubelet's readiness, not the API server's.
-    /// </summary>
-    private async Task<(bool ApiServer, bool Kubelet)> ComponentsReadyAsync(string profile, Uri server, CancellationToken cancellationToken)
-    {
-        using var probe = await ProbeFromDiskAsync(profile, server, cancellationToken);
-        if (probe is null)
-        {
-            return (false, false);
-        }
-
-        var api = probe.IsApiServerReadyAsync(cancellationToken);
-        var kubelet = probe.IsComponentReadyAsync("kubelet", cancellationToken);
-        await Task.WhenAll(api, kubelet);
-        return (await api, await kubelet);
     }
 
     /// <summary>The machine's state; <see cref="MachineState.Error"/> when the driver's backend is gone (e.g. Docker stopped).</summary>
@@ -101,6 +89,12 @@ public sealed partial class ClusterManager
         {
             return MachineState.Error;
         }
+    }
+
+    private async Task<ApiServerReadiness> ReadinessAsync(string profile, Uri server, CancellationToken cancellationToken)
+    {
+        using var probe = await ProbeFromDiskAsync(profile, server, cancellationToken);
+        return probe is null ? ApiServerReadiness.Unreachable : await probe.GetReadinessAsync(cancellationToken);
     }
 
     /// <summary>The node's IP address (<c>localkube ip</c>).</summary>

@@ -25,13 +25,16 @@ public sealed record ClusterStatus(
     public const string Configured = "Configured";
     public const string Misconfigured = "Misconfigured";
 
+    /// <summary>A component this node does not run (no kubelet in the agent): not a failure.</summary>
+    public const string Irrelevant = "Irrelevant";
+
     /// <summary>
     /// minikube's exit code: bit 0 host not running, bit 1 API server or kubelet not running, bit 2 kubeconfig not
-    /// configured. Running is 0, stopped is 7.
+    /// configured. Running is 0, stopped is 7. A component that is <see cref="Irrelevant"/> sets no bit.
     /// </summary>
     [JsonIgnore]
     public int ExitCode =>
         (Host != Running ? 1 : 0)
-        | (ApiServer != Running || Kubelet != Running ? 2 : 0)
+        | (ApiServer != Running || Kubelet is not (Running or Irrelevant) ? 2 : 0)
         | (Kubeconfig != Configured ? 4 : 0);
 }

@@ -7,8 +7,8 @@ namespace LocalKube.Node.ApiServer;
 
 /// <summary>
 /// Verifies service-account JWTs: RS256 signature with sa.pub, <c>iss</c>, <c>aud</c> (one of the API audiences),
-/// <c>exp</c>/<c>nbf</c> with a one-minute leeway, and a well-formed <c>sub</c>. Whether the service account (or the
-/// bound pod) still exists is checked by a later issue that has storage.
+/// <c>exp</c>/<c>nbf</c> with a one-minute leeway, and a well-formed <c>sub</c>. Whether the service account (and the
+/// pod or secret the token is bound to) still exists is <see cref="ServiceAccountTokenRevocation"/>'s part.
 /// </summary>
 public sealed class ServiceAccountTokenValidator
 {
@@ -35,12 +35,16 @@ public sealed class ServiceAccountTokenValidator
     }
 
     /// <summary>Validates <paramref name="token"/>; on success returns the service account's user.</summary>
-    public bool TryValidate(string token, out KubeUser? user, out string? error)
+    public bool TryValidate(string token, out KubeUser? user, out string? error) => TryValidate(token, out user, out _, out error);
+
+    /// <summary>Validates <paramref name="token"/>; on success returns the user and the claims to check against storage.</summary>
+    public bool TryValidate(string token, out KubeUser? user, out ServiceAccountTokenClaims? claims, out string? error)
     {
         user = null;
+        claims = null;
         try
         {
-            error = Validate(token, out user);
+            error = Validate(token, out user, out claims);
         }
         catch (Exception e) when (e is FormatException or JsonException or InvalidOperationException or KeyNotFoundException)
         {
@@ -50,9 +54,10 @@ public sealed class ServiceAccountTokenValidator
         return error is null;
     }
 
-    private string? Validate(string token, out KubeUser? user)
+    private string? Validate(string token, out KubeUser? user, out ServiceAccountTokenClaims? tokenClaims)
     {
         user = null;
+        tokenClaims = null;
         if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength)
         {
             return "token is empty or too long";
@@ -113,12 +118,19 @@ public sealed class ServiceAccountTokenValidator
         }
 
         var extra = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        foreach (var kind in (ReadOnlySpan<string>)["pod", "node"])
+        ServiceAccountTokenBinding? binding = null;
+        foreach (var (claim, kind) in (ReadOnlySpan<(string, string)>)[("pod", "Pod"), ("secret", "Secret"), ("node", "Node")])
         {
-            if (k8s.TryGetProperty(kind, out var bound))
+            if (k8s.TryGetProperty(claim, out var bound))
             {
-                extra[$"authentication.kubernetes.io/{kind}-name"] = [bound.GetProperty("name").GetString() ?? ""];
-                extra[$"authentication.kubernetes.io/{kind}-uid"] = [bound.GetProperty("uid").GetString() ?? ""];
+                var boundName = bound.GetProperty("name").GetString() ?? "";
+                var boundUid = bound.GetProperty("uid").GetString() ?? "";
+                binding ??= new ServiceAccountTokenBinding(kind, boundName, boundUid);
+                if (claim != "secret")
+                {
+                    extra[$"authentication.kubernetes.io/{claim}-name"] = [boundName];
+                    extra[$"authentication.kubernetes.io/{claim}-uid"] = [boundUid];
+                }
             }
         }
 
@@ -127,11 +139,13 @@ public sealed class ServiceAccountTokenValidator
             extra["authentication.kubernetes.io/credential-id"] = [$"JTI={jti.GetString()}"];
         }
 
+        var saUid = sa.TryGetProperty("uid", out var uid) ? uid.GetString() : null;
         user = new KubeUser(
             sub,
             [ServiceAccountTokens.AllServiceAccountsGroup, $"{ServiceAccountTokens.AllServiceAccountsGroup}:{ns}"],
-            sa.TryGetProperty("uid", out var uid) ? uid.GetString() : null,
+            saUid,
             extra);
+        tokenClaims = new ServiceAccountTokenClaims(ns, name, saUid ?? "", binding);
         return null;
     }
 

@@ -3,6 +3,7 @@ using k8s.Models;
 using LocalKube.Node.ApiServer.Catalog;
 using LocalKube.Node.ApiServer.Protobuf;
 using LocalKube.Node.ApiServer.Rest;
+using LocalKube.Node.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -16,13 +17,25 @@ namespace LocalKube.Node.ApiServer.Authorization;
 /// SelfSubjectRulesReview (<c>kubectl auth can-i [--list]</c>), SelfSubjectReview (<c>auth whoami</c>) and a
 /// service account's TokenRequest (<c>kubectl create token</c>). JSON or protobuf bodies; JSON answers.
 /// </summary>
-public sealed class AuthorizationModule(RbacAuthorizer authorizer, ResourceStore store, TimeProvider time) : IApiServerModule
+public sealed class AuthorizationModule(RbacAuthorizer authorizer, ResourceStore store, TimeProvider time, NodeSettings settings) : IApiServerModule
 {
     /// <summary>Token lifetime when the request names none (upstream's default).</summary>
     public const long DefaultExpirationSeconds = 3600;
 
+    // Upstream's validation bounds of spec.expirationSeconds.
+    private const long MinExpirationSeconds = 600;
+    private const long MaxExpirationSecondsAllowed = 1L << 32;
+
+    private readonly ServiceAccountTokenRevocation _revocation = new(store, time);
+
     /// <inheritdoc />
-    public void ConfigureServices(IServiceCollection services) => services.AddSingleton(authorizer);
+    public void ConfigureServices(IServiceCollection services)
+    {
+        services.AddSingleton(authorizer);
+
+        // Bearer tokens are checked against storage too (BearerTokenAuthenticator takes it when present).
+        services.AddSingleton(_revocation);
+    }
 
     /// <inheritdoc />
     public void MapEndpoints(IEndpointRouteBuilder endpoints)
@@ -42,7 +55,16 @@ public sealed class AuthorizationModule(RbacAuthorizer authorizer, ResourceStore
         {
             var user = context.GetKubeUser() ?? throw new StatusException(401, "Unauthorized", "Unauthorized");
             var result = await answer(context, user, ct);
-            await ResponseWriter.SendAsync(context, 201, "application/json", KubernetesJson.Serialize(result) is var json ? System.Text.Encoding.UTF8.GetBytes(json) : [], ct);
+            var json = System.Text.Encoding.UTF8.GetBytes(KubernetesJson.Serialize(result));
+
+            // client-go's typed clients accept protobuf first (kubectl create token, auth can-i); answer in kind.
+            if (result is IKubernetesObject typed && OutputFormat.Negotiate(context.Request.Headers.Accept, KubeSchema.ForKind(typed.ApiVersion, typed.Kind) is not null).Protobuf)
+            {
+                await ResponseWriter.SendAsync(context, 201, KubeProtobuf.MediaType, ProtobufResponses.Object(typed.ApiVersion, typed.Kind, json), ct);
+                return;
+            }
+
+            await ResponseWriter.SendAsync(context, 201, "application/json", json, ct);
         }
         catch (StatusException e) when (!context.Response.HasStarted)
         {
@@ -138,9 +160,11 @@ public sealed class AuthorizationModule(RbacAuthorizer authorizer, ResourceStore
         var review = await ReadAsync<V1TokenReview>(context, ct);
         Validate("authentication.k8s.io", "TokenReview", review);
         var validator = context.RequestServices.GetService<ServiceAccountTokenValidator>();
-        if (validator is not null && validator.TryValidate(review.Spec.Token, out var reviewed, out _) && reviewed is not null)
+        if (validator is not null && validator.TryValidate(review.Spec.Token, out var reviewed, out var claims, out _) && reviewed is not null)
         {
-            return TokenReviewStrategy.Respond(review, reviewed);
+            return await _revocation.CheckAsync(claims!, ct) is { } revoked
+                ? TokenReviewStrategy.Respond(review, null, $"[invalid bearer token, {revoked}]")
+                : TokenReviewStrategy.Respond(review, reviewed);
         }
 
         // Upstream's union authenticator answers every failure with this one error, so nothing leaks about why.
@@ -158,16 +182,26 @@ public sealed class AuthorizationModule(RbacAuthorizer authorizer, ResourceStore
         var account = await store.TryGetAsync(accounts, ns, name, ct) ?? throw StatusException.NotFound("", "serviceaccounts", name);
         var spec = request.Spec ??= new V1TokenRequestSpec();
         var seconds = spec.ExpirationSeconds ?? DefaultExpirationSeconds;
-        if (seconds < 600)
+        if (seconds < MinExpirationSeconds)
         {
             throw StatusException.Invalid("authentication.k8s.io", "TokenRequest", name,
                 [new V1StatusCause { Reason = "FieldValueInvalid", Field = "spec.expirationSeconds", Message = "Invalid value: " + seconds + ": may not specify a duration less than 10 minutes" }]);
         }
 
+        if (seconds > MaxExpirationSecondsAllowed)
+        {
+            throw StatusException.Invalid("authentication.k8s.io", "TokenRequest", name,
+                [new V1StatusCause { Reason = "FieldValueInvalid", Field = "spec.expirationSeconds", Message = "Invalid value: " + seconds + ": may not specify a duration larger than 2^32 seconds" }]);
+        }
+
+        // Upstream's --service-account-max-token-expiration: a longer request is shortened, not refused.
+        if (MaxTokenExpiration() is { TotalSeconds: > 0 } max)
+        {
+            seconds = Math.Min(seconds, (long)max.TotalSeconds);
+        }
+
         var audiences = spec.Audiences is { Count: > 0 } a ? a.ToList() : [ServiceAccountTokens.DefaultIssuer];
-        ServiceAccountTokenBinding? bound = spec.BoundObjectRef is { Kind: { Length: > 0 } kind } b
-            ? new ServiceAccountTokenBinding(kind, b.Name ?? "", b.Uid ?? "")
-            : null;
+        var bound = spec.BoundObjectRef is { } reference ? await BindAsync(ns, name, reference, ct) : null;
         var lifetime = TimeSpan.FromSeconds(seconds);
         var token = issuer.Issue(new ServiceAccountTokenRequest(ns, name, account.Object.Metadata.Uid ?? "", audiences, lifetime) { BoundObject = bound });
         spec.Audiences = audiences;
@@ -180,5 +214,49 @@ public sealed class AuthorizationModule(RbacAuthorizer authorizer, ResourceStore
             Spec = spec,
             Status = new V1TokenRequestStatus { Token = token, ExpirationTimestamp = time.GetUtcNow().UtcDateTime.Add(lifetime) },
         };
+    }
+
+    /// <summary><c>--extra-config apiserver.service-account-max-token-expiration</c> (a Go duration, 0 for none), 48 h by default.</summary>
+    private TimeSpan MaxTokenExpiration()
+    {
+        var text = settings.Get(NodeComponent.ApiServer, ApiServerSettings.ServiceAccountMaxTokenExpiration);
+        try
+        {
+            return string.IsNullOrWhiteSpace(text) ? ApiServerSettings.DefaultServiceAccountMaxTokenExpiration : Storage.EtcdCompactor.ParseInterval(text);
+        }
+        catch (FormatException)
+        {
+            return ApiServerSettings.DefaultServiceAccountMaxTokenExpiration;
+        }
+    }
+
+    // Upstream's TokenRequest binding: the object must exist (a pod must run as this service account), and a uid in
+    // the reference must be the object's; the token carries the object's actual uid.
+    private async Task<ServiceAccountTokenBinding> BindAsync(string ns, string account, V1BoundObjectReference reference, CancellationToken ct)
+    {
+        var kind = reference.Kind ?? "";
+        var apiVersion = reference.ApiVersion ?? "";
+        var slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
+        var (group, version) = slash < 0 ? ("", apiVersion) : (apiVersion[..slash], apiVersion[(slash + 1)..]);
+        if (group.Length > 0 || kind is not ("Pod" or "Secret" or "Node"))
+        {
+            throw StatusException.BadRequest($"cannot bind token to object of type {group}/{version}, Kind={kind}");
+        }
+
+        var resource = store.Resources.FindKind("", kind) ?? throw StatusException.BadRequest($"cannot bind token to object of type {group}/{version}, Kind={kind}");
+        var target = await store.GetAsync(resource, kind == "Node" ? null : ns, reference.Name ?? "", ct);
+        if (target.Object is V1Pod pod && pod.Spec?.ServiceAccountName is { } podAccount && podAccount != account)
+        {
+            throw StatusException.BadRequest($"cannot bind token for serviceaccount \"{account}\" to pod running with different serviceaccount name.");
+        }
+
+        var uid = target.Object.Metadata.Uid ?? "";
+        if (!string.IsNullOrEmpty(reference.Uid) && reference.Uid != uid)
+        {
+            throw StatusException.Conflict("", kind, reference.Name ?? "",
+                $"the UID in the bound object reference ({reference.Uid}) does not match the UID in record. The object might have been deleted and then recreated");
+        }
+
+        return new ServiceAccountTokenBinding(kind, reference.Name ?? "", uid);
     }
 }

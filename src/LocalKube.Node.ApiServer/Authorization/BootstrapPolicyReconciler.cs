@@ -80,10 +80,35 @@ public sealed class BootstrapPolicyReconciler(ResourceStore store)
             return;
         }
 
-        var current = stored.Object;
-        if (current.Metadata.Annotations?.TryGetValue(BootstrapPolicy.AutoUpdate, out var auto) == true && auto == "false")
+        // Nothing to add: no write at all.
+        if (!AddBack(stored.Object, want, merge))
         {
             return;
+        }
+
+        try
+        {
+            // A compare-and-swap retry hands over the fresh object: add back to that one, never write the stale copy
+            // (that would undo whatever changed it meanwhile).
+            await store.UpdateAsync(resource, null, name, fresh =>
+            {
+                AddBack(fresh.Object, want, merge);
+                return fresh.Object;
+            }, UpdateScope.Main, dryRun: false, cancellationToken);
+        }
+        catch (StatusException e) when (e.Code is 404 or 409)
+        {
+            // Removed meanwhile; the next start reconciles again.
+        }
+    }
+
+    // Adds to `current` what `want` has and it lacks; false when it lacks nothing or opted out of auto-update.
+    private static bool AddBack(
+        IKubernetesObject<V1ObjectMeta> current, IKubernetesObject<V1ObjectMeta> want, Func<IKubernetesObject<V1ObjectMeta>, IKubernetesObject<V1ObjectMeta>, bool> merge)
+    {
+        if (current.Metadata.Annotations?.TryGetValue(BootstrapPolicy.AutoUpdate, out var auto) == true && auto == "false")
+        {
+            return false;
         }
 
         var changed = merge(current, want);
@@ -99,17 +124,7 @@ public sealed class BootstrapPolicyReconciler(ResourceStore store)
             changed |= current.Metadata.Annotations.TryAdd(k, v);
         }
 
-        if (changed)
-        {
-            try
-            {
-                await store.UpdateAsync(resource, null, name, _ => current, UpdateScope.Main, dryRun: false, cancellationToken);
-            }
-            catch (StatusException e) when (e.Code is 404 or 409)
-            {
-                // Changed or removed meanwhile; the next start reconciles again.
-            }
-        }
+        return changed;
     }
 
     private static bool AddMissing<T>(IList<T> target, IEnumerable<T> wanted)

@@ -8,8 +8,10 @@ namespace LocalKube.Node.ApiServer;
 /// the upstream text format: <c>ok</c>, or with <c>?verbose</c> one <c>[+]name ok</c> /
 /// <c>[-]name failed: reason withheld</c> line per check (a refused component's line says why it was refused) and a <c>&lt;kind&gt; check passed|failed</c> trailer.
 /// </summary>
-public sealed class HealthReporter(IComponentReadiness readiness, Func<bool> isShuttingDown)
+public sealed class HealthReporter(IComponentReadiness readiness, Func<bool> isShuttingDown, IEnumerable<INodeHealthCheck>? checks = null)
 {
+    private readonly INodeHealthCheck[] _checks = checks?.ToArray() ?? [];
+
     /// <summary>The three health endpoints.</summary>
     public static readonly IReadOnlyList<string> Kinds = ["healthz", "livez", "readyz"];
 
@@ -24,6 +26,14 @@ public sealed class HealthReporter(IComponentReadiness readiness, Func<bool> isS
             var healthy = live ? status.State != ComponentState.Failed : status.State == ComponentState.Ready;
             var check = Check(status.Component.Name, healthy);
             results.Add(status.State == ComponentState.Refused ? check with { Refusal = status.Error } : check);
+        }
+
+        foreach (var check in _checks)
+        {
+            if (check.Endpoints.Contains(kind))
+            {
+                results.Add(Check(check.Name, check.IsHealthy));
+            }
         }
 
         if (kind == "readyz")

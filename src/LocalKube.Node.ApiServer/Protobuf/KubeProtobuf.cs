@@ -74,7 +74,7 @@ public static class KubeProtobuf
             throw Unsupported($"the protobuf content encoding \"{encoding}\" is not supported");
         }
 
-        var message = ProtobufKinds.Find(apiVersion, kind)
+        var message = KubeSchema.ForKind(apiVersion, kind)
             ?? throw Unsupported($"protobuf is not supported for {(apiVersion.Length == 0 ? "" : apiVersion + ", ")}Kind={kind}; send it as application/json");
         JsonObject fields;
         try
@@ -94,6 +94,48 @@ public static class KubeProtobuf
         }
 
         return obj;
+    }
+
+    /// <summary>
+    /// Encodes <paramref name="json"/> (an object with apiVersion and kind) in the Kubernetes envelope: the magic, then a
+    /// runtime.Unknown {typeMeta, raw, contentEncoding "", contentType ""} as upstream's serializer writes it.
+    /// </summary>
+    /// <exception cref="StatusException">406 when the kind has no protobuf schema.</exception>
+    public static byte[] Encode(System.Text.Json.JsonElement json, string apiVersion, string kind)
+    {
+        var message = KubeSchema.ForKind(apiVersion, kind)
+            ?? throw StatusException.NotAcceptable();
+        byte[] raw;
+        try
+        {
+            raw = ProtobufWriter.Write(message, json);
+        }
+        catch (FormatException e)
+        {
+            throw StatusException.Internal($"unable to encode {kind} as protobuf: {e.Message}");
+        }
+
+        return Envelope(apiVersion, kind, raw);
+    }
+
+    /// <summary>The envelope around already encoded message bytes.</summary>
+    public static byte[] Envelope(string apiVersion, string kind, ReadOnlySpan<byte> raw)
+    {
+        var typeMeta = new WireWriter(64);
+        typeMeta.Tag(1, WireType.LengthDelimited);
+        typeMeta.String(apiVersion);
+        typeMeta.Tag(2, WireType.LengthDelimited);
+        typeMeta.String(kind);
+        var output = new WireWriter(raw.Length + 64);
+        output.Raw(Magic);
+        output.Message(1, typeMeta);
+        output.Tag(2, WireType.LengthDelimited);
+        output.Bytes(raw);
+        output.Tag(3, WireType.LengthDelimited);
+        output.String("");
+        output.Tag(4, WireType.LengthDelimited);
+        output.String("");
+        return output.Written.ToArray();
     }
 
     private static StatusException Unsupported(string why) =>

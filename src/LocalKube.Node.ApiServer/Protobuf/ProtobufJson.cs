@@ -9,10 +9,10 @@ namespace LocalKube.Node.ApiServer.Protobuf;
 /// <summary>
 /// Turns a Kubernetes protobuf message into the JSON the REST machinery handles, by walking the message descriptor.
 /// Upstream's types marshal every non-pointer scalar (so zeros arrive explicitly) and pointers only when set; JSON
-/// omits zero values, so a zero scalar is dropped unless its Go field is a pointer (<see cref="PointerFields"/>).
+/// omits zero values, so a zero scalar is dropped unless its Go field is a pointer (<c>(localkube.pointer)</c>).
 /// Messages, lists and map entries that are present are kept; meta Time/MicroTime/Duration, Quantity, IntOrString,
 /// RawExtension, FieldsV1 and string-list wrappers (ExtraValue) take their JSON shapes; embedded Go structs
-/// (<see cref="InlineFields"/>) are lifted into their parent.
+/// (<c>(localkube.inline)</c>) are lifted into their parent.
 /// </summary>
 internal static class ProtobufJson
 {
@@ -49,13 +49,13 @@ internal static class ProtobufJson
 
             if (field.IsMap)
             {
-                var map = obj[JsonNames.Of(field)] as JsonObject ?? new JsonObject();
+                var map = obj[KubeSchema.FactsOf(field).JsonName] as JsonObject ?? new JsonObject();
                 ReadMapEntry(field, Expect(ref reader, wire, WireType.LengthDelimited), map, depth);
-                obj[JsonNames.Of(field)] = map;
+                obj[KubeSchema.FactsOf(field).JsonName] = map;
             }
             else if (field.IsRepeated)
             {
-                var list = obj[JsonNames.Of(field)] as JsonArray ?? new JsonArray();
+                var list = obj[KubeSchema.FactsOf(field).JsonName] as JsonArray ?? new JsonArray();
                 if (wire == WireType.LengthDelimited && IsPackable(field.FieldType))
                 {
                     var packed = new WireReader(reader.ReadLengthDelimited());
@@ -67,29 +67,29 @@ internal static class ProtobufJson
                     // An empty packed run is an empty list, which JSON omits.
                     if (list.Count > 0)
                     {
-                        obj[JsonNames.Of(field)] = list;
+                        obj[KubeSchema.FactsOf(field).JsonName] = list;
                     }
                 }
                 else
                 {
                     list.Add(ReadValue(field, ref reader, wire, depth));
-                    obj[JsonNames.Of(field)] = list;
+                    obj[KubeSchema.FactsOf(field).JsonName] = list;
                 }
             }
             else
             {
                 var value = ReadValue(field, ref reader, wire, depth);
-                if (value is JsonObject embedded && InlineFields.Contains(field))
+                if (value is JsonObject embedded && KubeSchema.FactsOf(field).IsInline)
                 {
                     Lift(embedded, obj);
                 }
-                else if (value is null || (field.FieldType != FieldType.Message && IsZero(value) && !PointerFields.Contains(field)))
+                else if (value is null || (field.FieldType != FieldType.Message && IsZero(value) && !KubeSchema.FactsOf(field).IsPointer))
                 {
-                    obj.Remove(JsonNames.Of(field));
+                    obj.Remove(KubeSchema.FactsOf(field).JsonName);
                 }
                 else
                 {
-                    obj[JsonNames.Of(field)] = value;
+                    obj[KubeSchema.FactsOf(field).JsonName] = value;
                 }
             }
         }

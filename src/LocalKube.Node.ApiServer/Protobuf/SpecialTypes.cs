@@ -14,30 +14,28 @@ namespace LocalKube.Node.ApiServer.Protobuf;
 /// </summary>
 internal static class SpecialTypes
 {
-    private const string Meta = "localkube.kube.meta.v1.";
-
     public static bool TryRead(MessageDescriptor type, ReadOnlySpan<byte> data, out JsonNode? value)
     {
         switch (type.FullName)
         {
-            case Meta + "Time":
+            case KubeSchema.Time:
                 value = data.IsEmpty ? null : JsonValue.Create(Timestamp(data).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
                 return true;
-            case Meta + "MicroTime":
+            case KubeSchema.MicroTime:
                 value = data.IsEmpty ? null : JsonValue.Create(Timestamp(data).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
                 return true;
-            case Meta + "Duration":
+            case KubeSchema.Duration:
                 value = JsonValue.Create(GoDuration.Format(Varint(data, 1)));
                 return true;
-            case "localkube.kube.resource.Quantity":
+            case KubeSchema.Quantity:
                 var text = String(data, 1);
                 value = JsonValue.Create(string.IsNullOrEmpty(text) ? "0" : text);
                 return true;
-            case "localkube.kube.intstr.IntOrString":
+            case KubeSchema.IntOrString:
                 value = IntOrString(data);
                 return true;
-            case "localkube.kube.runtime.RawExtension":
-            case Meta + "FieldsV1":
+            case KubeSchema.RawExtension:
+            case KubeSchema.FieldsV1:
                 value = EmbeddedJson(Bytes(data, 1));
                 return true;
         }
@@ -67,8 +65,83 @@ internal static class SpecialTypes
         return false;
     }
 
-    // Go marshals a named []string as a message with a single repeated string "items" (ExtraValue, Verbs).
-    private static bool IsStringList(MessageDescriptor type) =>
+    /// <summary>
+    /// Writes the message of special type <paramref name="fullName"/> for the JSON <paramref name="json"/> (null: the
+    /// Go zero value, which a value field still marshals), as upstream's custom marshallers do.
+    /// </summary>
+    public static void Write(string fullName, JsonElement? json, WireWriter output)
+    {
+        switch (fullName)
+        {
+            case KubeSchema.Time:
+            case KubeSchema.MicroTime:
+                // The zero time marshals to nothing; otherwise seconds and nanos, both always.
+                if (json is { ValueKind: JsonValueKind.String } time && time.GetString() is { Length: > 0 } text)
+                {
+                    var at = DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+                    var nanos = fullName == KubeSchema.MicroTime ? (int)(at.Ticks % TimeSpan.TicksPerSecond) / 10 * 1000 : 0;
+                    output.Tag(1, WireType.Varint);
+                    output.Varint((ulong)at.ToUnixTimeSeconds());
+                    output.Tag(2, WireType.Varint);
+                    output.Varint((ulong)(long)nanos);
+                }
+
+                return;
+            case KubeSchema.Duration:
+                output.Tag(1, WireType.Varint);
+                output.Varint((ulong)(json is { ValueKind: JsonValueKind.String } d ? GoDuration.Parse(d.GetString()!) : 0));
+                return;
+            case KubeSchema.Quantity:
+                // Quantity marshals its canonical text, "0" for the zero value.
+                output.Tag(1, WireType.LengthDelimited);
+                output.String(json switch
+                {
+                    { ValueKind: JsonValueKind.String } q => q.GetString()!,
+                    { ValueKind: JsonValueKind.Number } n => n.GetRawText(),
+                    _ => "0",
+                });
+                return;
+            case KubeSchema.IntOrString:
+                var isString = json?.ValueKind == JsonValueKind.String;
+                output.Tag(1, WireType.Varint);
+                output.Varint(isString ? 1UL : 0UL);
+                output.Tag(2, WireType.Varint);
+                output.Varint(json is { ValueKind: JsonValueKind.Number } i ? (ulong)(long)i.GetInt32() : 0);
+                output.Tag(3, WireType.LengthDelimited);
+                output.String(isString ? json!.Value.GetString()! : "");
+                return;
+            case KubeSchema.RawExtension:
+            case KubeSchema.FieldsV1:
+                // The embedded JSON as its bytes; nothing for the zero value.
+                if (json is { } raw)
+                {
+                    output.Tag(1, WireType.LengthDelimited);
+                    output.Bytes(Encoding.UTF8.GetBytes(raw.GetRawText()));
+                }
+
+                return;
+            default:
+                throw new InvalidOperationException($"{fullName} is not a special type");
+        }
+    }
+
+    /// <summary>Writes a string-list wrapper (ExtraValue) for a JSON array.</summary>
+    public static void WriteStringList(JsonElement? json, WireWriter output)
+    {
+        if (json is not { ValueKind: JsonValueKind.Array } array)
+        {
+            return;
+        }
+
+        foreach (var item in array.EnumerateArray())
+        {
+            output.Tag(1, WireType.LengthDelimited);
+            output.String(item.GetString() ?? "");
+        }
+    }
+
+    /// <summary>Go marshals a named []string as a message with a single repeated string "items" (ExtraValue, Verbs).</summary>
+    public static bool IsStringList(MessageDescriptor type) =>
         type.Fields.InFieldNumberOrder() is [{ Name: "items", FieldNumber: 1, IsRepeated: true, FieldType: FieldType.String }];
 
     private static DateTime Timestamp(ReadOnlySpan<byte> data)

@@ -3,7 +3,11 @@ using LocalKube.Node.Storage.Protocol;
 
 namespace LocalKube.Node.ApiServer.Rest;
 
-/// <summary>One watch event: ADDED, MODIFIED, DELETED (with the object), BOOKMARK, or ERROR (with a Status).</summary>
+/// <summary>
+/// One watch event: ADDED, MODIFIED, DELETED (with the object), BOOKMARK, ERROR (with a Status), or the internal
+/// SYNC (initial events done) and PROGRESS (every change through <see cref="Revision"/> was seen, none for this
+/// watch), which move the watch's resourceVersion without sending anything.
+/// </summary>
 /// <param name="Type">The event type.</param>
 /// <param name="Object">The object (resourceVersion set); null for BOOKMARK and ERROR.</param>
 /// <param name="Revision">The event's revision.</param>
@@ -68,6 +72,9 @@ public sealed partial class ResourceStore
             Key = Bytes(single ? resource.Key(ns, byName!) : resource.Prefix(ns)),
             StartRevision = from + 1,
             PrevKv = true,
+
+            // Quiet watches still learn that the revision moved on, so their bookmarks do not fall behind compaction.
+            ProgressNotify = true,
         };
         if (!single)
         {
@@ -81,6 +88,13 @@ public sealed partial class ResourceStore
                 var compacted = response.CompactRevision > 0 ? response.CompactRevision : from;
                 yield return new WatchEvent("ERROR", null, from, StatusException.Expired($"too old resource version: {from} ({compacted})"));
                 yield break;
+            }
+
+            if (response.Events.Count == 0 && !response.Created && response.Header?.Revision > 0)
+            {
+                // A progress notification: every event through this revision has been delivered.
+                yield return new WatchEvent("PROGRESS", null, response.Header.Revision);
+                continue;
             }
 
             foreach (var e in response.Events)
@@ -126,13 +140,7 @@ public sealed partial class ResourceStore
                 return null;
             }
 
-            // The last state, at the deletion's revision (decoded lazily with that resourceVersion).
-            var last = Decode(resource, e.PrevKv) with { ModRevision = revision };
-            if (last.IsDecoded)
-            {
-                // Decoded eagerly (a converted kind): its resourceVersion is still the previous one.
-                last.Object.Metadata.ResourceVersion = revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
+            var last = AtRevision(resource, e.PrevKv, revision);
             return !options.Filters || Matches(resource, last, options) ? new WatchEvent("DELETED", last, revision) : null;
         }
 
@@ -149,8 +157,22 @@ public sealed partial class ResourceStore
         {
             (false, true) => new WatchEvent("ADDED", stored, revision),
             (true, true) => new WatchEvent("MODIFIED", stored, revision),
-            (true, false) => new WatchEvent("DELETED", stored, revision),
+            // Upstream's watch filter: the object as the watcher last saw it (the previous state), at this revision.
+            (true, false) => new WatchEvent("DELETED", AtRevision(resource, e.PrevKv!, revision), revision),
             _ => null,
         };
+    }
+
+    // A previous state presented at a later revision (decoded lazily with that resourceVersion).
+    private static StoredObject AtRevision(RestResource resource, KeyValue previous, long revision)
+    {
+        var last = Decode(resource, previous) with { ModRevision = revision };
+        if (last.IsDecoded)
+        {
+            // Decoded eagerly (a converted kind): its resourceVersion is still the previous one.
+            last.Object.Metadata.ResourceVersion = revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return last;
     }
 }

@@ -34,6 +34,9 @@ public sealed partial class ResourceStore
 
     private IKeyValueStore Store => _accessor.Store;
 
+    /// <summary>A warning for every API response about how storage is exposed, or null (see <see cref="StoreAccessor.ExposureWarning"/>).</summary>
+    public string? StorageWarning => _accessor.ExposureWarning;
+
     /// <summary>Reads one object (with its resourceVersion set).</summary>
     /// <exception cref="StatusException">404 when it does not exist.</exception>
     public async Task<StoredObject> GetAsync(RestResource resource, string? ns, string name, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using k8s;
 using k8s.Models;
+using LocalKube.Node.ApiServer.Protobuf;
 using Microsoft.AspNetCore.Http;
 
 namespace LocalKube.Node.ApiServer.Rest;
@@ -24,8 +25,17 @@ public static class ResponseWriter
     }
 
     /// <summary>Renders one object in the negotiated format.</summary>
-    public static byte[] Object(RestResource resource, IKubernetesObject<V1ObjectMeta> obj, OutputFormat format, string includeObject, DateTimeOffset now) =>
-        Render(json =>
+    public static byte[] Object(RestResource resource, IKubernetesObject<V1ObjectMeta> obj, OutputFormat format, string includeObject, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        ArgumentNullException.ThrowIfNull(format);
+        if (format.Protobuf)
+        {
+            var json = ObjectCodec.ToBytes(obj);
+            return format.Kind == OutputKind.PartialMetadata ? ProtobufResponses.Partial(json) : ProtobufResponses.Object(resource.ApiVersion, resource.Kind, json);
+        }
+
+        return Render(json =>
         {
             switch (format.Kind)
             {
@@ -40,10 +50,18 @@ public static class ResponseWriter
                     break;
             }
         });
+    }
 
     /// <summary>Renders a list page in the negotiated format.</summary>
-    public static byte[] List(RestResource resource, ListResult list, OutputFormat format, string includeObject, DateTimeOffset now) =>
-        Render(json =>
+    public static byte[] List(RestResource resource, ListResult list, OutputFormat format, string includeObject, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(format);
+        if (format.Protobuf)
+        {
+            return ProtobufResponses.List(resource, list, format.Kind == OutputKind.PartialMetadata);
+        }
+
+        return Render(json =>
         {
             var rv = list.Revision.ToString(CultureInfo.InvariantCulture);
             switch (format.Kind)
@@ -81,6 +99,11 @@ public static class ResponseWriter
                     return;
             }
         });
+    }
+
+    /// <summary>A Status in the negotiated format (protobuf when the client prefers it).</summary>
+    public static (string ContentType, byte[] Body) Status(OutputFormat format, byte[] json) =>
+        format.Protobuf ? (KubeProtobuf.MediaType, ProtobufResponses.Status(json)) : (ApiStatus.ContentType, json);
 
     /// <summary>Writes a Table (one row per object).</summary>
     public static void WriteTable(

@@ -9,24 +9,29 @@ public sealed partial class RestHandler
 {
     private async Task GetAsync(HttpContext context, RestResource resource, RestPath path, CancellationToken ct)
     {
-        var format = OutputFormat.Negotiate(context.Request.Headers.Accept);
+        var format = Negotiate(context.Request, resource);
         var include = format.Kind == OutputKind.Table ? OutputFormat.IncludeObject(context.Request) : "Metadata";
         var stored = await _store.GetAsync(resource, path.Namespace, path.Name!, ct);
 
-        // Plain JSON is the stored value with its resourceVersion, as lists and watches serve it: no decode.
-        var body = format.Kind == OutputKind.Json
-            ? ObjectCodec.WithResourceVersion(stored.Raw.Span, stored.ModRevision)
-            : ResponseWriter.Object(resource, stored.Object, format, include, _time.GetUtcNow());
+        // Plain JSON is the stored value with its resourceVersion, as lists and watches serve it: no decode; protobuf
+        // is encoded from that same JSON.
+        var body = (format.Kind, format.Protobuf) switch
+        {
+            (OutputKind.Json, false) => ObjectCodec.WithResourceVersion(stored.Raw.Span, stored.ModRevision),
+            (OutputKind.Json, true) => ProtobufResponses.Object(resource.ApiVersion, resource.Kind, ObjectCodec.WithResourceVersion(stored.Raw.Span, stored.ModRevision)),
+            (OutputKind.PartialMetadata, true) => ProtobufResponses.Partial(ObjectCodec.WithResourceVersion(stored.Raw.Span, stored.ModRevision)),
+            _ => ResponseWriter.Object(resource, stored.Object, format, include, _time.GetUtcNow()),
+        };
         await ResponseWriter.SendAsync(context, 200, format.ContentType, body, ct);
     }
 
     private async Task ListAsync(HttpContext context, RestResource resource, RestPath path, CancellationToken ct)
     {
-        var format = OutputFormat.Negotiate(context.Request.Headers.Accept);
+        var format = Negotiate(context.Request, resource);
         var include = format.Kind == OutputKind.Table ? OutputFormat.IncludeObject(context.Request) : "Metadata";
         var options = ParseListOptions(context.Request, resource);
         var list = await _store.ListAsync(resource, path.Namespace, options, ct);
-        if (format.Kind == OutputKind.Json)
+        if (format is { Kind: OutputKind.Json, Protobuf: false })
         {
             await JsonListStream.WriteAsync(context, resource, list, format.ContentType, ct);
             return;
@@ -34,6 +39,10 @@ public sealed partial class RestHandler
 
         await ResponseWriter.SendAsync(context, 200, format.ContentType, ResponseWriter.List(resource, list, format, include, _time.GetUtcNow()), ct);
     }
+
+    /// <summary>The response format for <paramref name="resource"/>: protobuf only where the kind has a schema.</summary>
+    private static OutputFormat Negotiate(HttpRequest request, RestResource resource) =>
+        OutputFormat.Negotiate(request.Headers.Accept, Protobuf.KubeSchema.ForKind(resource.ApiVersion, resource.Kind) is not null);
 
     /// <summary>Parses the list and watch query parameters, validating them as upstream.</summary>
     internal static ListOptions ParseListOptions(HttpRequest request, RestResource resource)

@@ -72,6 +72,12 @@ public sealed partial class RestHandler
         Status = new V1ScaleStatus { Replicas = scale.StatusReplicas(obj), Selector = scale.Selector(obj) },
     };
 
-    private static async Task SendScaleAsync(HttpContext context, RestResource resource, IScaleStrategy scale, k8s.IKubernetesObject<V1ObjectMeta> obj, CancellationToken ct) =>
-        await ResponseWriter.SendAsync(context, 200, "application/json", ObjectCodec.ToBytes(ToScale(resource, scale, obj)), ct);
+    private static async Task SendScaleAsync(HttpContext context, RestResource resource, IScaleStrategy scale, k8s.IKubernetesObject<V1ObjectMeta> obj, CancellationToken ct)
+    {
+        var json = ObjectCodec.ToBytes(ToScale(resource, scale, obj));
+        var format = OutputFormat.Negotiate(context.Request.Headers.Accept);
+        await (format.Protobuf
+            ? ResponseWriter.SendAsync(context, 200, Protobuf.KubeProtobuf.MediaType, ProtobufResponses.Object("autoscaling/v1", "Scale", json), ct)
+            : ResponseWriter.SendAsync(context, 200, "application/json", json, ct));
+    }
 }

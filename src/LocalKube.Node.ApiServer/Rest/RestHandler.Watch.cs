@@ -13,7 +13,7 @@ public sealed partial class RestHandler
     private async Task WatchAsync(HttpContext context, RestResource resource, RestPath path, CancellationToken ct)
     {
         var request = context.Request;
-        var format = OutputFormat.Negotiate(request.Headers.Accept);
+        var format = Negotiate(request, resource);
         var include = format.Kind == OutputKind.Table ? OutputFormat.IncludeObject(request) : "Metadata";
         var options = ParseListOptions(request, resource);
         var bookmarks = request.Query["allowWatchBookmarks"] == "true";
@@ -30,7 +30,7 @@ public sealed partial class RestHandler
         var events = _store.WatchAsync(resource, path.Namespace, options, initialEvents, lifetime.Token).GetAsyncEnumerator(lifetime.Token);
         var response = context.Response;
         response.StatusCode = 200;
-        response.ContentType = format.ContentType;
+        response.ContentType = format.WatchContentType;
         await response.StartAsync(ct);
 
         // Kestrel holds the headers until the first body flush; clients (client-go, KubernetesClient) wait for them
@@ -50,7 +50,7 @@ public sealed partial class RestHandler
                     var delay = Task.Delay(BookmarkInterval, _time, tick.Token);
                     if (await Task.WhenAny(pending, delay) == delay)
                     {
-                        await WriteEventAsync(response, Bookmark(resource, lastRevision, false), ct);
+                        await WriteEventAsync(response, Bookmark(resource, lastRevision, false, format), ct);
                         continue;
                     }
 
@@ -68,9 +68,10 @@ public sealed partial class RestHandler
                 byte[]? line = evt.Type switch
                 {
                     "SYNC" or "PROGRESS" => null,
-                    "BOOKMARK" when bookmarks || evt.InitialEventsEnd => Bookmark(resource, evt.Revision, evt.InitialEventsEnd),
+                    "BOOKMARK" when bookmarks || evt.InitialEventsEnd => Bookmark(resource, evt.Revision, evt.InitialEventsEnd, format),
                     "BOOKMARK" => null,
-                    "ERROR" => Event("ERROR", json => StatusException.WriteStatus(json, evt.Error!.Code, evt.Error.Reason, evt.Error.Message, evt.Error.Details)),
+                    "ERROR" => ErrorEvent(evt.Error!, format),
+                    _ when format.Protobuf => ProtobufResponses.WatchEvent(evt.Type, ProtobufWatchObject(resource, evt, format)),
                     _ => Event(evt.Type, json => WriteWatchObject(json, resource, evt, format, include, first)),
                 };
                 if (line is null)
@@ -91,7 +92,7 @@ public sealed partial class RestHandler
         {
             // Headers are out: the failure travels as an ERROR event, as upstream's watch does.
             var error = e as StatusException ?? StatusException.Internal(e.Message);
-            await WriteEventAsync(response, Event("ERROR", json => StatusException.WriteStatus(json, error.Code, error.Reason, error.Message, error.Details)), ct);
+            await WriteEventAsync(response, ErrorEvent(error, format), ct);
         }
         finally
         {
@@ -129,7 +130,32 @@ public sealed partial class RestHandler
         }
     }
 
-    private static byte[] Bookmark(RestResource resource, long revision, bool initialEventsEnd) => Event("BOOKMARK", json =>
+    private static byte[] ProtobufWatchObject(RestResource resource, WatchEvent evt, OutputFormat format)
+    {
+        var stored = evt.Object!;
+        var json = ObjectCodec.WithResourceVersion(stored.Raw.Span, stored.ModRevision);
+        return format.Kind == OutputKind.PartialMetadata ? ProtobufResponses.Partial(json) : ProtobufResponses.Object(resource.ApiVersion, resource.Kind, json);
+    }
+
+    private static byte[] ErrorEvent(StatusException error, OutputFormat format)
+    {
+        var status = ResponseWriter.Render(json => StatusException.WriteStatus(json, error.Code, error.Reason, error.Message, error.Details));
+        return format.Protobuf ? ProtobufResponses.WatchEvent("ERROR", ProtobufResponses.Status(status)) : Event("ERROR", json => json.WriteRawValue(status));
+    }
+
+    private static byte[] Bookmark(RestResource resource, long revision, bool initialEventsEnd, OutputFormat format)
+    {
+        var json = BookmarkObject(resource, revision, initialEventsEnd);
+        if (!format.Protobuf)
+        {
+            return Event("BOOKMARK", writer => writer.WriteRawValue(json));
+        }
+
+        var envelope = format.Kind == OutputKind.PartialMetadata ? ProtobufResponses.Partial(json) : ProtobufResponses.Object(resource.ApiVersion, resource.Kind, json);
+        return ProtobufResponses.WatchEvent("BOOKMARK", envelope);
+    }
+
+    private static byte[] BookmarkObject(RestResource resource, long revision, bool initialEventsEnd) => ResponseWriter.Render(json =>
     {
         json.WriteStartObject();
         json.WriteString("kind", resource.Kind);
@@ -159,10 +185,14 @@ public sealed partial class RestHandler
     private static async Task WriteEventAsync(HttpResponse response, byte[] line, CancellationToken ct)
     {
         // One flush per event: the line and its newline leave in one write (Body.WriteAsync flushes every call,
-        // which cost a TLS record and a send per piece).
+        // which cost a TLS record and a send per piece). Protobuf frames carry their own length, no newline.
         var body = response.BodyWriter;
         System.Buffers.BuffersExtensions.Write(body, line);
-        System.Buffers.BuffersExtensions.Write(body, NewLine);
+        if (!response.ContentType!.StartsWith(Protobuf.KubeProtobuf.MediaType, StringComparison.Ordinal))
+        {
+            System.Buffers.BuffersExtensions.Write(body, NewLine);
+        }
+
         await body.FlushAsync(ct);
     }
 }

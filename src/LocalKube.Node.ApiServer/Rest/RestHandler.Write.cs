@@ -97,7 +97,8 @@ public sealed partial class RestHandler
         if (result.Removed && !(resource.Strategy is IDeletionStrategy { ReturnDeletedObject: true }))
         {
             var details = new StatusDetails(result.Object.Metadata.Name, resource.Group, resource.Plural) { Uid = result.Object.Metadata.Uid };
-            await ResponseWriter.SendAsync(context, 200, ApiStatus.ContentType, StatusException.RenderStatus(200, null, "", details), ct);
+            var (contentType, body) = ResponseWriter.Status(Negotiate(context.Request, resource), StatusException.RenderStatus(200, null, "", details));
+            await ResponseWriter.SendAsync(context, 200, contentType, body, ct);
             return;
         }
 
@@ -125,8 +126,9 @@ public sealed partial class RestHandler
             }
         }
 
-        var body = ResponseWriter.List(resource, new ListResult(deleted, list.Revision, null, null), OutputFormat.Json, "Metadata", _time.GetUtcNow());
-        await ResponseWriter.SendAsync(context, 200, "application/json", body, ct);
+        var format = Negotiate(context.Request, resource) with { Kind = OutputKind.Json };
+        var body = ResponseWriter.List(resource, new ListResult(deleted, list.Revision, null, null), format, "Metadata", _time.GetUtcNow());
+        await ResponseWriter.SendAsync(context, 200, format.ContentType, body, ct);
     }
 
     private async Task<IKubernetesObject<V1ObjectMeta>> ReadObjectAsync(HttpRequest request, RestResource resource, List<string> warnings, CancellationToken ct)
@@ -137,8 +139,8 @@ public sealed partial class RestHandler
             throw StatusException.UnsupportedMediaType(request.ContentType ?? "");
         }
 
-        // Upstream refuses an unservable Accept (e.g. protobuf only) before it touches storage.
-        OutputFormat.Negotiate(request.Headers.Accept);
+        // Upstream refuses an unservable Accept before it touches storage.
+        Negotiate(request, resource);
         var body = await RequestBody.ReadAsync(request, ct);
         // Found once: the parse needs them (last key wins) and so does field validation (Strict/Warn).
         var duplicates = media == KubeProtobuf.MediaType ? null : DuplicateFields.Find(body);
@@ -151,7 +153,11 @@ public sealed partial class RestHandler
         V1DeleteOptions options;
         try
         {
-            options = body.Length == 0 ? new V1DeleteOptions() : JsonSerializer.Deserialize<V1DeleteOptions>(body, ObjectCodec.Options) ?? new V1DeleteOptions();
+            // client-go's typed clients send DeleteOptions as protobuf; everything else as JSON.
+            var media = RequestBody.MediaType(request);
+            options = body.Length == 0 ? new V1DeleteOptions()
+                : media == KubeProtobuf.MediaType ? ObjectBody.Parse(media, request.ContentType, body).Deserialize<V1DeleteOptions>(ObjectCodec.Options) ?? new V1DeleteOptions()
+                : JsonSerializer.Deserialize<V1DeleteOptions>(body, ObjectCodec.Options) ?? new V1DeleteOptions();
         }
         catch (JsonException e)
         {
@@ -188,7 +194,7 @@ public sealed partial class RestHandler
 
     private async Task SendObjectAsync(HttpContext context, RestResource resource, IKubernetesObject<V1ObjectMeta> obj, int status, CancellationToken ct)
     {
-        var format = OutputFormat.Negotiate(context.Request.Headers.Accept);
+        var format = Negotiate(context.Request, resource);
         var include = format.Kind == OutputKind.Table ? OutputFormat.IncludeObject(context.Request) : "Metadata";
         await ResponseWriter.SendAsync(context, status, format.ContentType, ResponseWriter.Object(resource, obj, format, include, _time.GetUtcNow()), ct);
     }

@@ -31,6 +31,11 @@ public sealed partial class RestHandler
     {
         ArgumentNullException.ThrowIfNull(context);
         var ct = context.RequestAborted;
+        if (_store.StorageWarning is { } exposure)
+        {
+            AddWarnings(context, [exposure]);
+        }
+
         try
         {
             var path = RestPath.Parse(rest);
@@ -105,7 +110,19 @@ public sealed partial class RestHandler
             context.Response.Headers.RetryAfter = retry.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        await ResponseWriter.SendAsync(context, error.Code, ApiStatus.ContentType, error.Render(), ct);
+        // Errors travel in the format the client asked for (a protobuf Status for client-go's typed clients).
+        OutputFormat format;
+        try
+        {
+            format = OutputFormat.Negotiate(context.Request.Headers.Accept);
+        }
+        catch (StatusException)
+        {
+            format = OutputFormat.Json;
+        }
+
+        var (contentType, body) = format.Protobuf ? ResponseWriter.Status(format, error.Render()) : (ApiStatus.ContentType, error.Render());
+        await ResponseWriter.SendAsync(context, error.Code, contentType, body, ct);
     }
 
     private static bool DryRun(HttpRequest request)

@@ -19,8 +19,12 @@ public static class RestServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<StoreAccessor>();
+        services.TryAddSingleton<StorageHealth>();
+        services.AddSingleton<INodeHealthCheck>(p => new StorageHealthCheck(StorageHealthCheck.Etcd, ["healthz", "livez", "readyz"], p.GetRequiredService<StorageHealth>()));
+        services.AddSingleton<INodeHealthCheck>(p => new StorageHealthCheck(StorageHealthCheck.EtcdReadiness, ["readyz"], p.GetRequiredService<StorageHealth>()));
         services.AddNodeComponent<StorageService>(NodeComponent.Storage);
         services.AddNodeSettingDefault(NodeComponent.Storage, StorageService.ListenClientUrlsKey, string.Empty);
+        services.AddNodeSettingDefault(NodeComponent.Storage, StorageService.AllowExternalKey, "false");
         services.AddNodeSettingDefault(NodeComponent.ApiServer, ApiServerSettings.EtcdCompactionInterval, ApiServerSettings.DefaultEtcdCompactionInterval);
         return services;
     }

@@ -78,7 +78,7 @@ public sealed class StatusException : Exception
 
     /// <summary>406.</summary>
     public static StatusException NotAcceptable() =>
-        new(406, "NotAcceptable", "only the following media types are accepted: application/json, application/json;as=Table;v=v1;g=meta.k8s.io");
+        new(406, "NotAcceptable", "only the following media types are accepted: application/json, application/vnd.kubernetes.protobuf, application/json;as=Table;v=v1;g=meta.k8s.io");
 
     /// <summary>500: <c>Internal error occurred: why</c>.</summary>
     public static StatusException Internal(string why) =>

@@ -26,6 +26,13 @@ public sealed partial class StorageService : NodeComponentService
     /// </summary>
     public const string ListenClientUrlsKey = "listen-client-urls";
 
+    /// <summary>
+    /// <c>--extra-config storage.allow-external=true</c>: accept a non-loopback <c>listen-client-urls</c>. The etcd v3
+    /// API has no authentication here, so that exposes every object (Secrets included) to whoever reaches the address;
+    /// the API server then warns on every response.
+    /// </summary>
+    public const string AllowExternalKey = "allow-external";
+
     private static readonly TimeSpan EtcdConnectTimeout = TimeSpan.FromSeconds(30);
 
     private readonly NodeAgentOptions _options;
@@ -33,6 +40,7 @@ public sealed partial class StorageService : NodeComponentService
     private readonly ILoggerFactory _loggerFactory;
     private readonly TimeProvider _time;
     private readonly NodeSettings _settings;
+    private readonly StorageHealth _health;
 
     /// <summary>Creates the component (resolved by the host).</summary>
     public StorageService(
@@ -43,9 +51,11 @@ public sealed partial class StorageService : NodeComponentService
         StoreAccessor accessor,
         ILoggerFactory loggerFactory,
         TimeProvider time,
-        NodeSettings settings)
+        NodeSettings settings,
+        StorageHealth health)
         : base(readiness, lifetime, exitStatus, loggerFactory.CreateLogger<StorageService>())
     {
+        _health = health;
         _options = options.Value;
         _accessor = accessor;
         _loggerFactory = loggerFactory;
@@ -63,6 +73,8 @@ public sealed partial class StorageService : NodeComponentService
     protected override async Task RunAsync(Action markReady, CancellationToken stoppingToken)
     {
         var started = Stopwatch.GetTimestamp();
+        var listen = _settings.Get(NodeComponent.Storage, ListenClientUrlsKey);
+        CheckExposure(listen);
         var servers = string.Join(',', _options.EtcdServers);
         var compaction = CompactionInterval();
         var store = await KeyValueStoreFactory.CreateAsync(servers, new StoreOptions
@@ -71,6 +83,10 @@ public sealed partial class StorageService : NodeComponentService
 
             // The embedded store compacts itself to the same window the API server keeps of an external etcd.
             AutoCompactionRetention = compaction,
+
+            // The API server's watches ask for progress so a quiet watch's bookmarks keep up with the revision (and
+            // stay ahead of compaction); etcd's 10-minute default is longer than the 5-minute history kept.
+            ProgressNotifyInterval = TimeSpan.FromMinutes(1),
             TimeProvider = _time,
             LoggerFactory = _loggerFactory,
         }, stoppingToken);
@@ -83,14 +99,16 @@ public sealed partial class StorageService : NodeComponentService
 
             _accessor.Set(store);
             Log.Opened(Logger, servers.Length > 0 ? servers : StoreDirectory(_options), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            var listen = _settings.Get(NodeComponent.Storage, ListenClientUrlsKey);
             await using var served = !string.IsNullOrWhiteSpace(listen) && store is EmbeddedKeyValueStore embedded
                 ? await StorageServer.ServeAsync(embedded, listen, _loggerFactory, stoppingToken)
                 : null;
             markReady();
-            if (servers.Length > 0 && compaction > TimeSpan.Zero)
+            if (servers.Length > 0)
             {
-                await new EtcdCompactor(store, compaction, _time, Logger).RunAsync(stoppingToken);
+                var compactor = compaction > TimeSpan.Zero
+                    ? new EtcdCompactor(store, compaction, _time, Logger).RunAsync(stoppingToken)
+                    : Task.Delay(Timeout.InfiniteTimeSpan, _time, stoppingToken);
+                await Task.WhenAll(compactor, ProbeEtcdAsync(store, servers, stoppingToken));
             }
             else
             {
@@ -121,6 +139,83 @@ public sealed partial class StorageService : NodeComponentService
         {
             Log.BadCompactionInterval(Logger, e.Message, CompactionRetention);
             return CompactionRetention;
+        }
+    }
+
+    // The store's client URLs must be loopback unless the risk is accepted explicitly (and then announced).
+    private void CheckExposure(string? listen)
+    {
+        _accessor.ExposureWarning = null;
+        if (string.IsNullOrWhiteSpace(listen))
+        {
+            return;
+        }
+
+        var external = StorageServer.ParseUrls(listen).Where(e => !System.Net.IPAddress.IsLoopback(e.Address)).Select(e => e.ToString()).ToList();
+        if (external.Count == 0)
+        {
+            return;
+        }
+
+        var where = string.Join(", ", external);
+        if (!string.Equals(_settings.Get(NodeComponent.Storage, AllowExternalKey), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException(
+                $"storage.{ListenClientUrlsKey}: {where} is not a loopback address. The store's etcd API has no authentication, so serving it " +
+                $"there would expose every object, Secrets included. Use 127.0.0.1, or accept the risk with --extra-config storage.{AllowExternalKey}=true");
+        }
+
+        _accessor.ExposureWarning = $"the cluster's store is served without authentication on {where} (storage.{AllowExternalKey}=true): anyone who reaches it can read and change every object, Secrets included";
+        Log.StoreExposed(Logger, _accessor.ExposureWarning);
+    }
+
+    /// <summary>How often an external etcd is probed for the <c>etcd</c> health checks.</summary>
+    public static TimeSpan EtcdProbeInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    // Upstream's --etcd-healthcheck-timeout.
+    private static readonly TimeSpan EtcdProbeTimeout = TimeSpan.FromSeconds(2);
+
+    // The etcd checks of /readyz read the last probe: a read of one key, bounded in time, every second.
+    private async Task ProbeEtcdAsync(IKeyValueStore store, string servers, CancellationToken cancellationToken)
+    {
+        var key = Google.Protobuf.ByteString.CopyFromUtf8("health");
+        string? last = null;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            string? problem = null;
+            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                timeout.CancelAfter(EtcdProbeTimeout);
+                try
+                {
+                    await store.RangeAsync(new RangeRequest { Key = key, CountOnly = true }, timeout.Token);
+                }
+                catch (RpcException e)
+                {
+                    problem = e.Status.Detail;
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    problem = $"no answer within {EtcdProbeTimeout.TotalSeconds:F0} s";
+                }
+            }
+
+            _health.ReportEtcdProbe(problem);
+            if (problem != last)
+            {
+                if (problem is null)
+                {
+                    Log.EtcdHealthy(Logger, servers);
+                }
+                else
+                {
+                    Log.EtcdUnhealthy(Logger, servers, problem);
+                }
+
+                last = problem;
+            }
+
+            await Task.Delay(EtcdProbeInterval, _time, cancellationToken);
         }
     }
 
@@ -158,5 +253,14 @@ public sealed partial class StorageService : NodeComponentService
 
         [LoggerMessage(3, LogLevel.Warning, "apiserver.etcd-compaction-interval: {Reason}; using {Default}")]
         public static partial void BadCompactionInterval(ILogger logger, string reason, TimeSpan @default);
+
+        [LoggerMessage(4, LogLevel.Error, "etcd at {Servers} is unhealthy (the etcd health checks fail): {Problem}")]
+        public static partial void EtcdUnhealthy(ILogger logger, string servers, string problem);
+
+        [LoggerMessage(5, LogLevel.Information, "etcd at {Servers} answers again")]
+        public static partial void EtcdHealthy(ILogger logger, string servers);
+
+        [LoggerMessage(6, LogLevel.Warning, "{Warning}")]
+        public static partial void StoreExposed(ILogger logger, string warning);
     }
 }

@@ -17,6 +17,12 @@ public sealed class StoreAccessor
     /// <summary>Whether the store is open.</summary>
     public bool IsOpen => _store is not null;
 
+    /// <summary>
+    /// A warning every API response carries while the store is served beyond loopback without authentication
+    /// (<c>storage.allow-external=true</c>); null otherwise.
+    /// </summary>
+    public string? ExposureWarning { get; set; }
+
     /// <summary>Publishes (or, with null, withdraws) the store.</summary>
     public void Set(IKeyValueStore? store) => _store = store;
 }

@@ -17,13 +17,20 @@ internal static class SnapshotFile
     public static long SeqOf(string path) => long.Parse(Path.GetFileName(path)[Prefix.Length..^Suffix.Length], System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Writes the snapshot durably and returns its size in bytes.</summary>
-    public static long Write(string directory, long seq, StoreState state)
+    /// <param name="directory">The data folder.</param>
+    /// <param name="seq">The WAL record the snapshot is as of.</param>
+    /// <param name="state">The captured store.</param>
+    /// <param name="inject">Called before each step; tests make it throw to inject a fault there.</param>
+    /// <exception cref="IOException">A step failed; the temporary file may be left behind (recovery removes it).</exception>
+    public static long Write(string directory, long seq, StoreState state, Action<WalStep> inject)
     {
+        ArgumentNullException.ThrowIfNull(inject);
         var final = Path.Combine(directory, NameFor(seq));
         var temp = final + ".tmp";
         var buffer = new ArrayBufferWriter<byte>(1 << 20);
         using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
         {
+            inject(WalStep.SnapshotWrite);
             RecordFraming.Write(buffer, state.Header);
             foreach (var versions in state.Keys)
             {
@@ -43,7 +50,9 @@ internal static class SnapshotFile
             file.Flush(flushToDisk: true);
         }
 
+        inject(WalStep.SnapshotRename);
         File.Move(temp, final, overwrite: true);
+        inject(WalStep.DirectorySync);
         DirectorySync.Flush(directory);
         return new FileInfo(final).Length;
     }

@@ -6,7 +6,8 @@ namespace LocalKube.Node.Storage.Persistence;
 /// <summary>
 /// Rebuilds the store at open: the newest whole snapshot, then every WAL record after it. A torn or corrupt record
 /// at the end of the last segment is the tail of a write that was never acknowledged: the segment is truncated
-/// there and the loss is logged. Damage anywhere else is real corruption and stops the open.
+/// there and the loss is logged. A crash can tear at most the one batch being written, so more damaged bytes than a
+/// batch holds, or damage anywhere else, is real corruption and stops the open.
 /// </summary>
 internal static class WalRecovery
 {
@@ -83,6 +84,15 @@ internal static class WalRecovery
                         throw new InvalidDataException($"WAL segment {path} is corrupt at offset {valid} (not the last segment)");
                     }
 
+                    var tearable = TearableBytes(file, valid);
+                    if (dropped > tearable)
+                    {
+                        throw new InvalidDataException(
+                            $"WAL segment {path} is corrupt at offset {valid}: {dropped} bytes after it cannot be read, more than the " +
+                            $"{tearable} bytes one interrupted write can leave, so this is damage rather than a torn tail. " +
+                            "Nothing was changed; restore the data folder from a backup, or move the segment away to start from the records before it");
+                    }
+
                     logger.LogWarning(
                         "Torn WAL tail in {Path}: dropped {Bytes} bytes after offset {Offset} (record {Seq} and later were never acknowledged)",
                         path, dropped, valid, seq);
@@ -114,5 +124,14 @@ internal static class WalRecovery
         }
 
         return new Result(expected - 1, last, lastLength, snapshotBytes, walBytes, replayed, snapshotTime, clock.Elapsed - snapshotTime);
+    }
+
+    // One batch is at most MaxBatchBytes, or a single record of any size (its header says how big).
+    private static long TearableBytes(FileStream file, long offset)
+    {
+        Span<byte> header = stackalloc byte[RecordFraming.HeaderSize];
+        file.Position = offset;
+        var declared = file.Read(header) == header.Length ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(header) : 0;
+        return Math.Max(WalWriter.MaxBatchBytes, declared <= RecordFraming.MaxRecordBytes ? declared + RecordFraming.HeaderSize : 0);
     }
 }

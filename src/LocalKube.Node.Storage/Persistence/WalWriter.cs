@@ -12,7 +12,8 @@ namespace LocalKube.Node.Storage.Persistence;
 internal sealed class WalWriter : IAsyncDisposable
 {
     private const int MaxBatchRecords = 4096;
-    private const int MaxBatchBytes = 16 * 1024 * 1024;
+    /// <summary>The most bytes one group commit writes (a single larger record goes alone); bounds a torn tail.</summary>
+    internal const int MaxBatchBytes = 16 * 1024 * 1024;
 
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly string _directory;
@@ -20,7 +21,6 @@ internal sealed class WalWriter : IAsyncDisposable
     private readonly Func<(StoreState State, long Seq)> _capture;
     private readonly Action<long, long> _onDurable;
     private readonly long _snapshotThreshold;
-    private readonly CancellationTokenSource _stop = new();
     private FileStream? _segment;
     private long _segmentBytes;
     private long _olderBytes;
@@ -28,8 +28,9 @@ internal sealed class WalWriter : IAsyncDisposable
     private long _enqueued;
     private long _durable;
     private Task _last = Task.CompletedTask;
-    private volatile string? _failure;
+    private string? _failure;
     private volatile bool _snapshotRequested;
+    private long _pendingSnapshotSeq;
     private Task? _loop;
     private Task _snapshotWrite = Task.CompletedTask;
 
@@ -67,7 +68,7 @@ internal sealed class WalWriter : IAsyncDisposable
     }
 
     /// <summary>Why writes stopped being durable, or null while healthy.</summary>
-    public string? Failure => _failure;
+    public string? Failure => Volatile.Read(ref _failure);
 
     /// <summary>Bytes on disk: snapshot plus WAL.</summary>
     public long DiskBytes => Interlocked.Read(ref _snapshotBytes) + Interlocked.Read(ref _segmentBytes) + Interlocked.Read(ref _olderBytes);
@@ -75,21 +76,30 @@ internal sealed class WalWriter : IAsyncDisposable
     /// <summary>Number of records written durably since the data folder was created.</summary>
     public long DurableSeq => Interlocked.Read(ref _durable);
 
-    /// <summary>Tests use this to make the next flush fail as a full or read-only disk would.</summary>
-    internal Func<Exception?>? FaultInjector { get; set; }
+    /// <summary>The record a captured snapshot waits for to become durable, or 0 when none waits.</summary>
+    internal long PendingSnapshotSeq => Interlocked.Read(ref _pendingSnapshotSeq);
 
-    public void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
+    /// <summary>Tests set this to make a step fail as a full, read-only or broken disk would (null: no fault).</summary>
+    internal Func<WalStep, Exception?>? FaultInjector { get; set; }
 
-    /// <summary>Queues a record; the task completes after fsync. Call under the store lock.</summary>
+    public void Start() => _loop = Task.Run(RunAsync);
+
+    /// <summary>Queues a record; the task completes after fsync, or fails once the store is read-only. Call under the store lock.</summary>
     public Task Append(WalRecord record, long revision)
     {
-        if (_failure is { } failure)
+        if (Failure is { } failure)
         {
             return Task.FromException(EtcdErrors.StorageUnavailable(failure));
         }
 
-        var pending = new PendingWrite(++_enqueued, record, revision, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        _queue.Writer.TryWrite(pending);
+        var pending = new PendingWrite(_enqueued + 1, record, revision, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            // The writer is closed (disposal, or it stopped after a fault): nothing will ever write this record.
+            return Task.FromException(Failure is { } reason ? EtcdErrors.StorageUnavailable(reason) : EtcdErrors.Stopped());
+        }
+
+        Interlocked.Increment(ref _enqueued);
         _last = pending.Done.Task;
         return _last;
     }
@@ -98,7 +108,7 @@ internal sealed class WalWriter : IAsyncDisposable
     public Task WhenFlushed() => _last;
 
     /// <summary>The sequence number of the last queued record. Call under the store lock.</summary>
-    public long EnqueuedSeq => _enqueued;
+    public long EnqueuedSeq => Interlocked.Read(ref _enqueued);
 
     /// <summary>Asks for a snapshot at the next opportunity (after compaction, to give the space back).</summary>
     public void RequestSnapshot() => _snapshotRequested = true;
@@ -112,89 +122,118 @@ internal sealed class WalWriter : IAsyncDisposable
         }
 
         await _snapshotWrite.ConfigureAwait(false);
-        _stop.Dispose();
+
+        // Whatever is still queued (the loop never ran, or stopped) fails rather than waits forever.
+        FailQueued(Failure ?? "the store was stopped");
         if (_segment is not null)
         {
             await _segment.DisposeAsync().ConfigureAwait(false);
         }
     }
 
-    private async Task RunAsync(CancellationToken ct)
+    private async Task RunAsync()
     {
         var reader = _queue.Reader;
         var batch = new List<PendingWrite>();
         var buffer = new ArrayBufferWriter<byte>(1 << 20);
         (StoreState State, long Seq)? snapshot = null;
-        while (await reader.WaitToReadAsync(ct).ConfigureAwait(false))
+        try
         {
-            while (batch.Count < MaxBatchRecords && buffer.WrittenCount < MaxBatchBytes && reader.TryPeek(out var next))
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                // Records queued after a snapshot's capture belong to the next segment.
-                if (snapshot is { } s && next.Seq > s.Seq)
+                if (Failure is { } failure)
                 {
-                    break;
+                    // Read-only: every queued write fails at once, and a snapshot that was waiting for them is dropped
+                    // (it waited for records that will never be durable).
+                    snapshot = null;
+                    Interlocked.Exchange(ref _pendingSnapshotSeq, 0);
+                    FailQueued(failure);
+                    continue;
                 }
 
-                reader.TryRead(out _);
-                batch.Add(next);
-                RecordFraming.Write(buffer, next.Record);
-            }
+                while (batch.Count < MaxBatchRecords && reader.TryPeek(out var next))
+                {
+                    // Records queued after a snapshot's capture belong to the next segment.
+                    if (snapshot is { } s && next.Seq > s.Seq)
+                    {
+                        break;
+                    }
 
-            Flush(batch, buffer);
-            batch.Clear();
-            buffer.ResetWrittenCount();
+                    // A batch stays within MaxBatchBytes (a bigger record goes alone), which bounds a torn tail.
+                    if (batch.Count > 0 && buffer.WrittenCount + RecordFraming.HeaderSize + next.Record.CalculateSize() > MaxBatchBytes)
+                    {
+                        break;
+                    }
 
-            // One snapshot at a time: the next is captured only once the previous one is on disk.
-            if (snapshot is null && _failure is null && _snapshotWrite.IsCompleted &&
-                (_snapshotRequested || Interlocked.Read(ref _segmentBytes) + Interlocked.Read(ref _olderBytes) > _snapshotThreshold))
-            {
-                _snapshotRequested = false;
-                snapshot = _capture();
-            }
+                    reader.TryRead(out _);
+                    batch.Add(next);
+                    RecordFraming.Write(buffer, next.Record);
+                }
 
-            if (snapshot is { } due && _durable >= due.Seq)
-            {
-                // New records go to a fresh segment at once; the snapshot is written beside them, so writers
-                // never wait for it.
-                RotateSegment(due.Seq + 1);
-                _snapshotWrite = Task.Run(() => WriteSnapshot(due.State, due.Seq), CancellationToken.None);
-                snapshot = null;
+                var flushed = Flush(batch, buffer);
+                batch.Clear();
+                buffer.ResetWrittenCount();
+                if (!flushed)
+                {
+                    continue;
+                }
+
+                // One snapshot at a time: the next is captured only once the previous one is on disk.
+                if (snapshot is null && _snapshotWrite.IsCompleted &&
+                    (_snapshotRequested || Interlocked.Read(ref _segmentBytes) + Interlocked.Read(ref _olderBytes) > _snapshotThreshold))
+                {
+                    _snapshotRequested = false;
+                    snapshot = _capture();
+                    Interlocked.Exchange(ref _pendingSnapshotSeq, snapshot.Value.Seq);
+                }
+
+                if (snapshot is { } due && _durable >= due.Seq)
+                {
+                    snapshot = null;
+                    Interlocked.Exchange(ref _pendingSnapshotSeq, 0);
+
+                    // New records go to a fresh segment at once; the snapshot is written beside them, so writers
+                    // never wait for it.
+                    if (Attempt(() => RotateSegment(due.Seq + 1), "Starting a new WAL segment"))
+                    {
+                        _snapshotWrite = Task.Run(() => WriteSnapshot(due.State, due.Seq), CancellationToken.None);
+                    }
+                }
             }
+        }
+        catch (Exception e)
+        {
+            // A bug or an unexpected fault must not leave writers waiting: record it, close the queue, fail the rest.
+            SetFailed($"the WAL writer stopped: {e.Message}", e);
+            _queue.Writer.TryComplete();
+            Fail(batch, Failure!);
+            FailQueued(Failure!);
         }
     }
 
-    private void Flush(List<PendingWrite> batch, ArrayBufferWriter<byte> buffer)
+    /// <summary>Writes and fsyncs one batch; false when it failed (the batch is failed and the store read-only).</summary>
+    private bool Flush(List<PendingWrite> batch, ArrayBufferWriter<byte> buffer)
     {
         if (batch.Count == 0)
         {
-            return;
-        }
-
-        if (_failure is { } failed)
-        {
-            Fail(batch, failed);
-            return;
+            return true;
         }
 
         try
         {
-            if (FaultInjector?.Invoke() is { } injected)
-            {
-                throw injected;
-            }
-
+            Inject(WalStep.Write);
             _segment!.Write(buffer.WrittenSpan);
+            Inject(WalStep.Fsync);
             _segment.Flush(flushToDisk: true);
             Interlocked.Add(ref _segmentBytes, buffer.WrittenCount);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // The batch is not durable: fail it and every later write. Reads keep serving the last durable revision.
-            _failure = e.Message;
-            _logger.LogError(e, "WAL write failed; the store is read-only until restarted: {Reason}", e.Message);
+            SetFailed($"WAL write failed: {e.Message}", e);
             TryTruncate();
-            Fail(batch, e.Message);
-            return;
+            Fail(batch, Failure!);
+            return false;
         }
 
         var revision = 0L;
@@ -208,6 +247,39 @@ internal sealed class WalWriter : IAsyncDisposable
         foreach (var p in batch)
         {
             p.Done.TrySetResult();
+        }
+
+        return true;
+    }
+
+    private bool Attempt(Action step, string what)
+    {
+        try
+        {
+            step();
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            SetFailed($"{what} failed: {e.Message}", e);
+            return false;
+        }
+    }
+
+    private void Inject(WalStep step)
+    {
+        if (FaultInjector?.Invoke(step) is { } fault)
+        {
+            throw fault;
+        }
+    }
+
+    /// <summary>Turns the store read-only (first reason wins) and logs why.</summary>
+    private void SetFailed(string reason, Exception e)
+    {
+        if (Interlocked.CompareExchange(ref _failure, reason, null) is null)
+        {
+            _logger.LogError(e, "The store is read-only until the agent restarts: {Reason}", reason);
         }
     }
 
@@ -223,21 +295,33 @@ internal sealed class WalWriter : IAsyncDisposable
         }
     }
 
+    private void FailQueued(string reason)
+    {
+        while (_queue.Reader.TryRead(out var p))
+        {
+            p.Done.TrySetException(EtcdErrors.StorageUnavailable(reason));
+        }
+    }
+
     private static void Fail(List<PendingWrite> batch, string reason)
     {
         foreach (var p in batch)
         {
             p.Done.TrySetException(EtcdErrors.StorageUnavailable(reason));
         }
+
+        batch.Clear();
     }
 
     private void RotateSegment(long firstSeq)
     {
+        Inject(WalStep.Rotate);
         var next = new FileStream(Path.Combine(_directory, WalSegments.NameFor(firstSeq)), FileMode.Create, FileAccess.Write, FileShare.Read, 1);
         _segment?.Dispose();
         _segment = next;
-        DirectorySync.Flush(_directory);
         Interlocked.Add(ref _olderBytes, Interlocked.Exchange(ref _segmentBytes, 0));
+        Inject(WalStep.DirectorySync);
+        DirectorySync.Flush(_directory);
     }
 
     /// <summary>
@@ -248,7 +332,7 @@ internal sealed class WalWriter : IAsyncDisposable
     {
         try
         {
-            var size = SnapshotFile.Write(_directory, seq, state);
+            var size = SnapshotFile.Write(_directory, seq, state, Inject);
             long freed = 0;
             foreach (var old in WalSegments.List(_directory).Where(p => WalSegments.FirstSeqOf(p) <= seq))
             {
@@ -267,13 +351,14 @@ internal sealed class WalWriter : IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // Not fatal: the WAL still holds everything; the next snapshot replaces it.
-            _logger.LogWarning(e, "Snapshot at record {Seq} failed; keeping the WAL", seq);
+            // The WAL still holds everything, but a disk that cannot take a snapshot cannot be trusted with the next
+            // write either (etcd stops on it): read-only, with the reason. Recovery removes a stray temporary file.
+            SetFailed($"Snapshot at record {seq} failed: {e.Message}", e);
             try
             {
                 File.Delete(Path.Combine(_directory, SnapshotFile.NameFor(seq) + ".tmp"));
             }
-            catch (IOException)
+            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
             {
             }
         }

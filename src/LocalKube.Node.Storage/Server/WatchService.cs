@@ -18,6 +18,9 @@ internal sealed class WatchService(StoreHolder holder, ILogger<WatchService> log
         using var send = new SemaphoreSlim(1, 1);
         // Pumps remove their own entry when their watch ends (compaction, bad range), hence a concurrent map.
         var watches = new System.Collections.Concurrent.ConcurrentDictionary<long, CancellationTokenSource>();
+
+        // Per watch: the revision through which all its events have been sent (what a progress response may claim).
+        var synced = new System.Collections.Concurrent.ConcurrentDictionary<long, long>();
         var pumps = new List<Task>();
         long nextId = 0;
         try
@@ -50,8 +53,11 @@ internal sealed class WatchService(StoreHolder holder, ILogger<WatchService> log
 
                         break;
                     case WatchRequest.RequestUnionOneofCase.ProgressRequest:
-                        // etcd 3.4 answers on the stream, not for a watch: watch_id -1 with the current revision.
-                        await SendAsync(new WatchResponse { Header = store.Header(store.Revision), WatchId = -1 }).ConfigureAwait(false);
+                        // etcd 3.4 answers on the stream, not for a watch: watch_id -1 with a revision every watch of
+                        // the stream has sent all its events through (the current one when they are all caught up).
+                        var current = store.Revision;
+                        var progress = synced.IsEmpty ? current : Math.Min(current, synced.Values.DefaultIfEmpty(current).Min());
+                        await SendAsync(new WatchResponse { Header = store.Header(progress), WatchId = -1 }).ConfigureAwait(false);
                         break;
                 }
             }
@@ -90,9 +96,10 @@ internal sealed class WatchService(StoreHolder holder, ILogger<WatchService> log
 
         async Task PumpAsync(long id, WatchCreateRequest create, CancellationTokenSource cts)
         {
+            synced[id] = Math.Max(0, create.StartRevision > 0 ? create.StartRevision - 1 : store.Revision);
             try
             {
-                await foreach (var response in store.WatchAsync(create, cts.Token).ConfigureAwait(false))
+                await foreach (var response in store.WatchAsync(create, rev => synced[id] = rev, cts.Token).ConfigureAwait(false))
                 {
                     if (response.WatchId != -1)
                     {
@@ -114,6 +121,7 @@ internal sealed class WatchService(StoreHolder holder, ILogger<WatchService> log
             {
                 // A watch that ended by itself (or was canceled) frees its slot; the stream may outlive it by hours.
                 watches.TryRemove(new KeyValuePair<long, CancellationTokenSource>(id, cts));
+                synced.TryRemove(id, out _);
                 cts.Dispose();
             }
         }

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Google.Protobuf.Reflection;
 using LocalKube.Node.ApiServer.Protobuf;
-using LocalKube.Node.ApiServer.Protobuf.Kube.MetaV1;
 using LocalKube.Node.ApiServer.Rest;
 using NUnit.Framework;
 
@@ -294,11 +293,11 @@ public sealed class KubeProtobufTests
     [Test]
     public void MicroTime_and_Duration_take_their_json_text()
     {
-        var micro = MetaV1Reflection.Descriptor.FindTypeByName<MessageDescriptor>("MicroTime");
+        var micro = KubeSchema.Find(KubeSchema.MicroTime)!;
         Assert.That(SpecialTypes.TryRead(micro, new Pb().Int(1, 1_700_000_000).Int(2, 123_456_789).ToArray(), out var value), Is.True);
         Assert.That(value!.GetValue<string>(), Is.EqualTo("2023-11-14T22:13:20.123456Z"));
 
-        var duration = MetaV1Reflection.Descriptor.FindTypeByName<MessageDescriptor>("Duration");
+        var duration = KubeSchema.Find(KubeSchema.Duration)!;
         Assert.That(SpecialTypes.TryRead(duration, new Pb().Int(1, 5_400_000_000_000).ToArray(), out value), Is.True);
         Assert.That(value!.GetValue<string>(), Is.EqualTo("1h30m0s"));
     }
@@ -333,9 +332,9 @@ public sealed class KubeProtobufTests
     [Test]
     public void A_kind_without_a_schema_is_a_415_naming_it()
     {
-        var e = Assert.Throws<StatusException>(() => KubeProtobuf.Decode(Pb.Envelope("v1", "Node", new Pb().Msg(1, Pb.Meta("n")))));
+        var e = Assert.Throws<StatusException>(() => KubeProtobuf.Decode(Pb.Envelope("example.com/v1", "Widget", new Pb().Msg(1, Pb.Meta("n")))));
         Assert.That(e!.Code, Is.EqualTo(415));
-        Assert.That(e.Message, Does.Contain("v1, Kind=Node"));
+        Assert.That(e.Message, Does.Contain("example.com/v1, Kind=Widget"));
     }
 
     [Test]

@@ -220,24 +220,31 @@ public sealed class ProtobufKubectlTests
         // Named, so this check does not depend on how nameless reviews are answered.
         var review = Pb.Envelope("authorization.k8s.io/v1", "SelfSubjectAccessReview", new Pb().Msg(1, Pb.Meta("pb-review"))
             .Msg(2, new Pb().Msg(1, new Pb().Str(1, "pb").Str(2, "create").Str(3, "").Str(4, "").Str(5, "pods").Str(6, "").Str(7, ""))).Msg(3, new Pb()));
-        var (created, body) = await PostAsync("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", review, "application/vnd.kubernetes.protobuf, application/json");
+        var (created, body) = await PostAsync("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", review, "application/json");
         Assert.That(created, Is.EqualTo(201), body);
         AssertJson(JsonNode.Parse(body)!["spec"]!, """{"resourceAttributes":{"namespace":"pb","verb":"create","resource":"pods"}}""");
+
+        // A client that prefers protobuf (as kubectl's typed clients do) gets the answer in protobuf.
+        var (again, answer, contentType) = await PostRawAsync("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", review, "application/vnd.kubernetes.protobuf, application/json");
+        Assert.That((again, contentType), Is.EqualTo((201, KubeProtobuf.MediaType)));
+        AssertJson(KubeProtobuf.Decode(answer)["spec"]!, """{"resourceAttributes":{"namespace":"pb","verb":"create","resource":"pods"}}""");
     }
 
     [Test]
-    public async Task Protobuf_only_accept_is_refused_before_anything_is_stored()
+    public async Task An_unservable_accept_is_refused_before_anything_is_stored()
     {
+        // A protobuf Table exists upstream neither; nothing else offered: 406, and nothing was created.
         var body = Pb.Envelope("v1", "ConfigMap", new Pb().Msg(1, Pb.Meta("refused")).Map(2, "a", "b"));
-        var (code, text) = await PostAsync("/api/v1/namespaces/pb/configmaps", body, KubeProtobuf.MediaType);
+        var (code, text) = await PostAsync("/api/v1/namespaces/pb/configmaps", body, KubeProtobuf.MediaType + ";as=Table;g=meta.k8s.io;v=v1");
         Assert.That(code, Is.EqualTo(406), text);
-        var (missing, _) = await PostAsync("/api/v1/namespaces/pb/configmaps", body, "application/json");
-        Assert.That(missing, Is.EqualTo(201));
+        var (created, answer, contentType) = await PostRawAsync("/api/v1/namespaces/pb/configmaps", body, KubeProtobuf.MediaType);
+        Assert.That((created, contentType), Is.EqualTo((201, KubeProtobuf.MediaType)), "a protobuf-only client gets protobuf");
+        Assert.That((string?)KubeProtobuf.Decode(answer)["data"]!["a"], Is.EqualTo("b"));
 
-        var node = Pb.Envelope("v1", "Node", new Pb().Msg(1, Pb.Meta("n")));
-        var (unsupported, message) = await PostAsync("/api/v1/nodes", node, "application/json");
+        var widget = Pb.Envelope("example.com/v1", "Widget", new Pb().Msg(1, Pb.Meta("n")));
+        var (unsupported, message) = await PostAsync("/api/v1/nodes", widget, "application/json");
         Assert.That(unsupported, Is.EqualTo(415), message);
-        Assert.That(message, Does.Contain("Kind=Node"));
+        Assert.That(message, Does.Contain("Kind=Widget"));
     }
 
     private async Task<(int Code, string Body)> PostAsync(string path, byte[] body, string accept)
@@ -247,6 +254,15 @@ public sealed class ProtobufKubectlTests
         request.Headers.TryAddWithoutValidation("Accept", accept);
         using var response = await _http.SendAsync(request);
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private async Task<(int Code, byte[] Body, string? ContentType)> PostRawAsync(string path, byte[] body, string accept)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(KubeProtobuf.MediaType);
+        request.Headers.TryAddWithoutValidation("Accept", accept);
+        using var response = await _http.SendAsync(request);
+        return ((int)response.StatusCode, await response.Content.ReadAsByteArrayAsync(), response.Content.Headers.ContentType?.ToString());
     }
 
     private async Task<JsonNode> GetAsync(string kind, string name, bool namespaced = true)

@@ -1,5 +1,6 @@
 using k8s;
 using k8s.Models;
+using LocalKube.Node.ApiServer.Rest;
 using LocalKube.Node.ApiServer.Storage;
 using LocalKube.Node.Storage.Protocol;
 using Microsoft.Extensions.DependencyInjection;
@@ -132,5 +133,59 @@ public sealed partial class RestApiTests
         Assert.That(lines[0], Does.StartWith("{\"type\":\"ADDED\"").And.Contain("\"name\":\"n\"").And.Contain($"\"resourceVersion\":\"{cm.Metadata.ResourceVersion}\""));
         Assert.That(lines[1], Does.StartWith("{\"type\":\"BOOKMARK\"").And.Contain("k8s.io/initial-events-end"));
         Assert.That(body, Does.Not.Contain("\"name\":\"m\""));
+    }
+
+    [Test]
+    public async Task A_change_that_leaves_the_selector_is_deleted_with_the_previous_state_at_the_change_revision()
+    {
+        var ns = await NamespaceAsync();
+        var created = await _client.CreateNamespacedConfigMapAsync(ConfigMap("leaving", new Dictionary<string, string> { ["app"] = "web" }), ns);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var watch = _client.CoreV1.WatchListNamespacedConfigMapAsync(ns, resourceVersion: created.Metadata.ResourceVersion, labelSelector: "app=web", cancellationToken: timeout.Token);
+        var patched = await _client.PatchNamespacedConfigMapAsync(
+            new V1Patch("""{"metadata":{"labels":{"app":"db"}},"data":{"k":"new"}}""", V1Patch.PatchType.MergePatch), "leaving", ns);
+        await foreach (var (type, cm) in watch)
+        {
+            Assert.That(type, Is.EqualTo(WatchEventType.Deleted));
+            Assert.That(cm.Metadata.Labels["app"], Is.EqualTo("web"), "the object as the watcher last saw it");
+            Assert.That(cm.Data["k"], Is.EqualTo("v"));
+            Assert.That(cm.Metadata.ResourceVersion, Is.EqualTo(patched.Metadata.ResourceVersion), "at the revision of the change");
+            break;
+        }
+    }
+
+    [Test]
+    public async Task A_quiet_filtered_watch_gets_bookmarks_that_keep_up_with_changes_it_filters_out()
+    {
+        var ns = await NamespaceAsync();
+        var start = await _client.ListNamespacedConfigMapAsync(ns);
+        var saved = RestHandler.BookmarkInterval;
+        RestHandler.BookmarkInterval = TimeSpan.FromMilliseconds(300);
+        try
+        {
+            // Nothing matches the selector; every change below is filtered out.
+            var watch = SendAsync(HttpMethod.Get,
+                $"/api/v1/namespaces/{ns}/configmaps?watch=1&labelSelector=app%3Dnone&allowWatchBookmarks=true&resourceVersion={start.Metadata.ResourceVersion}&timeoutSeconds=3");
+            V1ConfigMap last = null!;
+            for (var i = 0; i < 3; i++)
+            {
+                last = await _client.CreateNamespacedConfigMapAsync(ConfigMap($"other-{i}"), ns);
+            }
+
+            var (code, body, _) = await watch;
+            Assert.That(code, Is.EqualTo(200));
+            var bookmarks = body.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(line => System.Text.Json.Nodes.JsonNode.Parse(line)!)
+                .Where(e => (string?)e["type"] == "BOOKMARK")
+                .Select(e => long.Parse((string)e["object"]!["metadata"]!["resourceVersion"]!, System.Globalization.CultureInfo.InvariantCulture))
+                .ToList();
+            Assert.That(bookmarks, Is.Not.Empty, body);
+            Assert.That(bookmarks[^1], Is.GreaterThanOrEqualTo(long.Parse(last.Metadata.ResourceVersion, System.Globalization.CultureInfo.InvariantCulture)),
+                "the bookmark moved past the changes the selector filtered out");
+        }
+        finally
+        {
+            RestHandler.BookmarkInterval = saved;
+        }
     }
 }

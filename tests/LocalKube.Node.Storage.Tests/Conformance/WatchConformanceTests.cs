@@ -145,19 +145,42 @@ public sealed class WatchConformanceTests(TargetKind kind) : ConformanceTest(kin
     [Test]
     public async Task Cancelling_a_watch_ends_it_and_writes_go_on()
     {
-        using var cts = new CancellationTokenSource();
-        var seen = 0;
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var seen = new List<Event>();
+        var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var watch = Task.Run(async () =>
         {
             await foreach (var response in Store.WatchAsync(new WatchCreateRequest { Key = K("c") }, cts.Token))
             {
-                seen += response.Events.Count;
+                if (response.Created)
+                {
+                    first.TrySetResult();
+                }
+
+                seen.AddRange(response.Events);
+                if (seen.Count > 0)
+                {
+                    break;
+                }
             }
         });
-        await PutAsync("c", "1");
-        await Task.Delay(200);
-        await cts.CancelAsync();
-        Assert.That(async () => await watch, Throws.InstanceOf<OperationCanceledException>().Or.InstanceOf<Grpc.Core.RpcException>());
+
+        // The watch exists before the write, so the write is its one event; then cancelling ends it.
+        await first.Task.WaitAsync(cts.Token);
+        var put = await PutAsync("c", "1");
+        await watch.WaitAsync(cts.Token);
+        Assert.That(seen.Select(e => (e.Type, Str(e.Kv.Value), e.Kv.ModRevision)), Is.EqualTo(new[] { (Event.Types.EventType.Put, "1", put.Header.Revision) }));
+
+        using var second = new CancellationTokenSource();
+        var cancelled = Task.Run(async () =>
+        {
+            await foreach (var response in Store.WatchAsync(new WatchCreateRequest { Key = K("c") }, second.Token))
+            {
+                Assert.That(response.Events, Is.Empty, "nothing is written while it runs");
+            }
+        });
+        await second.CancelAsync();
+        Assert.That(async () => await cancelled, Throws.InstanceOf<OperationCanceledException>().Or.InstanceOf<Grpc.Core.RpcException>());
         await PutAsync("c", "2");
         Assert.That(Str((await GetAsync("c"))!.Value), Is.EqualTo("2"));
     }

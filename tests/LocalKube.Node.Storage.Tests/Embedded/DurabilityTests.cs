@@ -109,7 +109,7 @@ public sealed class DurabilityTests
         await using (var store = await OpenAsync(dir.Path))
         {
             await store.PutAsync(new PutRequest { Key = B("safe"), Value = B("1") }, None);
-            store.Wal.FaultInjector = () => new IOException("No space left on device");
+            store.Wal.FaultInjector = _ => new IOException("No space left on device");
             var e = Assert.ThrowsAsync<RpcException>(() => store.PutAsync(new PutRequest { Key = B("lost"), Value = B("1") }, None));
             Assert.That(e!.StatusCode, Is.EqualTo(StatusCode.Unavailable));
             Assert.That(e.Status.Detail, Does.Contain("No space left on device"));

@@ -18,6 +18,14 @@ internal static class AuthorityRewriter
 {
     private const int FrameHeaderSize = 9;
     private const int MaxOutgoingFrame = 16384;
+
+    // HTTP/2's default SETTINGS_MAX_FRAME_SIZE (Kestrel advertises no more): a longer frame is a protocol error, and
+    // waiting for it would buffer up to 16 MiB per frame.
+    private const int MaxIncomingFrame = 16384;
+
+    // Kestrel's own limit on a request's headers is 32 KiB; a header block (HEADERS plus CONTINUATIONs) past this
+    // is refused rather than buffered without end.
+    internal const int MaxHeaderBlock = 64 * 1024;
     private const byte Headers = 0x1;
     private const byte Continuation = 0x9;
     private const byte EndStream = 0x1;
@@ -75,8 +83,10 @@ internal static class AuthorityRewriter
         catch (OperationCanceledException)
         {
         }
-        catch (InvalidDataException e)
+        catch (Exception e)
         {
+            // A malformed or oversized frame (or a bug here): end the connection with the error, which Kestrel turns
+            // into a closed connection. Never leave Kestrel waiting on a pump that stopped.
             error = e;
         }
 
@@ -114,6 +124,11 @@ internal static class AuthorityRewriter
         while (!state.PassThrough && reader.TryCopyTo(header))
         {
             var length = (header[0] << 16) | (header[1] << 8) | header[2];
+            if (length > MaxIncomingFrame)
+            {
+                throw new InvalidDataException($"HTTP/2: frame of {length} bytes exceeds the maximum frame size {MaxIncomingFrame}");
+            }
+
             if (reader.Remaining < FrameHeaderSize + length)
             {
                 break;
@@ -148,10 +163,19 @@ internal static class AuthorityRewriter
         var payload = frame.AsSpan(FrameHeaderSize);
         if (frame[3] == Headers)
         {
-            var pad = (flags & Padded) != 0 ? payload[0] : 0;
-            payload = (flags & Padded) != 0 ? payload[1..] : payload;
-            state.Priority = (flags & Priority) != 0 ? payload[..5].ToArray() : null;
-            payload = (flags & Priority) != 0 ? payload[5..] : payload;
+            // RFC 9113 6.2: padding (and the priority fields) longer than the payload is a PROTOCOL_ERROR.
+            var padded = (flags & Padded) != 0;
+            var prioritized = (flags & Priority) != 0;
+            var pad = padded ? (payload.IsEmpty ? int.MaxValue : payload[0]) : 0;
+            var fixedPart = (padded ? 1 : 0) + (prioritized ? 5 : 0);
+            if ((long)fixedPart + pad > payload.Length)
+            {
+                throw new InvalidDataException("HTTP/2: HEADERS padding and priority exceed the frame payload");
+            }
+
+            payload = padded ? payload[1..] : payload;
+            state.Priority = prioritized ? payload[..5].ToArray() : null;
+            payload = prioritized ? payload[5..] : payload;
             payload = payload[..^pad];
             state.Block = new ArrayBufferWriter<byte>();
             state.Frames = [];
@@ -159,7 +183,12 @@ internal static class AuthorityRewriter
             state.EndStream = (flags & EndStream) != 0;
         }
 
-        state.Block!.Write(payload);
+        if (state.Block!.WrittenCount + payload.Length > MaxHeaderBlock)
+        {
+            throw new InvalidDataException($"HTTP/2: header block exceeds {MaxHeaderBlock} bytes");
+        }
+
+        state.Block.Write(payload);
         state.Frames!.Add(frame);
         if ((flags & EndHeaders) == 0)
         {
