@@ -79,6 +79,12 @@ internal static class AuthorityRewriter
         {
             error = e;
         }
+        catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException or OverflowException)
+        {
+            // A frame this reader could not follow: the connection must still end (Kestrel reads the stage), never
+            // wait for a pump that died.
+            error = new InvalidDataException("HTTP/2: malformed frame", e);
+        }
 
         await output.CompleteAsync(error).ConfigureAwait(false);
     }
@@ -148,7 +154,14 @@ internal static class AuthorityRewriter
         var payload = frame.AsSpan(FrameHeaderSize);
         if (frame[3] == Headers)
         {
-            var pad = (flags & Padded) != 0 ? payload[0] : 0;
+            // RFC 9113 6.2: padding and priority fields longer than the frame are a connection error.
+            var fields = ((flags & Padded) != 0 ? 1 : 0) + ((flags & Priority) != 0 ? 5 : 0);
+            var pad = (flags & Padded) != 0 && payload.Length > 0 ? payload[0] : 0;
+            if (payload.Length < fields + pad)
+            {
+                throw new InvalidDataException("HTTP/2: HEADERS frame shorter than its padding and priority fields");
+            }
+
             payload = (flags & Padded) != 0 ? payload[1..] : payload;
             state.Priority = (flags & Priority) != 0 ? payload[..5].ToArray() : null;
             payload = (flags & Priority) != 0 ? payload[5..] : payload;
