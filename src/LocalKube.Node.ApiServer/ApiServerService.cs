@@ -99,6 +99,9 @@ public sealed partial class ApiServerService : NodeComponentService
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+
+            // Warnings quote user input (an unknown field's name); Go's net/http sends such UTF-8 as it is.
+            kestrel.ResponseHeaderEncodingSelector = name => name == "Warning" ? System.Text.Encoding.UTF8 : null;
             kestrel.Listen(address, _options.SecurePort, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;

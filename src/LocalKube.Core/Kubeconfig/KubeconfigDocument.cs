@@ -36,9 +36,11 @@ internal sealed class KubeconfigDocument
         {
             throw Invalid(path, $"is not valid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message}", e);
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            // YamlDotNet's scanner throws this on some malformed input; the last event parsed tells roughly where.
+            // YamlDotNet's scanner and its representation model throw these on some malformed input (an event of an
+            // unexpected type, e.g. a sequence entry "- : x" followed by a broken line); the last event parsed tells
+            // roughly where.
             var line = parser.Current?.End.Line ?? 1;
             throw Invalid(path, $"is not valid YAML near line {line}: {e.Message}", e);
         }

@@ -22,7 +22,8 @@ public static class PatchBody
 
         try
         {
-            return JsonNode.Parse(body, documentOptions: ObjectCodec.DocumentOptions);
+            // Go's decoder keeps the last of repeated keys; System.Text.Json's tree would throw on first access.
+            return DuplicateFields.Find(body).Count > 0 ? DuplicateFields.ParseValueLastWins(body) : JsonNode.Parse(body, documentOptions: ObjectCodec.DocumentOptions);
         }
         catch (JsonException e) when (e.Message.Contains("maximum configured depth", StringComparison.Ordinal))
         {

@@ -7,7 +7,9 @@ namespace LocalKube.Node.ApiServer.Patching;
 /// The statuses upstream's patch handler answers with (apiserver <c>handlers/patch.go</c>): malformed bodies and
 /// malformed directives are 400; a JSON patch that does not apply, or a list of lists, is the generic 422 of
 /// <c>NewGenericServerResponse</c>; any other strategic-merge error is passed through unconverted, which upstream
-/// turns into a 500 with no reason and the error text as the message (kubectl: "Error from server: ...").
+/// turns into a 500 with no reason and the error text as the message. We answer those with a 400 BadRequest and the
+/// same text (kubectl: "Error from server (BadRequest): ..."): each is a patch that does not fit the object, and bad
+/// input never gets a 5xx here (issue 17).
 /// </summary>
 public static class PatchErrors
 {
@@ -24,8 +26,8 @@ public static class PatchErrors
     public static StatusException Unprocessable(string why) =>
         new(422, "Invalid", GenericInvalid, new StatusDetails(null, null, null) { Causes = [new V1StatusCause { Message = why }] });
 
-    /// <summary>An unconverted error: 500, no reason, the error text as the message.</summary>
-    public static StatusException Unconverted(string message) => new(500, "", message);
+    /// <summary>What upstream leaves unconverted (its 500): a 400 BadRequest with the error text as the message.</summary>
+    public static StatusException Unconverted(string message) => StatusException.BadRequest(message);
 
     // apimachinery mergepatch sentinels (400 through interpretStrategicMergePatchError).
     internal static StatusException BadPatchFormatForPrimitiveList() => BadRequest("invalid patch format of primitive list");

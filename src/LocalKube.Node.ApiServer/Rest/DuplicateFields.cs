@@ -74,6 +74,14 @@ public static class DuplicateFields
         return Convert(document.RootElement) as JsonObject ?? throw new JsonException("the JSON value is not an object");
     }
 
+    /// <summary>Parses any JSON value (a patch: object or array) whose object keys may repeat, the last occurrence winning.</summary>
+    public static JsonNode? ParseValueLastWins(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = ObjectCodec.MaxDepth });
+        using var document = JsonDocument.ParseValue(ref reader);
+        return Convert(document.RootElement);
+    }
+
     private static JsonNode? Convert(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.Object => Object(element),

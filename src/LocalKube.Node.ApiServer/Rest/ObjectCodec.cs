@@ -202,9 +202,13 @@ public static class ObjectCodec
 
         // KubernetesJson keeps its configured options private; AddJsonOptions hands them to the callback.
         KubernetesJson.AddJsonOptions(o => captured = o);
-        return new JsonSerializerOptions(captured ?? throw new InvalidOperationException("KubernetesJson options unavailable"))
+        var options = new JsonSerializerOptions(captured ?? throw new InvalidOperationException("KubernetesJson options unavailable"))
         {
             MaxDepth = MaxDepth,
         };
+
+        // Ahead of the type's own converter: quantities are read (and refused) as Go reads them.
+        options.Converters.Insert(0, new GoQuantityConverter());
+        return options;
     }
 }

@@ -18,8 +18,17 @@ public static class RequestBody
     /// <summary>Largest request body (upstream's MaxRequestBodyBytes).</summary>
     public const int MaxBytes = 3 * 1024 * 1024;
 
-    /// <summary>Reads the whole body, refusing more than <see cref="MaxBytes"/>.</summary>
+    /// <summary>
+    /// Reads the whole body, refusing more than <see cref="MaxBytes"/>. A text body (anything but protobuf) has its
+    /// invalid UTF-8 replaced as Go's decoder reads it (<see cref="GoUtf8"/>).
+    /// </summary>
     public static async Task<byte[]> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var body = await ReadBytesAsync(request, cancellationToken);
+        return MediaType(request) == Protobuf.KubeProtobuf.MediaType ? body : GoUtf8.ReplaceInvalid(body);
+    }
+
+    private static async Task<byte[]> ReadBytesAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.ContentLength > MaxBytes)
@@ -104,13 +113,23 @@ public static class RequestBody
         IKubernetesObject<V1ObjectMeta> obj;
         try
         {
+            GoNullElements.Replace(node, resource.Strategy.ModelType);
             obj = ObjectCodec.ToObject(node, resource.Strategy.ModelType);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or InvalidCastException)
+        catch (GoQuantity.FormatError e)
         {
+            // Go's Quantity decoder words its own error, without a field path.
+            throw StatusException.BadRequest($"{resource.Kind} in version \"{resource.Descriptor.Version}\" cannot be handled as a {resource.Kind}: {e.Message}");
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or InvalidCastException or ArgumentException
+            or OverflowException or NotSupportedException)
+        {
+            // NotSupportedException: a JSON kind the model's converter cannot take (an object for an IntOrString); its
+            // path is only in the message.
+            var path = (e as JsonException)?.Path ?? (e is NotSupportedException ? PathIn(e.Message) : null);
             throw StatusException.BadRequest(
                 $"{resource.Kind} in version \"{resource.Descriptor.Version}\" cannot be handled as a {resource.Kind}: "
-                + (GoTypeError.Describe(resource.Strategy.ModelType, node, (e as JsonException)?.Path) ?? DescribeTypeError(resource, e)));
+                + (GoTypeError.Describe(resource.Strategy.ModelType, node, path) ?? DescribeTypeError(resource, e)));
         }
 
         if (!string.Equals(fieldValidation, "Ignore", StringComparison.OrdinalIgnoreCase))
@@ -134,6 +153,18 @@ public static class RequestBody
 
         obj.Metadata ??= new V1ObjectMeta();
         return obj;
+    }
+
+    private static string? PathIn(string message)
+    {
+        var at = message.IndexOf("Path: $", StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var end = message.IndexOf(' ', at + 6);
+        return end < 0 ? message[(at + 6)..] : message[(at + 6)..end];
     }
 
     private static StatusException TooLarge() => StatusException.TooLarge($"Request entity too large: limit is {MaxBytes}");

@@ -18,6 +18,7 @@ public sealed partial class RestHandler
     private async Task ApplyAsync(HttpContext context, RestResource resource, RestPath path, UpdateScope scope, CancellationToken ct)
     {
         var request = context.Request;
+        OutputFormat.Negotiate(request.Headers.Accept);
         var dryRun = DryRun(request);
         var manager = request.Query["fieldManager"].ToString();
         if (manager.Length == 0)

@@ -26,6 +26,7 @@ public sealed partial class RestHandler
 
         var dryRun = DryRun(context.Request);
         var patcher = HttpMethods.IsPatch(method) ? Patcher(context.Request) : null;
+        OutputFormat.Negotiate(context.Request.Headers.Accept);
         var body = await RequestBody.ReadAsync(context.Request, ct);
         var updated = await _store.UpdateAsync(resource, path.Namespace, path.Name!, current =>
         {
@@ -36,7 +37,7 @@ public sealed partial class RestHandler
             {
                 requested = node.Deserialize<V1Scale>(ObjectCodec.Options) ?? new V1Scale();
             }
-            catch (JsonException e)
+            catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or NotSupportedException or ArgumentException or OverflowException)
             {
                 throw StatusException.BadRequest($"Scale in version \"v1\" cannot be handled as a Scale: {e.Message}");
             }

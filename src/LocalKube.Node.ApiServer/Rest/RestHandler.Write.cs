@@ -71,6 +71,9 @@ public sealed partial class RestHandler
         RejectForceOnNonApply(request);
         var dryRun = DryRun(request);
         var patcher = Patcher(request);
+
+        // As for create and update: an unservable Accept is refused before anything is written.
+        OutputFormat.Negotiate(request.Headers.Accept);
         var body = await RequestBody.ReadAsync(request, ct);
         var validation = request.Query["fieldValidation"].ToString();
         var duplicates = DuplicateFields.Find(body);
@@ -92,6 +95,7 @@ public sealed partial class RestHandler
 
     private async Task DeleteAsync(HttpContext context, RestResource resource, RestPath path, CancellationToken ct)
     {
+        OutputFormat.Negotiate(context.Request.Headers.Accept);
         var options = await ReadDeleteOptionsAsync(context.Request, ct);
         var result = await _store.DeleteAsync(resource, path.Namespace, path.Name!, options, DryRun(context.Request), ct);
         if (result.Removed && !(resource.Strategy is IDeletionStrategy { ReturnDeletedObject: true }))

@@ -139,12 +139,75 @@ public sealed partial class RestHandler
         return values.Count > 0;
     }
 
+    // Upstream's warning recorder: each text once; a text with a control character cannot be a header value and is
+    // dropped; past 4,096 runes in all, every warning is cut to 256 runes, and once those fill 4,096 the rest go.
     private static void AddWarnings(HttpContext context, List<string> warnings)
     {
+        const int totalRunes = 4 * 1024;
+        const int itemRunes = 256;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var ordered = new List<string>();
+        var headers = new List<string>();
+        var written = 0;
+        var truncating = false;
         foreach (var warning in warnings)
         {
-            context.Response.Headers.Append("Warning", $"299 - \"{warning.Replace("\"", "\\\"", StringComparison.Ordinal)}\"");
+            if (warning.Length == 0 || !seen.Add(warning))
+            {
+                continue;
+            }
+
+            if (truncating && written >= totalRunes)
+            {
+                break;
+            }
+
+            ordered.Add(warning);
+            var text = truncating ? Truncate(warning, itemRunes) : warning;
+            if (text.Any(char.IsControl))
+            {
+                continue;
+            }
+
+            var runes = text.EnumerateRunes().Count();
+            if (written + runes <= totalRunes || truncating)
+            {
+                written += runes;
+                headers.Add(text);
+                continue;
+            }
+
+            truncating = true;
+            written = 0;
+            headers.Clear();
+            foreach (var earlier in ordered.Select(w => Truncate(w, itemRunes)).Where(w => !w.Any(char.IsControl)))
+            {
+                written += earlier.EnumerateRunes().Count();
+                headers.Add(earlier);
+            }
         }
+
+        foreach (var text in headers)
+        {
+            var quoted = text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+            context.Response.Headers.Append("Warning", $"299 - \"{quoted}\"");
+        }
+    }
+
+    private static string Truncate(string text, int runes)
+    {
+        var length = 0;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (runes-- == 0)
+            {
+                return text[..length];
+            }
+
+            length += rune.Utf16SequenceLength;
+        }
+
+        return text;
     }
 
     private static V1StatusCause[] NoCauses => [];

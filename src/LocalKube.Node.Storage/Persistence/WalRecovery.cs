@@ -39,7 +39,17 @@ internal static class WalRecovery
         long snapshotBytes = 0;
         foreach (var path in WalSegments.Snapshots(directory).Reverse())
         {
-            var loaded = SnapshotFile.Read(path, arena);
+            (SnapshotHeader Header, List<KeyValue> Versions)? loaded;
+            try
+            {
+                loaded = SnapshotFile.Read(path, arena);
+            }
+            catch (Exception e) when (e is InvalidDataException or Google.Protobuf.InvalidProtocolBufferException)
+            {
+                // Whole records that do not decode are not a torn write: say which file, never start without it.
+                throw new InvalidDataException($"Snapshot {path} is corrupt: {e.Message}", e);
+            }
+
             if (loaded is null)
             {
                 logger.LogWarning("Ignoring incomplete snapshot {Path}", path);
@@ -106,7 +116,17 @@ internal static class WalRecovery
                         throw new InvalidDataException($"WAL gap: expected record {expected}, found {seq} in {path}");
                     }
 
-                    onRecord(WireReader.ReadWalRecord(buffer.AsSpan(0, n), arena));
+                    WalRecord record;
+                    try
+                    {
+                        record = WireReader.ReadWalRecord(buffer.AsSpan(0, n), arena);
+                    }
+                    catch (Exception e) when (e is InvalidDataException or Google.Protobuf.InvalidProtocolBufferException)
+                    {
+                        throw new InvalidDataException($"WAL segment {path} has an unreadable record at offset {valid}: {e.Message}", e);
+                    }
+
+                    onRecord(record);
                     expected++;
                     replayed++;
                 }

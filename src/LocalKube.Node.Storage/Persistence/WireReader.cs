@@ -113,14 +113,14 @@ internal static class WireReader
 
     private static ReadOnlySpan<byte> ReadBytes(ReadOnlySpan<byte> data, ref int pos)
     {
-        var length = (int)ReadVarint(data, ref pos);
-        if (length < 0 || pos + length > data.Length)
+        var length = ReadVarint(data, ref pos);
+        if (length > (ulong)(data.Length - pos))
         {
             throw new InvalidDataException("truncated bytes field");
         }
 
-        var slice = data.Slice(pos, length);
-        pos += length;
+        var slice = data.Slice(pos, (int)length);
+        pos += (int)length;
         return slice;
     }
 
@@ -131,14 +131,17 @@ internal static class WireReader
             case 0:
                 ReadVarint(data, ref pos);
                 break;
-            case 1:
-                pos += 8;
+            case 1 or 5:
+                var width = (tag & 7) == 1 ? 8 : 4;
+                if (width > data.Length - pos)
+                {
+                    throw new InvalidDataException("truncated fixed-width field");
+                }
+
+                pos += width;
                 break;
             case 2:
                 ReadBytes(data, ref pos);
-                break;
-            case 5:
-                pos += 4;
                 break;
             default:
                 throw new InvalidDataException($"unsupported wire type {tag & 7}");

@@ -66,7 +66,7 @@ public sealed class KubectlPatchTests
         // A merge-list element without its merge key, as upstream words it.
         var noKey = await _kubectl.RunAsync("patch", "deployment", "web", "-p", """{"spec":{"template":{"spec":{"containers":[{"image":"x"}]}}}}""");
         Assert.That(noKey.Code, Is.EqualTo(1));
-        Assert.That(noKey.Output, Does.Contain("Error from server: map: map[image:x] does not contain declared merge key: name"));
+        Assert.That(noKey.Output, Does.Contain("Error from server (BadRequest): map: map[image:x] does not contain declared merge key: name"));
 
         var notJson = await _kubectl.RunAsync("patch", "deployment", "web", "--type=json", "-p", """{"op":"add"}""");
         Assert.That(notJson.Code, Is.EqualTo(1));

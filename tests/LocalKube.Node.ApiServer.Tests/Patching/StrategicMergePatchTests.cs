@@ -29,8 +29,8 @@ public sealed class StrategicMergePatchTests
         yield return Ok("an object replaced by a scalar", "{'spec':{'nodeSelector':{'a':'b'}}}", "{'spec':{'nodeSelector':'x'}}", "{'spec':{'nodeSelector':'x'}}");
         yield return Ok("$patch replace in a map", "{'spec':{'nodeSelector':{'a':'1','b':'2'}}}", "{'spec':{'nodeSelector':{'$patch':'replace','c':'3'}}}", "{'spec':{'nodeSelector':{'c':'3'}}}");
         yield return Ok("$patch delete in a map leaves an empty map", "{'metadata':{'labels':{'a':'1'}}}", "{'metadata':{'labels':{'$patch':'delete'}}}", "{'metadata':{'labels':{}}}");
-        yield return Fail("$patch merge in a map is refused", "{'metadata':{'labels':{'a':'1'}}}", "{'metadata':{'labels':{'$patch':'merge','b':'2'}}}", 500, "unknown patch type: merge in map: map[$patch:merge b:2]");
-        yield return Fail("an unknown $patch in a map", "{'metadata':{'labels':{}}}", "{'metadata':{'labels':{'$patch':'bogus'}}}", 500, "unknown patch type: bogus in map: map[$patch:bogus]");
+        yield return Fail("$patch merge in a map is refused", "{'metadata':{'labels':{'a':'1'}}}", "{'metadata':{'labels':{'$patch':'merge','b':'2'}}}", 400, "unknown patch type: merge in map: map[$patch:merge b:2]");
+        yield return Fail("an unknown $patch in a map", "{'metadata':{'labels':{}}}", "{'metadata':{'labels':{'$patch':'bogus'}}}", 400, "unknown patch type: bogus in map: map[$patch:bogus]");
         yield return Ok("$patch replace at the top", "{'kind':'Pod','spec':{'hostname':'h'}}", "{'$patch':'replace','kind':'Pod'}", "{'kind':'Pod'}");
         yield return Ok("an empty patch changes nothing", "{'metadata':{'name':'p'},'spec':{'hostname':'h'}}", "{}", "{'metadata':{'name':'p'},'spec':{'hostname':'h'}}");
         yield return Ok("annotations merge", "{'metadata':{'annotations':{'a':'1'}}}", "{'metadata':{'annotations':{'b':'2'}}}", "{'metadata':{'annotations':{'a':'1','b':'2'}}}");
@@ -77,11 +77,11 @@ public sealed class StrategicMergePatchTests
             "{'spec':{'containers':[{'name':'a','env':[{'$patch':'delete','name':'X'}]}]}}",
             "{'spec':{'containers':[{'name':'a','env':[{'name':'Y'}]}]}}");
         yield return Fail("$patch delete without the merge key", "{'spec':{'containers':[{'name':'a'}]}}",
-            "{'spec':{'containers':[{'$patch':'delete','image':'x'}]}}", 500, "map: map[$patch:delete image:x] does not contain declared merge key: name");
+            "{'spec':{'containers':[{'$patch':'delete','image':'x'}]}}", 400, "map: map[$patch:delete image:x] does not contain declared merge key: name");
         yield return Fail("an element without the merge key", "{'spec':{'containers':[{'name':'a'}]}}",
-            "{'spec':{'containers':[{'image':'x'}]}}", 500, "map: map[image:x] does not contain declared merge key: name");
+            "{'spec':{'containers':[{'image':'x'}]}}", 400, "map: map[image:x] does not contain declared merge key: name");
         yield return Fail("a volume without its name", "{'spec':{'volumes':[{'name':'v','emptyDir':{}}]}}",
-            "{'spec':{'volumes':[{'hostPath':{'path':'/var'}}]}}", 500, "map: map[hostPath:map[path:/var]] does not contain declared merge key: name");
+            "{'spec':{'volumes':[{'hostPath':{'path':'/var'}}]}}", 400, "map: map[hostPath:map[path:/var]] does not contain declared merge key: name");
         yield return Ok("$patch replace replaces the list with the other elements",
             "{'spec':{'containers':[{'name':'a','image':'1'},{'name':'b'}]}}",
             "{'spec':{'containers':[{'$patch':'replace'},{'name':'c','image':'3'}]}}",
@@ -91,9 +91,9 @@ public sealed class StrategicMergePatchTests
             "{'spec':{'containers':[{'$patch':'replace'}]}}",
             "{'spec':{'containers':[]}}");
         yield return Fail("$patch merge in a list", "{'spec':{'containers':[{'name':'a'}]}}",
-            "{'spec':{'containers':[{'$patch':'merge','name':'a'}]}}", 500, "merging lists cannot yet be specified in the patch");
+            "{'spec':{'containers':[{'$patch':'merge','name':'a'}]}}", 400, "merging lists cannot yet be specified in the patch");
         yield return Fail("an unknown $patch in a list element", "{'spec':{'containers':[{'name':'a'}]}}",
-            "{'spec':{'containers':[{'$patch':'foo','name':'a'}]}}", 500, "unknown patch type: foo in map: map[$patch:foo name:a]");
+            "{'spec':{'containers':[{'$patch':'foo','name':'a'}]}}", 400, "unknown patch type: foo in map: map[$patch:foo name:a]");
         yield return Ok("env merges by name",
             "{'spec':{'containers':[{'name':'a','env':[{'name':'A','value':'1'},{'name':'B','value':'2'}]}]}}",
             "{'spec':{'containers':[{'name':'a','env':[{'name':'B','value':'3'}]}]}}",
@@ -256,7 +256,7 @@ public sealed class StrategicMergePatchTests
         yield return Fail("$retainKeys passes order directives on, which still need a known field",
             "{'spec':{'volumes':[{'name':'v','emptyDir':{}}]}}",
             "{'spec':{'volumes':[{'name':'v','$retainKeys':['name','emptyDir'],'$setElementOrder/x':[]}]}}",
-            500, "unable to find api field in struct Volume for the json field \"x\"");
+            400, "unable to find api field in struct Volume for the json field \"x\"");
 
         // ---- primitive lists with strategy merge
         yield return Ok("finalizers are a union with new values first",
@@ -283,11 +283,11 @@ public sealed class StrategicMergePatchTests
         yield return Fail("$deleteFromPrimitiveList without a field", "{'metadata':{'finalizers':['a']}}",
             "{'metadata':{'$deleteFromPrimitiveList':['a']}}", 400, "invalid patch format of primitive list");
         yield return Fail("$deleteFromPrimitiveList on objects without a merge key", "{'spec':{'tolerations':[{'key':'a'}]}}",
-            "{'spec':{'$deleteFromPrimitiveList/tolerations':[{'key':'a'}]}}", 500, "cannot merge lists without merge key for struct");
+            "{'spec':{'$deleteFromPrimitiveList/tolerations':[{'key':'a'}]}}", 400, "cannot merge lists without merge key for struct");
         yield return Ok("podCIDRs are a set",
             "{'spec':{'podCIDRs':['10.0.0.0/24']}}", "{'spec':{'podCIDRs':['fd00::/64']}}", "{'spec':{'podCIDRs':['fd00::/64','10.0.0.0/24']}}", typeof(V1Node));
         yield return Fail("a list of lists", "{'metadata':{'finalizers':[]}}", "{'metadata':{'finalizers':[['x']]}}", 422, PatchErrors.GenericInvalid);
-        yield return Fail("mixed element types", "{'metadata':{'finalizers':['a']}}", "{'metadata':{'finalizers':[1]}}", 500, "list element types are not identical: [[a] [1]]");
+        yield return Fail("mixed element types", "{'metadata':{'finalizers':['a']}}", "{'metadata':{'finalizers':[1]}}", 400, "list element types are not identical: [[a] [1]]");
 
         // ---- $setElementOrder
         yield return Ok("$setElementOrder reorders containers",
@@ -323,24 +323,24 @@ public sealed class StrategicMergePatchTests
         yield return Fail("a patched element missing from $setElementOrder",
             "{'spec':{'containers':[{'name':'a'}]}}",
             "{'spec':{'$setElementOrder/containers':[{'name':'a'}],'containers':[{'name':'c','image':'y'}]}}",
-            500, "the order in patch list:\n[map[image:y name:c]]\n doesn't match $setElementOrder list:\n[map[name:a]]");
+            400, "the order in patch list:\n[map[image:y name:c]]\n doesn't match $setElementOrder list:\n[map[name:a]]");
         yield return Fail("$setElementOrder not a list", "{'spec':{'containers':[]}}",
-            "{'spec':{'$setElementOrder/containers':'a'}}", 500, "expected a []interface {}, but received a string");
+            "{'spec':{'$setElementOrder/containers':'a'}}", 400, "expected a []interface {}, but received a string");
         yield return Fail("a malformed $setElementOrder key", "{'spec':{'containers':[]}}",
             "{'spec':{'$setElementOrderX/containers':[]}}", 400, "invalid patch format of setElementOrder list");
         yield return Fail("$setElementOrder on a field without a merge key", "{'spec':{'tolerations':[{'key':'a'},{'key':'b'}]}}",
             "{'spec':{'$setElementOrder/tolerations':[{'key':'b'},{'key':'a'}]}}", 400, "invalid patch format of setElementOrder list");
         yield return Fail("$setElementOrder on an unknown field", "{'spec':{}}",
-            "{'spec':{'$setElementOrder/bogus':['a']}}", 500, "unable to find api field in struct PodSpec for the json field \"bogus\"");
+            "{'spec':{'$setElementOrder/bogus':['a']}}", 400, "unable to find api field in struct PodSpec for the json field \"bogus\"");
         yield return Fail("$setElementOrder entries need the merge key", "{'spec':{'containers':[{'name':'a'}]}}",
-            "{'spec':{'$setElementOrder/containers':[{'image':'a'}],'containers':[{'name':'a'}]}}", 500, "map: map[image:a] does not contain declared merge key: name");
+            "{'spec':{'$setElementOrder/containers':[{'image':'a'}],'containers':[{'name':'a'}]}}", 400, "map: map[image:a] does not contain declared merge key: name");
         yield return Fail("$setElementOrder over two empty lists", "{'spec':{'containers':[]}}",
-            "{'spec':{'$setElementOrder/containers':[],'containers':[]}}", 500, "no elements in any of the given slices");
+            "{'spec':{'$setElementOrder/containers':[],'containers':[]}}", 400, "no elements in any of the given slices");
 
         // ---- schema errors and unknown fields
         yield return Ok("an unknown field is added as sent", "{'spec':{}}", "{'spec':{'foo':{'a':1}}}", "{'spec':{'foo':{'a':1}}}");
-        yield return Fail("merging into an unknown field", "{'spec':{'foo':{'a':1}}}", "{'spec':{'foo':{'b':1}}}", 500, "unable to find api field in struct PodSpec for the json field \"foo\"");
-        yield return Fail("merging maps inside a string map", "{'metadata':{'labels':{'a':{'x':1}}}}", "{'metadata':{'labels':{'a':{'y':1}}}}", 500,
+        yield return Fail("merging into an unknown field", "{'spec':{'foo':{'a':1}}}", "{'spec':{'foo':{'b':1}}}", 400, "unable to find api field in struct PodSpec for the json field \"foo\"");
+        yield return Fail("merging maps inside a string map", "{'metadata':{'labels':{'a':{'x':1}}}}", "{'metadata':{'labels':{'a':{'y':1}}}}", 400,
             "merging an object in json but data type is not struct, instead is: map");
         yield return Ok("field names match case-insensitively as in Go",
             "{'spec':{'Containers':[{'name':'a','image':'1'}]}}", "{'spec':{'Containers':[{'name':'a','image':'2'}]}}", "{'spec':{'Containers':[{'name':'a','image':'2'}]}}");

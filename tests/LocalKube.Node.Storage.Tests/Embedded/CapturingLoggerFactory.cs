@@ -8,6 +8,9 @@ public sealed class CapturingLoggerFactory : ILoggerFactory
 {
     public ConcurrentQueue<(LogLevel Level, string Message)> Entries { get; } = new();
 
+    /// <summary>The exceptions logged with any entry.</summary>
+    public ConcurrentQueue<Exception> Exceptions { get; } = new();
+
     public ILogger CreateLogger(string categoryName) => new Logger(this);
 
     public void AddProvider(ILoggerProvider provider)
@@ -25,7 +28,13 @@ public sealed class CapturingLoggerFactory : ILoggerFactory
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
             owner.Entries.Enqueue((logLevel, formatter(state, exception)));
+            if (exception is not null)
+            {
+                owner.Exceptions.Enqueue(exception);
+            }
+        }
     }
 }

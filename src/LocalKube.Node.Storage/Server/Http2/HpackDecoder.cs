@@ -31,7 +31,13 @@ internal sealed class HpackDecoder
             }
             else if ((b & 0xE0) == 0x20)
             {
+                // RFC 7541 6.3: never above the limit the server announced (Kestrel's default, 4,096 octets).
                 _maxSize = ReadInteger(block, ref pos, 5);
+                if (_maxSize > 4096)
+                {
+                    throw new InvalidDataException($"HPACK: table size {_maxSize} above the 4096 allowed");
+                }
+
                 Evict();
             }
             else
@@ -95,7 +101,7 @@ internal sealed class HpackDecoder
 
         var huffman = (block[pos] & 0x80) != 0;
         var length = ReadInteger(block, ref pos, 7);
-        if (pos + length > block.Length)
+        if (length > block.Length - pos)
         {
             throw new InvalidDataException("HPACK: truncated string");
         }
@@ -123,7 +129,13 @@ internal sealed class HpackDecoder
             }
 
             var b = block[pos++];
-            value += (b & 0x7F) << shift;
+            var add = (long)(b & 0x7F) << shift;
+            if (value + add > int.MaxValue)
+            {
+                throw new InvalidDataException("HPACK: integer too large");
+            }
+
+            value += (int)add;
             shift += 7;
             if ((b & 0x80) == 0)
             {
