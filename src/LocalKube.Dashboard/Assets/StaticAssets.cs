@@ -1,0 +1,93 @@
+using System.Collections.Frozen;
+using System.Reflection;
+using Microsoft.AspNetCore.Http;
+
+namespace LocalKube.Dashboard.Assets;
+
+/// <summary>
+/// The built front end, embedded in this assembly as <c>web/…</c> resources (each with the <c>.br</c> and
+/// <c>.gz</c> copies the build made). Hashed files under <c>assets/</c> are cached for a year; every other path
+/// that is not a file gets <c>index.html</c>, so deep links work.
+/// </summary>
+public sealed class StaticAssets
+{
+    private const string Prefix = "web/";
+    private readonly Assembly _assembly;
+    private readonly FrozenSet<string> _names;
+
+    public StaticAssets(Assembly? assembly = null)
+    {
+        _assembly = assembly ?? typeof(StaticAssets).Assembly;
+        _names = _assembly.GetManifestResourceNames().Where(n => n.StartsWith(Prefix, StringComparison.Ordinal)).ToFrozenSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>True when the front end was embedded (the build ran npm).</summary>
+    public bool HasIndex => _names.Contains(Prefix + "index.html");
+
+    /// <summary>The embedded files (without their compressed copies), for the budget check.</summary>
+    public IEnumerable<string> Files => _names.Where(n => !n.EndsWith(".br", StringComparison.Ordinal) && !n.EndsWith(".gz", StringComparison.Ordinal)).Select(n => n[Prefix.Length..]);
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value?.TrimStart('/') ?? "";
+        var name = Prefix + path;
+        var isFile = path.Length > 0 && _names.Contains(name);
+        if (!isFile)
+        {
+            var last = path.Split('/')[^1];
+            if (last.Contains('.', StringComparison.Ordinal) || path.StartsWith("assets/", StringComparison.Ordinal))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+
+            name = Prefix + "index.html";
+        }
+
+        var response = context.Response;
+        response.ContentType = ContentType(name);
+        response.Headers.CacheControl = name.StartsWith(Prefix + "assets/", StringComparison.Ordinal) ? "public, max-age=31536000, immutable" : "no-cache";
+        response.Headers.Vary = "Accept-Encoding";
+        var accepted = context.Request.Headers.AcceptEncoding.ToString();
+        var encoding = accepted.Contains("br", StringComparison.Ordinal) && _names.Contains(name + ".br") ? "br"
+            : accepted.Contains("gzip", StringComparison.Ordinal) && _names.Contains(name + ".gz") ? "gzip"
+            : null;
+        var resource = encoding switch { "br" => name + ".br", "gzip" => name + ".gz", _ => name };
+        if (encoding is not null)
+        {
+            response.Headers.ContentEncoding = encoding;
+        }
+
+        await using var stream = _assembly.GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"embedded resource {resource} is missing");
+        response.ContentLength = stream.Length;
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            return;
+        }
+
+        await stream.CopyToAsync(response.Body, context.RequestAborted);
+    }
+
+    /// <summary>The bytes a client that accepts Brotli downloads for <paramref name="file"/>.</summary>
+    public long CompressedSize(string file)
+    {
+        var name = Prefix + file;
+        using var stream = _assembly.GetManifestResourceStream(_names.Contains(name + ".br") ? name + ".br" : name);
+        return stream?.Length ?? 0;
+    }
+
+    private static string ContentType(string name) => Path.GetExtension(name) switch
+    {
+        ".html" => "text/html; charset=utf-8",
+        ".js" or ".mjs" => "text/javascript; charset=utf-8",
+        ".css" => "text/css; charset=utf-8",
+        ".svg" => "image/svg+xml",
+        ".json" => "application/json",
+        ".png" => "image/png",
+        ".ico" => "image/x-icon",
+        ".woff2" => "font/woff2",
+        ".txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    };
+}
