@@ -89,7 +89,7 @@ public sealed class DashboardServer : IAsyncDisposable
         var exec = new ExecBridge(api);
         var reviews = new AccessReviews(api, TimeProvider.System);
         var explainer = new Explainer(api, TimeProvider.System);
-        var assets = new StaticAssets();
+        var assets = new StaticAssets(directory: Environment.GetEnvironmentVariable(StaticAssets.DirectoryVariable) is { Length: > 0 } dir ? dir : null);
         var info = new DashboardInfo(options.Profile, options.Upstream.Server.ToString(), typeof(DashboardServer).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
         var sessionLogger = loggers.CreateLogger<WatchSession>();
 

@@ -7,18 +7,27 @@ namespace LocalKube.Dashboard.Assets;
 /// <summary>
 /// The built front end, embedded in this assembly as <c>web/…</c> resources (each with the <c>.br</c> and
 /// <c>.gz</c> copies the build made). Hashed files under <c>assets/</c> are cached for a year; every other path
-/// that is not a file gets <c>index.html</c>, so deep links work.
+/// that is not a file gets <c>index.html</c>, so deep links work. For front-end work,
+/// <c>LOCALKUBE_DASHBOARD_ASSETS=&lt;web/dist&gt;</c> serves a folder instead (rebuild with <c>npm run build</c>, reload).
 /// </summary>
 public sealed class StaticAssets
 {
+    /// <summary>The variable that points the dashboard at a folder of built assets instead of the embedded ones.</summary>
+    public const string DirectoryVariable = "LOCALKUBE_DASHBOARD_ASSETS";
+
     private const string Prefix = "web/";
     private readonly Assembly _assembly;
     private readonly FrozenSet<string> _names;
+    private readonly string? _directory;
 
-    public StaticAssets(Assembly? assembly = null)
+    public StaticAssets(Assembly? assembly = null, string? directory = null)
     {
         _assembly = assembly ?? typeof(StaticAssets).Assembly;
-        _names = _assembly.GetManifestResourceNames().Where(n => n.StartsWith(Prefix, StringComparison.Ordinal)).ToFrozenSet(StringComparer.Ordinal);
+        _directory = directory is null ? null : Path.GetFullPath(directory);
+        _names = _directory is null
+            ? _assembly.GetManifestResourceNames().Where(n => n.StartsWith(Prefix, StringComparison.Ordinal)).ToFrozenSet(StringComparer.Ordinal)
+            : Directory.EnumerateFiles(_directory, "*", SearchOption.AllDirectories)
+                .Select(f => Prefix + Path.GetRelativePath(_directory, f).Replace('\\', '/')).ToFrozenSet(StringComparer.Ordinal);
     }
 
     /// <summary>True when the front end was embedded (the build ran npm).</summary>
@@ -58,8 +67,7 @@ public sealed class StaticAssets
             response.Headers.ContentEncoding = encoding;
         }
 
-        await using var stream = _assembly.GetManifestResourceStream(resource)
-            ?? throw new InvalidOperationException($"embedded resource {resource} is missing");
+        await using var stream = Open(resource) ?? throw new InvalidOperationException($"embedded resource {resource} is missing");
         response.ContentLength = stream.Length;
         if (HttpMethods.IsHead(context.Request.Method))
         {
@@ -73,9 +81,12 @@ public sealed class StaticAssets
     public long CompressedSize(string file)
     {
         var name = Prefix + file;
-        using var stream = _assembly.GetManifestResourceStream(_names.Contains(name + ".br") ? name + ".br" : name);
+        using var stream = Open(_names.Contains(name + ".br") ? name + ".br" : name);
         return stream?.Length ?? 0;
     }
+
+    private Stream? Open(string resource) =>
+        _directory is null ? _assembly.GetManifestResourceStream(resource) : File.OpenRead(Path.Combine(_directory, resource[Prefix.Length..]));
 
     private static string ContentType(string name) => Path.GetExtension(name) switch
     {

@@ -67,7 +67,13 @@ public sealed class AccessReviews(KubeApi api, TimeProvider time)
             }
 
             var status = KubernetesJson.Deserialize<V1SelfSubjectAccessReview>(body).Status;
-            answer = status?.Allowed == true
+            if (status is null)
+            {
+                // Not a review: a server without the API. Unknown, so allowed (the API decides when it is used).
+                return new AccessAnswer(true, null);
+            }
+
+            answer = status.Allowed
                 ? new AccessAnswer(true, null)
                 : new AccessAnswer(false, Describe(check, status));
         }

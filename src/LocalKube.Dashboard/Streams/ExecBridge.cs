@@ -86,9 +86,16 @@ public sealed class ExecBridge(KubeApi api)
             var toPage = WebSocketPump.CopyAsync(upstream, page, both.Token);
             try
             {
-                // The API server ends a session (status on channel 3, then close 1000); the page may end it too.
-                await Task.WhenAny(toServer, toPage);
-                await both.CancelAsync();
+                // The API server ends a session (status on channel 3, then close 1000); the page may end it too. The
+                // close is passed on, then the other side gets a moment to answer it: cancelling a receive aborts the
+                // socket, and an abort would drop the status frame still on its way to the page.
+                var first = await Task.WhenAny(toServer, toPage);
+                var other = first == toServer ? toPage : toServer;
+                if (await Task.WhenAny(other, Task.Delay(TimeSpan.FromSeconds(2), context.RequestAborted)) != other)
+                {
+                    await both.CancelAsync();
+                }
+
                 await Task.WhenAll(toServer, toPage);
             }
             catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)

@@ -67,7 +67,7 @@ public static class UpstreamLoader
     /// <summary>The profile's admin certificate and CA (<c>profiles/&lt;p&gt;/certs</c>), for the API server on 127.0.0.1:<paramref name="port"/>.</summary>
     public static UpstreamEndpoint FromProfileCertificates(string certsDirectory, int port)
     {
-        var ca = X509Certificate2.CreateFromPemFile(Path.Combine(certsDirectory, PkiFileNames.CaCertificate));
+        var ca = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(certsDirectory, PkiFileNames.CaCertificate)));
         var admin = X509Certificate2.CreateFromPemFile(
             Path.Combine(certsDirectory, PkiFileNames.AdminCertificate), Path.Combine(certsDirectory, PkiFileNames.AdminKey));
         return new UpstreamEndpoint(new Uri($"https://127.0.0.1:{port}"), [ca], admin, null);

@@ -1,19 +1,17 @@
+import { useMemo } from 'react';
 import { useSearchParams } from 'wouter';
 
-const key = 'localkube.dashboard.namespaces';
-
-const stored = (): string[] => {
-  const value = localStorage.getItem(key);
-  return value ? value.split(',').filter(Boolean) : [];
-};
+const storageKey = 'localkube.dashboard.namespaces';
 
 /** The namespaces the views show (empty: all). In the URL (`?ns=a,b`) so views deep-link, and remembered. */
 export function useNamespaces(): [string[], (namespaces: string[]) => void] {
   const [params, setParams] = useSearchParams();
   const fromUrl = params.get('ns');
-  const selected = fromUrl !== null ? fromUrl.split(',').filter(Boolean) : stored();
+  const key = fromUrl ?? localStorage.getItem(storageKey) ?? '';
+  // The same array while the selection is the same: views memoise on it.
+  const selected = useMemo(() => key.split(',').filter(Boolean), [key]);
   const set = (namespaces: string[]) => {
-    localStorage.setItem(key, namespaces.join(','));
+    localStorage.setItem(storageKey, namespaces.join(','));
     setParams(
       (p) => {
         if (namespaces.length > 0) p.set('ns', namespaces.join(','));

@@ -61,6 +61,10 @@ function Tile({ href, title, count, parts, testid }: { href: string; title: stri
   );
 }
 
+/** A link that keeps the namespace selection (so "1 failing" opens that namespace's failing pods). */
+const keepNamespaces = (href: string, namespaces: string[]) =>
+  namespaces.length === 0 ? href : `${href}${href.includes('?') ? '&' : '?'}ns=${encodeURIComponent(namespaces.join(','))}`;
+
 export function Overview() {
   const health = useObservable(watchClient.health);
   const pods = useRows('pods');
@@ -90,7 +94,7 @@ export function Overview() {
       <h1>Overview</h1>
       <section className="grid tiles" aria-label="Workloads">
         <Tile
-          href="/pods"
+          href={keepNamespaces('/pods', namespaces)}
           title="Pods"
           count={pods.synced ? pods.rows.length : '…'}
           testid="tile-pods"
@@ -107,7 +111,7 @@ export function Overview() {
       </section>
       {podCounts.failing > 0 && (
         <p>
-          <Link href="/pods?status=failing" className="text-bad" data-testid="failing-link">
+          <Link href={keepNamespaces('/pods?status=failing', namespaces)} className="text-bad" data-testid="failing-link">
             {podCounts.failing} failing {podCounts.failing === 1 ? 'pod' : 'pods'}: see why →
           </Link>
         </p>
@@ -184,11 +188,12 @@ export function Overview() {
 
 function WorkloadTile({ kind }: { kind: (typeof workloadKinds)[number] }) {
   const { rows, columns, synced } = useRows(kind);
+  const [namespaces] = useNamespaces();
   const { healthy, failing } = useMemo(() => workloadHealth(kind, rows, columns), [kind, rows, columns]);
   const type = findType(kind)!;
   return (
     <Tile
-      href={`/${kind}`}
+      href={keepNamespaces(`/${kind}`, namespaces)}
       title={type.kind === 'CronJob' ? 'CronJobs' : `${type.kind}s`}
       count={synced ? rows.length : '…'}
       testid={`tile-${kind}`}

@@ -148,6 +148,9 @@ function ListOf({ type }: { type: ResourceType }) {
     getSortedRowModel: getSortedRowModel(),
     getFilteredRowModel: getFilteredRowModel(),
     getRowId: (e) => `${e.namespace}/${e.name}`,
+    // No pagination: a reset of the (unused) page index on every data change re-renders for ever.
+    autoResetAll: false,
+    autoResetPageIndex: false,
   });
 
   const rows = table.getRowModel().rows;
