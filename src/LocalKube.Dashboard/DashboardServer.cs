@@ -122,7 +122,7 @@ public sealed class DashboardServer : IAsyncDisposable
         {
             await app.StartAsync(cancellationToken);
         }
-        catch (Exception e) when (e is AddressInUseException || e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
+        catch (Exception e) when (IsAddressInUse(e))
         {
             await app.DisposeAsync();
             await forwards.DisposeAsync();
@@ -138,6 +138,19 @@ public sealed class DashboardServer : IAsyncDisposable
         }
 
         return new DashboardServer(app, options.Upstream, api, forwards, health, secret, port);
+    }
+
+    private static bool IsAddressInUse(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is AddressInUseException or SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Stops gracefully: pages are told the dashboard stopped, forwards and sessions close.</summary>

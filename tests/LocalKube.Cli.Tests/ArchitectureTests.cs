@@ -23,6 +23,10 @@ public sealed class ArchitectureTests
     public void Core_DoesNotKnowTheCliOrAnyDriver() =>
         Assert.That(References("LocalKube.Core").Where(n => n.StartsWith("LocalKube", StringComparison.Ordinal)), Is.EquivalentTo(new[] { "LocalKube.Abstractions" }));
 
+    [Test]
+    public void Dashboard_UsesCoreOnly() =>
+        Assert.That(References("LocalKube.Dashboard").Where(n => n.StartsWith("LocalKube", StringComparison.Ordinal)), Is.SubsetOf(new[] { "LocalKube.Core", "LocalKube.Abstractions" }));
+
     private static IEnumerable<string> References(string assembly) =>
         Assembly.Load(assembly).GetReferencedAssemblies().Select(a => a.Name!);
 }

@@ -3,9 +3,10 @@ using LocalKube.Abstractions.Errors;
 using LocalKube.Core.Kubeconfig;
 using LocalKube.Core.Paths;
 using LocalKube.Core.Profiles;
-using LocalKube.Dashboard.Security;
 using LocalKube.Dashboard.Upstream;
+using LocalKube.Dashboard.Watch;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LocalKube.Dashboard.Hosting;
 
@@ -38,10 +39,13 @@ public sealed class DashboardLauncher(LocalKubePaths paths, ProfileStore profile
 
         var upstream = await UpstreamLoader.FromKubeconfigAsync(KubeconfigLocator.Resolve(), profile, cancellationToken)
             ?? UpstreamLoader.FromProfileCertificates(paths.CertsDirectory(profile), config.ApiServerPort);
+        // Listen and ask the API server at the same time: a healthy start prints the link as soon as both are done,
+        // and a stopped cluster is reported as soon as its port refuses (without waiting on Kestrel first).
+        var probe = ProbeAsync(upstream, cancellationToken);
         var server = await StartOnAsync(profile, upstream, port, state?.Port, cancellationToken);
         await using (server)
         {
-            var health = await server.Health.ProbeAsync(cancellationToken);
+            var health = await probe;
             if (!health.Reachable)
             {
                 throw new LocalKubeException(Reasons.GuestNotRunning,
@@ -67,6 +71,12 @@ public sealed class DashboardLauncher(LocalKubePaths paths, ProfileStore profile
             stderr.WriteLine("dashboard stopped; the cluster keeps running");
             return 0;
         }
+    }
+
+    private static async Task<HealthSnapshot> ProbeAsync(UpstreamEndpoint upstream, CancellationToken cancellationToken)
+    {
+        using var api = new KubeApi(upstream);
+        return await new ClusterHealth(api, TimeProvider.System, NullLogger<ClusterHealth>.Instance).ProbeAsync(cancellationToken);
     }
 
     private async Task<DashboardServer> StartOnAsync(string profile, UpstreamEndpoint upstream, int? asked, int? remembered, CancellationToken cancellationToken)

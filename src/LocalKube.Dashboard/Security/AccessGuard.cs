@@ -55,7 +55,7 @@ public sealed class AccessGuard(DashboardSecret secret, Func<int> port)
         }
 
         var unsafeMethod = !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method);
-        if ((unsafeMethod || context.WebSockets.IsWebSocketRequest) && !IsOwnOrigin(request))
+        if ((unsafeMethod || IsUpgrade(request)) && !IsOwnOrigin(request))
         {
             await RefuseAsync(context, "Cross-origin request refused: only the dashboard's own pages may change the cluster.");
             return;
@@ -71,6 +71,11 @@ public sealed class AccessGuard(DashboardSecret secret, Func<int> port)
 
         await next(context);
     }
+
+    // From the headers: the guard runs before the WebSocket middleware, so the WebSocket feature is not there yet.
+    internal static bool IsUpgrade(HttpRequest request) =>
+        request.Headers.Upgrade.Any(u => u?.Contains("websocket", StringComparison.OrdinalIgnoreCase) == true)
+        || request.Headers.Connection.Any(c => c?.Contains("upgrade", StringComparison.OrdinalIgnoreCase) == true);
 
     internal bool IsAllowedHost(HostString host)
     {

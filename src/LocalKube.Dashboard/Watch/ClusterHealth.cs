@@ -14,7 +14,7 @@ public sealed partial class ClusterHealth(KubeApi api, TimeProvider time, ILogge
 {
     private static readonly TimeSpan HealthyInterval = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan DownInterval = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
 
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly Lock _gate = new();
@@ -75,12 +75,12 @@ public sealed partial class ClusterHealth(KubeApi api, TimeProvider time, ILogge
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            var state = await ProbeAsync(cancellationToken);
             try
             {
+                var state = await ProbeAsync(cancellationToken);
                 await _wake.WaitAsync(state.Reachable && state.Ready ? HealthyInterval : DownInterval, cancellationToken);
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
             }

@@ -27,7 +27,7 @@ public sealed class ActionsTests
         await using (context)
         {
             await Expect(page.GetByTestId("replicas")).ToContainTextAsync("1 desired");
-            await page.GetByLabel("Replicas").FillAsync("3");
+            await page.GetByLabel("Replicas", new() { Exact = true }).FillAsync("3");
             await page.GetByRole(AriaRole.Button, new() { Name = "Scale", Exact = true }).ClickAsync();
             await Expect(page.GetByTestId("action-result")).ToContainTextAsync("Scaled to 3");
             await Expect(page.GetByTestId("action-result")).ToContainTextAsync($"kubectl scale deployment/web --replicas=3 -n {_ns}");
@@ -48,7 +48,7 @@ public sealed class ActionsTests
             await page.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
             await Expect(page.GetByRole(AriaRole.Dialog)).ToContainTextAsync("Delete Deployment web?");
             await page.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
-            Assert.That(await _cluster.KubectlAsync("get", "deployment", "web", "-n", _ns, "-o", "name"), Is.EqualTo("deployment.apps/web\n"));
+            Assert.That(await _cluster.KubectlAsync("get", "deployment", "web", "-n", _ns, "-o", "name"), Is.EqualTo("deployment.apps/web"));
             await page.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
             await page.GetByTestId("confirm").ClickAsync();
             await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/deployments$"));
@@ -82,12 +82,21 @@ public sealed class ActionsTests
         var (context, page) = await DashboardPage.OpenAsync(_cluster.DashboardUrl, $"/nodes/_/{node}");
         await using (context)
         {
-            await page.GetByRole(AriaRole.Button, new() { Name = "Cordon" }).ClickAsync();
-            await Expect(page.Locator(".detail-head")).ToContainTextAsync("SchedulingDisabled");
-            Assert.That(await _cluster.KubectlAsync("get", "node", node, "-o", "jsonpath={.spec.unschedulable}"), Is.EqualTo("true"));
-            await page.GetByRole(AriaRole.Button, new() { Name = "Uncordon" }).ClickAsync();
-            await Expect(page.Locator(".detail-head")).Not.ToContainTextAsync("SchedulingDisabled");
-            Assert.That(await _cluster.KubectlAsync("get", "node", node, "-o", "jsonpath={.spec.unschedulable}"), Is.Empty);
+            try
+            {
+                await page.GetByRole(AriaRole.Button, new() { Name = "Cordon" }).ClickAsync();
+                await Expect(page.Locator(".detail-head")).ToContainTextAsync("SchedulingDisabled");
+                Assert.That(await _cluster.KubectlAsync("get", "node", node, "-o", "jsonpath={.spec.unschedulable}"), Is.EqualTo("true"));
+                await Expect(page.GetByTestId("action-result")).ToContainTextAsync($"kubectl cordon {node}");
+                await page.GetByRole(AriaRole.Button, new() { Name = "Uncordon" }).ClickAsync();
+                await Expect(page.Locator(".detail-head")).Not.ToContainTextAsync("SchedulingDisabled");
+                Assert.That(await _cluster.KubectlAsync("get", "node", node, "-o", "jsonpath={.spec.unschedulable}"), Is.Empty);
+            }
+            finally
+            {
+                // The node is shared: never leave it cordoned for the fixtures after this one.
+                await _cluster.KubectlAsync("uncordon", node);
+            }
         }
     }
 

@@ -101,12 +101,12 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>Starts <c>localkube ARGS</c> without waiting.</summary>
     public ProcessRun StartLocalKube(params string[] args) => ProcessRun.Start(RepoPaths.Cli, args, Environment);
 
-    /// <summary>Runs the real kubectl against this cluster's context.</summary>
+    /// <summary>Runs the real kubectl against this cluster's context; its stdout without the final newline.</summary>
     public async Task<string> KubectlAsync(params string[] args)
     {
         var (code, stdout, stderr) = await ProcessRun.RunAsync("kubectl", ["--context", Profile, .. args], Environment, TimeSpan.FromMinutes(1));
         Assert.That(code, Is.Zero, $"kubectl {string.Join(' ', args)}: {stdout}{stderr}");
-        return stdout;
+        return stdout.TrimEnd('\n');
     }
 
     /// <summary>A raw API call as the profile's admin (JSON in, JSON out), asserting success.</summary>

@@ -63,6 +63,24 @@ public sealed class AccessGuardTests
     }
 
     [Test]
+    public async Task AWebSocketFromAnotherOrigin_IsRefused_EvenBeforeTheWebSocketMiddleware()
+    {
+        var context = Request("GET", "/api/watch", "?token=" + _secret.Value);
+        context.Request.Headers.Upgrade = "websocket";
+        context.Request.Headers.Connection = "Upgrade";
+        context.Request.Headers.Origin = "http://evil.test";
+        var reached = false;
+        await Guard().InvokeAsync(context, _ => { reached = true; return Task.CompletedTask; });
+        Assert.That(reached, Is.False);
+        Assert.That(context.Response.StatusCode, Is.EqualTo(403));
+
+        context.Request.Headers.Origin = "http://127.0.0.1:4000";
+        context.Response.StatusCode = 200;
+        await Guard().InvokeAsync(context, _ => { reached = true; return Task.CompletedTask; });
+        Assert.That(reached, Is.True);
+    }
+
+    [Test]
     public void Secret_Is256BitsAndComparedExactly()
     {
         Assert.That(_secret.Value, Has.Length.EqualTo(43));

@@ -37,10 +37,12 @@ export function ExplainPanel({ resource, namespace, name, revision }: { resource
   if (!explanation) return null;
   const worst = explanation.findings.find((f) => f.severity !== 'info')?.severity;
   const tone = explanation.healthy ? 'ok' : worst === 'error' ? 'bad' : 'progress';
+  // The headline is usually the first finding's title: say it once on screen (screen readers get both).
+  const repeated = explanation.findings[0]?.title === explanation.headline;
   return (
     <section className={`card explain ${tone}`} aria-labelledby="why-title" data-testid="explain" data-healthy={explanation.healthy}>
       <h2 id="why-title">{explanation.healthy ? 'Status' : 'Why isn’t it running?'}</h2>
-      <p data-testid="explain-headline" style={{ margin: '0 0 6px', fontWeight: 500 }}>
+      <p data-testid="explain-headline" className={repeated ? 'sr-only' : undefined} style={{ margin: '0 0 6px', fontWeight: 500 }}>
         {explanation.headline}
       </p>
       {explanation.findings.map((f, i) => (

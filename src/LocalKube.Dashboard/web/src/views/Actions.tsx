@@ -19,7 +19,9 @@ export function Actions({ type, object }: { type: ResourceType; object: KubeObje
   const ns = object.metadata.namespace;
   const name = object.metadata.name;
   const path = objectPath(type, ns, name);
-  const ref = `${kubectlName(type)}/${name}${ns ? ` -n ${ns}` : ''}`;
+  const ref = `${kubectlName(type)}/${name}`;
+  // kubectl's own order: the verb's flags, then the namespace.
+  const inNs = ns ? ` -n ${ns}` : '';
   const [result, setResult] = useState<{ ok: boolean; text: string; command?: string } | null>(null);
   const [confirm, setConfirm] = useState<'delete' | 'drain' | null>(null);
   const [busy, setBusy] = useState(false);
@@ -49,20 +51,20 @@ export function Actions({ type, object }: { type: ResourceType; object: KubeObje
   }
 
   const scaleTo = (n: number) =>
-    run(`Scaled to ${n}`, `kubectl scale ${ref} --replicas=${n}`, () => send('PATCH', `${path}/scale`, { spec: { replicas: n } }, 'application/merge-patch+json'));
+    run(`Scaled to ${n}`, `kubectl scale ${ref} --replicas=${n}${inNs}`, () => send('PATCH', `${path}/scale`, { spec: { replicas: n } }, 'application/merge-patch+json'));
 
   const restart = () =>
-    run('Restarted (rollout restart)', `kubectl rollout restart ${ref}`, () =>
+    run('Restarted (rollout restart)', `kubectl rollout restart ${ref}${inNs}`, () =>
       send('PATCH', `${path}?fieldManager=kubectl-rollout`, { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': new Date().toISOString() } } } } }, 'application/strategic-merge-patch+json'),
     );
 
   const setPaused = (paused: boolean) =>
-    run(paused ? 'Paused' : 'Resumed', `kubectl rollout ${paused ? 'pause' : 'resume'} ${ref}`, () =>
+    run(paused ? 'Paused' : 'Resumed', `kubectl rollout ${paused ? 'pause' : 'resume'} ${ref}${inNs}`, () =>
       send('PATCH', `${path}?fieldManager=kubectl-rollout`, { spec: { paused } }, 'application/strategic-merge-patch+json'),
     );
 
   const setSuspended = (suspend: boolean) =>
-    run(suspend ? 'Suspended' : 'Resumed', `kubectl patch ${ref} -p '{"spec":{"suspend":${suspend}}}'`, () =>
+    run(suspend ? 'Suspended' : 'Resumed', `kubectl patch ${ref}${inNs} -p '{"spec":{"suspend":${suspend}}}'`, () =>
       send('PATCH', path, { spec: { suspend } }, 'application/merge-patch+json'),
     );
 
@@ -115,7 +117,7 @@ export function Actions({ type, object }: { type: ResourceType; object: KubeObje
     });
 
   const remove = () =>
-    run(`Deleted ${type.kind} ${name}`, `kubectl delete ${ref}`, async () => {
+    run(`Deleted ${type.kind} ${name}`, `kubectl delete ${ref}${inNs}`, async () => {
       await send('DELETE', path, { propagationPolicy: 'Background' });
       navigate(`/${type.key}`);
     });
@@ -216,7 +218,7 @@ export function Actions({ type, object }: { type: ResourceType; object: KubeObje
             ? 'The node is cordoned and every pod on it except DaemonSet and static pods is evicted.'
             : `This deletes ${type.kind.toLowerCase()} "${name}"${ns ? ` in namespace ${ns}` : ''}${type.key === 'deployments' ? ' and its ReplicaSets and pods' : ''}.`}
         </p>
-        <CopyCommand command={confirm === 'drain' ? `kubectl drain ${name} --ignore-daemonsets --delete-emptydir-data` : `kubectl delete ${ref}`} />
+        <CopyCommand command={confirm === 'drain' ? `kubectl drain ${name} --ignore-daemonsets --delete-emptydir-data` : `kubectl delete ${ref}${inNs}`} />
         <div className="actions">
           <DialogClose asChild>
             <button type="button" className="btn">

@@ -1,6 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type ReactElement, useEffect, useMemo, useRef, useState } from 'react';
 import type { KubeObject } from '../api/types';
+import { ContainerPicker, Toggle } from '../components/Controls';
 
 const MaxLines = 20000;
 
@@ -186,29 +187,11 @@ export default function LogsTab({ pod }: { pod: KubeObject }) {
   return (
     <div className="stack" style={{ gap: 8 }}>
       <div className="toolbar" style={{ margin: 0 }}>
-        <label>
-          <span className="sr-only">Container</span>
-          <select value={container} onChange={(e) => setContainer(e.target.value)} aria-label="Container">
-            {containers.map((c) => (
-              <option key={c.name} value={c.name}>
-                {c.name}
-                {c.init ? ' (init)' : ''}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="check">
-          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> Follow
-        </label>
-        <label className="check">
-          <input type="checkbox" checked={previous} onChange={(e) => setPrevious(e.target.checked)} /> Previous
-        </label>
-        <label className="check">
-          <input type="checkbox" checked={timestamps} onChange={(e) => setTimestamps(e.target.checked)} /> Timestamps
-        </label>
-        <label className="check">
-          <input type="checkbox" checked={wrap} onChange={(e) => setWrap(e.target.checked)} /> Wrap
-        </label>
+        <ContainerPicker value={container} onChange={setContainer} containers={containers} />
+        <Toggle label="Follow" checked={follow} onChange={setFollow} />
+        <Toggle label="Previous" checked={previous} onChange={setPrevious} />
+        <Toggle label="Timestamps" checked={timestamps} onChange={setTimestamps} />
+        <Toggle label="Wrap" checked={wrap} onChange={setWrap} />
         <input
           type="search"
           placeholder="Search logs"
@@ -225,9 +208,7 @@ export default function LogsTab({ pod }: { pod: KubeObject }) {
             }
           }}
         />
-        <label className="check">
-          <input type="checkbox" checked={regex} onChange={(e) => setRegex(e.target.checked)} /> Regex
-        </label>
+        <Toggle label="Regex" checked={regex} onChange={setRegex} />
         <span className="muted small" aria-live="polite">
           {query ? `${matches.length === 0 ? 0 : current + 1}/${matches.length}` : ''}
         </span>

@@ -51,9 +51,7 @@ function Conditions({ conditions }: { conditions?: any[] }) {
               <td title={c.message} style={{ whiteSpace: 'normal' }}>
                 {c.message ?? ''}
               </td>
-              <td>
-                <Age timestamp={c.lastTransitionTime ?? c.lastUpdateTime ?? c.lastHeartbeatTime} />
-              </td>
+              <td>{c.lastTransitionTime ?? c.lastUpdateTime ?? c.lastHeartbeatTime ? <Age timestamp={c.lastTransitionTime ?? c.lastUpdateTime ?? c.lastHeartbeatTime} /> : '—'}</td>
             </tr>
           ))}
         </tbody>

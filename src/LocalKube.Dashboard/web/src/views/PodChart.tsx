@@ -36,6 +36,7 @@ export default function PodChart({ counts }: { counts: Record<PodCategory, numbe
 
   useEffect(() => {
     if (!chart.current) return;
+    chart.current.data.labels = order.map(([key, label]) => `${label}: ${counts[key]}`);
     chart.current.data.datasets[0].data = order.map(([key]) => counts[key]);
     chart.current.update();
   }, [counts]);

@@ -3,6 +3,7 @@ import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState } from 'react';
 import type { KubeObject } from '../api/types';
+import { ContainerPicker } from '../components/Controls';
 import { openExec, type ExecEnd } from '../lib/execChannel';
 import { defaultContainer } from './LogsTab';
 
@@ -89,14 +90,7 @@ export default function ShellTab({ pod }: { pod: KubeObject }) {
   return (
     <div className="stack" style={{ gap: 8 }}>
       <div className="toolbar" style={{ margin: 0 }}>
-        <label>
-          <span className="sr-only">Container</span>
-          <select value={container} onChange={(e) => setContainer(e.target.value)} aria-label="Container">
-            {containers.map((c) => (
-              <option key={c}>{c}</option>
-            ))}
-          </select>
-        </label>
+        <ContainerPicker value={container} onChange={setContainer} containers={containers.map((name) => ({ name }))} />
         <button type="button" className="btn" onClick={() => setSession(session + 1)}>
           New session
         </button>
