@@ -153,7 +153,9 @@ public sealed class FakeApiServer : IAsyncDisposable
             ? "[" + PodJson() + "]"
             : path == "/api/v1/namespaces"
                 ? """[{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"demo","uid":"ns-demo","resourceVersion":"2"}}]"""
-                : "[]";
+                : path == $"/apis/apps/v1/namespaces/{Namespace}/deployments"
+                    ? """[{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"demo","uid":"uid-deploy","resourceVersion":"3","generation":1},"spec":{"replicas":1,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"app","image":"demo/app:1"}]}}},"status":{"observedGeneration":1,"replicas":1,"readyReplicas":1}}]"""
+                    : "[]";
         await context.Response.WriteAsync($$"""{"kind":"List","apiVersion":"v1","metadata":{"resourceVersion":"10"},"items":{{items}}}""");
     }
 

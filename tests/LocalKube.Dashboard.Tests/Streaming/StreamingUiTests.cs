@@ -73,6 +73,19 @@ public sealed class StreamingUiTests
     }
 
     [Test]
+    public async Task WorkloadLogs_InterleaveThePodsLines_PrefixedByPod()
+    {
+        var (context, page) = await DashboardPage.OpenAsync(_dashboard.Url, $"/deployments/{FakeApiServer.Namespace}/web?tab=logs");
+        await using (context)
+        {
+            var log = page.GetByTestId("workload-log");
+            await Expect(log).ToContainTextAsync("[web] starting app");
+            await _fake.LogLines.Writer.WriteAsync("from the deployment view");
+            await Expect(log).ToContainTextAsync("[web] from the deployment view");
+        }
+    }
+
+    [Test]
     public async Task Shell_SpeaksTheExecChannelProtocol()
     {
         var (context, page) = await DashboardPage.OpenAsync(_dashboard.Url, $"/pods/{FakeApiServer.Namespace}/{FakeApiServer.Pod}?tab=shell");

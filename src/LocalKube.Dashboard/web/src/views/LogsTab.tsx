@@ -2,6 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { type ReactElement, useEffect, useMemo, useRef, useState } from 'react';
 import type { KubeObject } from '../api/types';
 import { ContainerPicker, Toggle } from '../components/Controls';
+import { download, streamLog } from '../lib/logStream';
 
 const MaxLines = 20000;
 
@@ -45,7 +46,6 @@ export default function LogsTab({ pod }: { pod: KubeObject }) {
   useEffect(() => {
     const abort = new AbortController();
     const buffer: string[] = [];
-    let partial = '';
     let flushTimer: ReturnType<typeof setTimeout> | undefined;
     const flush = () => {
       flushTimer = undefined;
@@ -53,43 +53,23 @@ export default function LogsTab({ pod }: { pod: KubeObject }) {
     };
     setLines([]);
     setState({ streaming: true });
-    (async () => {
-      const query = new URLSearchParams({ container, tailLines: '1000' });
-      if (follow && !previous) query.set('follow', 'true');
-      if (previous) query.set('previous', 'true');
-      if (timestamps) query.set('timestamps', 'true');
-      try {
-        const response = await fetch(`/api/k8s/api/v1/namespaces/${encodeURIComponent(ns)}/pods/${encodeURIComponent(name)}/log?${query}`, { signal: abort.signal });
-        if (!response.ok) {
-          const text = await response.text();
-          let message = text;
-          try {
-            message = JSON.parse(text).message ?? text;
-          } catch {
-            // Plain text.
-          }
-          setState({ streaming: false, error: message || `HTTP ${response.status}` });
-          return;
-        }
-        const reader = response.body!.getReader();
-        const decoder = new TextDecoder();
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          const text = partial + decoder.decode(value, { stream: true });
-          const parts = text.split('\n');
-          partial = parts.pop() ?? '';
-          buffer.push(...parts);
-          if (buffer.length > MaxLines * 1.5) buffer.splice(0, buffer.length - MaxLines);
-          flushTimer ??= setTimeout(flush, 50);
-        }
-        if (partial) buffer.push(partial);
+    const query: Record<string, string> = { container, tailLines: '1000' };
+    if (follow && !previous) query.follow = 'true';
+    if (previous) query.previous = 'true';
+    if (timestamps) query.timestamps = 'true';
+    streamLog(ns, name, query, (lines) => {
+      buffer.push(...lines);
+      if (buffer.length > MaxLines * 1.5) buffer.splice(0, buffer.length - MaxLines);
+      flushTimer ??= setTimeout(flush, 50);
+    }, abort.signal).then(
+      () => {
         flush();
         setState({ streaming: false, ended: true });
-      } catch (e) {
-        if (!abort.signal.aborted) setState({ streaming: false, error: (e as Error).message });
-      }
-    })();
+      },
+      (e: Error) => {
+        if (!abort.signal.aborted) setState({ streaming: false, error: e.message });
+      },
+    );
     return () => {
       abort.abort();
       if (flushTimer) clearTimeout(flushTimer);
@@ -129,14 +109,7 @@ export default function LogsTab({ pod }: { pod: KubeObject }) {
     virtual.scrollToIndex(matches[next].line, { align: 'center' });
   };
 
-  const download = () => {
-    const url = URL.createObjectURL(new Blob([lines.join('\n') + '\n'], { type: 'text/plain' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `${name}-${container}.log`;
-    a.click();
-    URL.revokeObjectURL(url);
-  };
+  const save = () => download(`${name}-${container}.log`, lines.join('\n') + '\n');
 
   const byLine = useMemo(() => {
     const map = new Map<number, { match: Match; index: number }[]>();
@@ -212,7 +185,7 @@ export default function LogsTab({ pod }: { pod: KubeObject }) {
         <span className="muted small" aria-live="polite">
           {query ? `${matches.length === 0 ? 0 : current + 1}/${matches.length}` : ''}
         </span>
-        <button type="button" className="btn" onClick={download} disabled={lines.length === 0}>
+        <button type="button" className="btn" onClick={save} disabled={lines.length === 0}>
           Download
         </button>
       </div>

@@ -18,6 +18,9 @@ import { OverviewTab } from './OverviewTab';
 const YamlTab = lazy(() => import('./YamlTab'));
 const LogsTab = lazy(() => import('./LogsTab'));
 const ShellTab = lazy(() => import('./ShellTab'));
+const WorkloadLogsTab = lazy(() => import('./WorkloadLogsTab'));
+
+const withPods = new Set(['deployments', 'replicasets', 'statefulsets', 'daemonsets', 'jobs']);
 
 const explained = new Set(['pods', 'deployments', 'replicasets', 'statefulsets', 'daemonsets', 'jobs']);
 
@@ -76,6 +79,7 @@ function Detail({ type, namespace, name }: { type: ResourceType; namespace?: str
     ['events', `Events (${events.items.length})`],
   ];
   if (type.key === 'pods') tabs.splice(1, 0, ['logs', 'Logs'], ['shell', 'Shell']);
+  if (withPods.has(type.key)) tabs.splice(1, 0, ['logs', 'Logs (all pods)']);
   if (type.key === 'deployments') tabs.push(['history', 'History']);
 
   return (
@@ -135,6 +139,7 @@ function Detail({ type, namespace, name }: { type: ResourceType; namespace?: str
           <Tabs.Content value="events">
             <EventsTab events={events.items as KubeObject[]} />
           </Tabs.Content>
+          {withPods.has(type.key) && <Tabs.Content value="logs">{tab === 'logs' && <WorkloadLogsTab workload={object} />}</Tabs.Content>}
           {type.key === 'deployments' && <Tabs.Content value="history">{tab === 'history' && <HistoryTab deployment={object} />}</Tabs.Content>}
         </Suspense>
       </Tabs.Root>
