@@ -31,7 +31,7 @@ public sealed class StaticAssets
     }
 
     /// <summary>True when the front end was embedded (the build ran npm).</summary>
-    public bool HasIndex => _names.Contains(Prefix + "index.html");
+    public bool HasIndex => Exists(Prefix + "index.html");
 
     /// <summary>The embedded files (without their compressed copies), for the budget check.</summary>
     public IEnumerable<string> Files => _names.Where(n => !n.EndsWith(".br", StringComparison.Ordinal) && !n.EndsWith(".gz", StringComparison.Ordinal)).Select(n => n[Prefix.Length..]);
@@ -40,7 +40,7 @@ public sealed class StaticAssets
     {
         var path = context.Request.Path.Value?.TrimStart('/') ?? "";
         var name = Prefix + path;
-        var isFile = path.Length > 0 && _names.Contains(name);
+        var isFile = path.Length > 0 && Exists(name);
         if (!isFile)
         {
             var last = path.Split('/')[^1];
@@ -58,8 +58,8 @@ public sealed class StaticAssets
         response.Headers.CacheControl = name.StartsWith(Prefix + "assets/", StringComparison.Ordinal) ? "public, max-age=31536000, immutable" : "no-cache";
         response.Headers.Vary = "Accept-Encoding";
         var accepted = context.Request.Headers.AcceptEncoding.ToString();
-        var encoding = accepted.Contains("br", StringComparison.Ordinal) && _names.Contains(name + ".br") ? "br"
-            : accepted.Contains("gzip", StringComparison.Ordinal) && _names.Contains(name + ".gz") ? "gzip"
+        var encoding = accepted.Contains("br", StringComparison.Ordinal) && Exists(name + ".br") ? "br"
+            : accepted.Contains("gzip", StringComparison.Ordinal) && Exists(name + ".gz") ? "gzip"
             : null;
         var resource = encoding switch { "br" => name + ".br", "gzip" => name + ".gz", _ => name };
         if (encoding is not null)
@@ -81,9 +81,13 @@ public sealed class StaticAssets
     public long CompressedSize(string file)
     {
         var name = Prefix + file;
-        using var stream = Open(_names.Contains(name + ".br") ? name + ".br" : name);
+        using var stream = Open(Exists(name + ".br") ? name + ".br" : name);
         return stream?.Length ?? 0;
     }
+
+    // A folder is looked at on every request: a rebuild replaces its hashed file names while the dashboard runs.
+    private bool Exists(string resource) =>
+        _directory is null ? _names.Contains(resource) : File.Exists(Path.Combine(_directory, resource[Prefix.Length..]));
 
     private Stream? Open(string resource) =>
         _directory is null ? _assembly.GetManifestResourceStream(resource) : File.OpenRead(Path.Combine(_directory, resource[Prefix.Length..]));

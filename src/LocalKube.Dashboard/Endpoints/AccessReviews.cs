@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Json;
-using k8s;
-using k8s.Models;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using LocalKube.Dashboard.Upstream;
 using Microsoft.AspNetCore.Http;
 
@@ -37,47 +37,53 @@ public sealed class AccessReviews(KubeApi api, TimeProvider time)
             return cached.Answer;
         }
 
-        var review = new V1SelfSubjectAccessReview
+        // Written and read with System.Text.Json: the dashboard asks this on every page, and KubernetesClient's
+        // serializer would keep its ~10 MB of model code resident for it.
+        var attributes = new JsonObject { ["verb"] = check.Verb, ["group"] = check.Group ?? "", ["resource"] = check.Resource };
+        if (!string.IsNullOrEmpty(check.Subresource))
         {
-            ApiVersion = "authorization.k8s.io/v1",
-            Kind = "SelfSubjectAccessReview",
-            Spec = new V1SelfSubjectAccessReviewSpec
-            {
-                ResourceAttributes = new V1ResourceAttributes
-                {
-                    Verb = check.Verb,
-                    Group = check.Group ?? "",
-                    Resource = check.Resource,
-                    Subresource = check.Subresource,
-                    NamespaceProperty = check.Namespace,
-                    Name = check.Name,
-                },
-            },
+            attributes["subresource"] = check.Subresource;
+        }
+
+        if (!string.IsNullOrEmpty(check.Namespace))
+        {
+            attributes["namespace"] = check.Namespace;
+        }
+
+        if (!string.IsNullOrEmpty(check.Name))
+        {
+            attributes["name"] = check.Name;
+        }
+
+        var review = new JsonObject
+        {
+            ["apiVersion"] = "authorization.k8s.io/v1",
+            ["kind"] = "SelfSubjectAccessReview",
+            ["spec"] = new JsonObject { ["resourceAttributes"] = attributes },
         };
         AccessAnswer answer;
         try
         {
-            using var content = new StringContent(KubernetesJson.Serialize(review), System.Text.Encoding.UTF8, "application/json");
+            using var content = new StringContent(review.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
             using var response = await api.Http.PostAsync(new Uri("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", UriKind.Relative), content, cancellationToken);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
                 // Unknown: let the action through and let the API server decide (and explain) when it is taken.
                 return new AccessAnswer(true, null);
             }
 
-            var status = KubernetesJson.Deserialize<V1SelfSubjectAccessReview>(body).Status;
-            if (status is null)
+            using var result = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            if (!result.RootElement.TryGetProperty("status", out var status) || status.ValueKind != JsonValueKind.Object)
             {
                 // Not a review: a server without the API. Unknown, so allowed (the API decides when it is used).
                 return new AccessAnswer(true, null);
             }
 
-            answer = status.Allowed
+            answer = status.TryGetProperty("allowed", out var allowed) && allowed.ValueKind == JsonValueKind.True
                 ? new AccessAnswer(true, null)
-                : new AccessAnswer(false, Describe(check, status));
+                : new AccessAnswer(false, Describe(check, Text(status, "reason"), Text(status, "evaluationError")));
         }
-        catch (HttpRequestException)
+        catch (Exception e) when (e is HttpRequestException or JsonException)
         {
             return new AccessAnswer(true, null);
         }
@@ -86,11 +92,14 @@ public sealed class AccessReviews(KubeApi api, TimeProvider time)
         return answer;
     }
 
-    private static string Describe(AccessCheck check, V1SubjectAccessReviewStatus? status)
+    private static string Describe(AccessCheck check, string? reason, string? error)
     {
         var what = check.Resource + (string.IsNullOrEmpty(check.Subresource) ? "" : "/" + check.Subresource);
         var where = string.IsNullOrEmpty(check.Namespace) ? "at cluster scope" : $"in namespace {check.Namespace}";
-        var why = status?.Reason is { Length: > 0 } reason ? $" ({reason})" : status?.EvaluationError is { Length: > 0 } error ? $" ({error})" : "";
+        var why = reason is { Length: > 0 } ? $" ({reason})" : error is { Length: > 0 } ? $" ({error})" : "";
         return $"Your user may not {check.Verb} {what} {where}{why}.";
     }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

@@ -22,6 +22,16 @@ public static class UpstreamLoader
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        var text = await File.ReadAllTextAsync(path, cancellationToken);
+        switch (SimpleKubeconfig.Read(text, context, Path.GetDirectoryName(Path.GetFullPath(path))!))
+        {
+            case { Missing: true }:
+                return null;
+            case { Endpoint: { } endpoint }:
+                return endpoint;
+        }
+
+        // Exec plugins, auth providers and the like: the client library knows them all (it costs ~10 MB more).
         try
         {
             var file = await KubernetesClientConfiguration.LoadKubeConfigAsync(new FileInfo(path));

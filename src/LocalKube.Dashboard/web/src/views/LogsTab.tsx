@@ -42,8 +42,17 @@ export default function LogsTab({ pod }: { pod: KubeObject }) {
   const [attempt, setAttempt] = useState(0);
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
+  // A container that never started has no log: say so, and start following the moment it starts.
+  const status = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].find((c: { name: string }) => c.name === container);
+  const started = !!(status?.state?.running || status?.state?.terminated || status?.lastState?.terminated);
+  const waitingFor = started || previous ? null : status?.state?.waiting?.reason ?? (pod.spec?.nodeName ? 'not created yet' : 'the pod is not scheduled yet');
 
   useEffect(() => {
+    if (waitingFor) {
+      setLines([]);
+      setState({ streaming: false });
+      return;
+    }
     const abort = new AbortController();
     const buffer: string[] = [];
     let flushTimer: ReturnType<typeof setTimeout> | undefined;
@@ -67,14 +76,14 @@ export default function LogsTab({ pod }: { pod: KubeObject }) {
         setState({ streaming: false, ended: true });
       },
       (e: Error) => {
-        if (!abort.signal.aborted) setState({ streaming: false, error: e.message });
+        if (!abort.signal.aborted) setState({ streaming: false, error: `Cannot read the log: ${e.message}` });
       },
     );
     return () => {
       abort.abort();
       if (flushTimer) clearTimeout(flushTimer);
     };
-  }, [ns, name, container, follow, previous, timestamps, attempt]);
+  }, [ns, name, container, follow, previous, timestamps, attempt, waitingFor]);
 
   const matches = useMemo<Match[]>(() => {
     if (!query) return [];
@@ -189,6 +198,11 @@ export default function LogsTab({ pod }: { pod: KubeObject }) {
           Download
         </button>
       </div>
+      {waitingFor && (
+        <div className="notice" role="status" data-testid="log-waiting">
+          Container {container} has not started ({waitingFor}), so it has no log yet. The log appears here as soon as it starts.
+        </div>
+      )}
       {state.error && (
         <div className="errors" role="alert" data-testid="log-error">
           {state.error}{' '}

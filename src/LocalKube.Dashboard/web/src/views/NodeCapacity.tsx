@@ -55,11 +55,13 @@ export function NodeCapacity({ node, compact }: { node: KubeObject; compact?: bo
   const maxPods = parseQuantity(allocatable.pods);
   return (
     <div className="stack" style={{ gap: 6 }} data-testid={`node-${name}`}>
-      <div className="row-flex">
-        <Link href={`/nodes/_/${name}`}>{name}</Link>
-        <StatusBadge status={nodeReady(node)} />
-        <span className="muted small">{node.status?.nodeInfo?.kubeletVersion}</span>
-      </div>
+      {compact && (
+        <div className="row-flex">
+          <Link href={`/nodes/_/${name}`}>{name}</Link>
+          <StatusBadge status={nodeReady(node)} />
+          <span className="muted small">{node.status?.nodeInfo?.kubeletVersion}</span>
+        </div>
+      )}
       <Bar label="CPU requests" used={sums.cpuRequest} total={cpu} format={formatCpu} />
       <Bar label="Memory requests" used={sums.memoryRequest} total={memory} format={formatBytes} />
       {!compact && <Bar label="CPU limits" used={sums.cpuLimit} total={cpu} format={formatCpu} />}

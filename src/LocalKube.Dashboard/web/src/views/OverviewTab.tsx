@@ -278,7 +278,9 @@ export function OverviewTab({ type, object }: { type: ResourceType; object: Kube
               </dd>
               <dt>System</dt>
               <dd>
-                {status.nodeInfo ? `${status.nodeInfo.osImage}, kernel ${status.nodeInfo.kernelVersion}, ${status.nodeInfo.containerRuntimeVersion}, kubelet ${status.nodeInfo.kubeletVersion}` : '—'}
+                {status.nodeInfo
+                  ? [status.nodeInfo.osImage, status.nodeInfo.kernelVersion && `kernel ${status.nodeInfo.kernelVersion}`, status.nodeInfo.containerRuntimeVersion, status.nodeInfo.kubeletVersion && `kubelet ${status.nodeInfo.kubeletVersion}`].filter(Boolean).join(', ')
+                  : '—'}
               </dd>
             </>
           )}

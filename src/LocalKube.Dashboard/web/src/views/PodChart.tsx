@@ -42,9 +42,11 @@ export default function PodChart({ counts }: { counts: Record<PodCategory, numbe
   }, [counts]);
 
   const summary = order.map(([key, label]) => `${counts[key]} ${label.toLowerCase()}`).join(', ');
+  const total = order.reduce((sum, [key]) => sum + counts[key], 0);
   return (
     <div className="chart-box">
-      <canvas ref={canvas} role="img" aria-label={`Pods by state: ${summary}`} />
+      <canvas ref={canvas} role="img" aria-label={`Pods by state: ${summary}`} style={{ visibility: total === 0 ? "hidden" : "visible" }} />
+      {total === 0 && <p className="empty muted">No pods in the selected namespaces.</p>}
     </div>
   );
 }

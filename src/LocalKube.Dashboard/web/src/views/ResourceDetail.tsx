@@ -106,7 +106,7 @@ function Detail({ type, namespace, name }: { type: ResourceType; namespace?: str
         <h1>
           <span className="muted">{type.kind}</span> {name}
         </h1>
-        {status && <StatusBadge status={status} />}
+        {status && <StatusBadge status={status} tone={/^\d+\/\d+ ready$/.test(status) ? (status.startsWith('0/') ? 'bad' : 'progress') : undefined} />}
         <span className="muted small">
           created <Age timestamp={object.metadata.creationTimestamp} /> ago
         </span>
