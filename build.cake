@@ -23,7 +23,21 @@ Task("Clean")
     DotNetClean(solution.FullPath, new DotNetCleanSettings { Configuration = configuration });
 });
 
+// The dashboard's front end (src/LocalKube.Dashboard/web): npm ci when the lock file changed, then tsc and Vite.
+// The csproj's WebBuild target does it (so a plain 'dotnet build' works too); running it here first shows the step,
+// and the solution build then finds it up to date.
+Task("Web")
+    .Does(() =>
+{
+    DotNetMSBuild(root.CombineWithFilePath("src/LocalKube.Dashboard/LocalKube.Dashboard.csproj").FullPath, new DotNetMSBuildSettings
+    {
+        Targets = { "WebBuild" },
+        Properties = { ["Configuration"] = new[] { configuration } },
+    });
+});
+
 Task("Build")
+    .IsDependentOn("Web")
     .Does(() =>
 {
     DotNetBuild(solution.FullPath, new DotNetBuildSettings

@@ -21,6 +21,7 @@ root.Subcommands.Add(ProfileCommand.Create(cli));
 root.Subcommands.Add(UpdateContextCommand.Create(cli));
 root.Subcommands.Add(IpCommand.Create(cli));
 root.Subcommands.Add(LogsCommand.Create(cli));
+root.Subcommands.Add(DashboardCommand.Create(cli));
 root.Subcommands.Add(KubectlCommand.Create(cli));
 root.Subcommands.Add(VersionCommand.Create(cli));
 root.Subcommands.Add(NodeImageCommand.Create(cli));

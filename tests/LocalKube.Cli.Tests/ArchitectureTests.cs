@@ -47,6 +47,10 @@ public sealed class ArchitectureTests
     public void Machinery_is_pure() =>
         Assert.That(References("LocalKube.Node.Machinery").Where(n => n.StartsWith("LocalKube", StringComparison.Ordinal)), Is.Empty);
 
+    [Test]
+    public void Dashboard_UsesCoreOnly() =>
+        Assert.That(References("LocalKube.Dashboard").Where(n => n.StartsWith("LocalKube", StringComparison.Ordinal)), Is.SubsetOf(new[] { "LocalKube.Core", "LocalKube.Abstractions" }));
+
     private static IEnumerable<string> References(string assembly) =>
         Assembly.Load(assembly).GetReferencedAssemblies().Select(a => a.Name!);
 }

@@ -43,6 +43,10 @@ public static class Reasons
     public static readonly Reason KubeconfigUpdate = new("LK_HOST_KUBECONFIG_UPDATE", 38,
         "Fix the named kubeconfig file (or move it away), then run 'localkube update-context'.");
 
+    /// <summary>The port asked for with <c>dashboard --port</c> is taken.</summary>
+    public static readonly Reason DashboardPortInUse = new("LK_HOST_DASHBOARD_PORT_IN_USE", 31,
+        "Pick another port with --port, or leave --port out to use a free one.");
+
     /// <summary>No driver is usable on this host.</summary>
     public static readonly Reason DriverNotDetected = new("LK_DRV_NOT_DETECTED", 55,
         "Install one of the drivers listed above (Docker is recommended), or pass --driver.");
@@ -113,6 +117,6 @@ public static class Reasons
         Internal, Interrupted, Usage, ProfileNameInvalid, AssetNotFound, KubectlNotFound, ProfileCorrupt, HomeNotWritable,
         KubeconfigUpdate, DriverNotDetected, DriverNotHealthy, DriverUnsupportedOs, DockerNotFound, DockerNotRunning,
         DockerPermission, DockerError, GuestProvision, NodeImageBuild, PortInUse, DriverMismatch, StopTimeout, GuestNotRunning,
-        ProfileNotFound, AgentFailed, ApiServerTimeout,
+        ProfileNotFound, AgentFailed, ApiServerTimeout, DashboardPortInUse,
     ];
 }
