@@ -16,4 +16,6 @@ public enum DriverCapabilities
     NodeImage = 8,
     /// <summary>The node is isolated from the host (container or VM), with its own address.</summary>
     Isolated = 16,
+    /// <summary>The node is a virtual machine with its own kernel (<c>start --vm</c> picks only these).</summary>
+    VirtualMachine = 32,
 }

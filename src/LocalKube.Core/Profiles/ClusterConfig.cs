@@ -61,6 +61,9 @@ public sealed record ClusterConfig
     /// <summary>The Kubernetes version the node reports.</summary>
     public string KubernetesVersion { get; init; } = DefaultKubernetesVersion;
 
+    /// <summary>Driver-specific settings chosen at creation, by flag name (e.g. <c>hyperv-virtual-switch</c>).</summary>
+    public IReadOnlyDictionary<string, string> DriverOptions { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Driver-specific settings, opaque to Core.</summary>
     public JsonElement? DriverConfig { get; init; }
 }
