@@ -58,5 +58,5 @@ public sealed class HyperVDriverProbe(HyperVDriverOptions options) : IDriverProb
     }
 
     private static DriverHealth Failed(bool installed, Reason reason, string error, string? fix = null) =>
-        new(installed, false, Error: error, Fix: fix ?? reason.Advice, Documentation: Documentation, ReasonId: reason.Id);
+        DriverHealth.Failed(installed, reason, error, fix, Documentation);
 }

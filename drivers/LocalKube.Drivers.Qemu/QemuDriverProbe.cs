@@ -20,21 +20,14 @@ public sealed class QemuDriverProbe(QemuDriverOptions options) : IDriverProbe
         cancellationToken.ThrowIfCancellationRequested();
         if (!OperatingSystem.IsLinux())
         {
-            return new DriverHealth(false, false,
-                Error: "The qemu driver runs on Linux only for now.",
-                Fix: "Use the docker driver: 'localkube start --driver=docker'.",
-                Documentation: Documentation,
-                ReasonId: Reasons.DriverUnsupportedOs.Id);
+            return DriverHealth.Failed(false, Reasons.DriverUnsupportedOs, "The qemu driver runs on Linux only for now.",
+                "Use the docker driver: 'localkube start --driver=docker'.", Documentation);
         }
 
         var (system, img) = QemuBinaries.Find(options);
         if (system is null || img is null)
         {
-            return new DriverHealth(false, false,
-                Error: QemuBinaries.MissingMessage(system, img),
-                Fix: Reasons.QemuNotFound.Advice,
-                Documentation: Documentation,
-                ReasonId: Reasons.QemuNotFound.Id);
+            return DriverHealth.Failed(false, Reasons.QemuNotFound, QemuBinaries.MissingMessage(system, img), documentation: Documentation);
         }
 
         try
@@ -58,6 +51,5 @@ public sealed class QemuDriverProbe(QemuDriverOptions options) : IDriverProbe
         }
     }
 
-    private static DriverHealth Broken(string error) =>
-        new(true, false, Error: error, Fix: Reasons.QemuError.Advice, Documentation: Documentation, ReasonId: Reasons.QemuError.Id);
+    private static DriverHealth Broken(string error) => DriverHealth.Failed(true, Reasons.QemuError, error, documentation: Documentation);
 }

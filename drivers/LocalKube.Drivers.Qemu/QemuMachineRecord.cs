@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using LocalKube.Drivers.Vm.Host;
 using LocalKube.Abstractions.Drivers;
 
 namespace LocalKube.Drivers.Qemu;
@@ -19,33 +20,12 @@ internal sealed record QemuMachineRecord(
 {
     /// <summary>Reads the record; null when there is none.</summary>
     /// <exception cref="JsonException">The file is not a record (reported as <c>Error</c> state).</exception>
-    public static async Task<QemuMachineRecord?> ReadAsync(QemuMachineLayout layout, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        try
-        {
-            await using var stream = File.OpenRead(layout.Record);
-            return await JsonSerializer.DeserializeAsync(stream, QemuMachineRecordJsonContext.Default.QemuMachineRecord, cancellationToken)
-                .ConfigureAwait(false) ?? throw new JsonException($"{layout.Record} holds null.");
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return null;
-        }
-    }
+    public static Task<QemuMachineRecord?> ReadAsync(QemuMachineLayout layout, CancellationToken cancellationToken) =>
+        RecordFile.ReadAsync(layout.Record, QemuMachineRecordJsonContext.Default.QemuMachineRecord, cancellationToken);
 
-    /// <summary>Writes the record atomically, so a crash never leaves half a file.</summary>
-    public async Task WriteAsync(QemuMachineLayout layout, CancellationToken cancellationToken)
-    {
-        var temporary = layout.Record + ".tmp";
-        await using (var stream = File.Create(temporary))
-        {
-            await JsonSerializer.SerializeAsync(stream, this, QemuMachineRecordJsonContext.Default.QemuMachineRecord, cancellationToken)
-                .ConfigureAwait(false);
-        }
-
-        File.Move(temporary, layout.Record, overwrite: true);
-    }
+    /// <summary>Writes the record atomically.</summary>
+    public Task WriteAsync(QemuMachineLayout layout, CancellationToken cancellationToken) =>
+        RecordFile.WriteAsync(layout.Record, this, QemuMachineRecordJsonContext.Default.QemuMachineRecord, cancellationToken);
 }
 
 /// <summary>Source-generated JSON for <see cref="QemuMachineRecord"/>.</summary>

@@ -111,14 +111,18 @@ internal static class QemuProcesses
         }
     }
 
-    // A zombie has an empty command line and counts as gone.
+    // Gone: no /proc entry, or a zombie whose threads have all exited. A killed QEMU's leader thread turns zombie
+    // while its other threads still tear down (and still hold its sockets, like the forwarded ports), so a zombie
+    // leader alone is not enough.
     private static bool IsAlive(int pid)
     {
         try
         {
-            var status = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
-            var state = status[(status.LastIndexOf(')') + 2)..].Split(' ')[0];
-            return state != "Z" && state != "X";
+            var status = File.ReadAllLines($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/status");
+            var state = status.FirstOrDefault(l => l.StartsWith("State:", StringComparison.Ordinal)) ?? "";
+            var threads = status.FirstOrDefault(l => l.StartsWith("Threads:", StringComparison.Ordinal)) ?? "";
+            return !((state.Contains('Z', StringComparison.Ordinal) || state.Contains('X', StringComparison.Ordinal))
+                && threads.EndsWith("\t1", StringComparison.Ordinal));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

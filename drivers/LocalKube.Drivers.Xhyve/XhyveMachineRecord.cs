@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using LocalKube.Drivers.Vm.Host;
 
 namespace LocalKube.Drivers.Xhyve;
 
@@ -16,33 +17,13 @@ internal sealed record XhyveMachineRecord(
     DateTimeOffset CreatedAt)
 {
     /// <summary>Reads the record; null when there is none.</summary>
-    /// <exception cref="JsonException">The file is not a record.</exception>
-    public static async Task<XhyveMachineRecord?> ReadAsync(string path, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        try
-        {
-            await using var stream = File.OpenRead(path);
-            return await JsonSerializer.DeserializeAsync(stream, XhyveRecordJsonContext.Default.XhyveMachineRecord, cancellationToken)
-                .ConfigureAwait(false) ?? throw new JsonException($"{path} holds null.");
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return null;
-        }
-    }
+    /// <exception cref="JsonException">The file is not a record (reported as <c>Error</c> state).</exception>
+    public static Task<XhyveMachineRecord?> ReadAsync(string path, CancellationToken cancellationToken) =>
+        RecordFile.ReadAsync(path, XhyveRecordJsonContext.Default.XhyveMachineRecord, cancellationToken);
 
     /// <summary>Writes the record atomically.</summary>
-    public async Task WriteAsync(string path, CancellationToken cancellationToken)
-    {
-        var temporary = path + ".tmp";
-        await using (var stream = File.Create(temporary))
-        {
-            await JsonSerializer.SerializeAsync(stream, this, XhyveRecordJsonContext.Default.XhyveMachineRecord, cancellationToken).ConfigureAwait(false);
-        }
-
-        File.Move(temporary, path, overwrite: true);
-    }
+    public Task WriteAsync(string path, CancellationToken cancellationToken) =>
+        RecordFile.WriteAsync(path, this, XhyveRecordJsonContext.Default.XhyveMachineRecord, cancellationToken);
 }
 
 /// <summary>Source-generated JSON for <see cref="XhyveMachineRecord"/>.</summary>

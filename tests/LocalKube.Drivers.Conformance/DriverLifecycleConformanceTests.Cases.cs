@@ -61,11 +61,7 @@ public abstract partial class DriverLifecycleConformanceTests
     public async Task Create_Twice_IsNoOpAndKeepsTheAgent(CancellationToken cancellationToken)
     {
         using var deadline = Deadline(cancellationToken);
-        var spec = await CreateMachineAsync(deadline.Token);
-        if (HasReachableAgent)
-        {
-            await StartAgentAsync(1, deadline.Token);
-        }
+        var spec = await CreateMachineWithAgentAsync(deadline.Token);
 
         await Driver.CreateAsync(spec, new Progress<string>(), deadline.Token);
 
@@ -133,11 +129,7 @@ public abstract partial class DriverLifecycleConformanceTests
     public async Task StopThenStart_Machine_StopsTheAgentGracefullyKeepsItsDataAndPort(CancellationToken cancellationToken)
     {
         using var deadline = Deadline(cancellationToken);
-        await CreateMachineAsync(deadline.Token);
-        if (HasReachableAgent)
-        {
-            await StartAgentAsync(1, deadline.Token);
-        }
+        await CreateMachineWithAgentAsync(deadline.Token);
 
         await Driver.StopAsync(Machine, StopTimeout, deadline.Token);
         var stopped = await Driver.GetStateAsync(Machine, deadline.Token);
@@ -173,11 +165,7 @@ public abstract partial class DriverLifecycleConformanceTests
     public async Task Kill_ThenStop_DoesNotThrowAndNothingStopsGracefully(CancellationToken cancellationToken)
     {
         using var deadline = Deadline(cancellationToken);
-        await CreateMachineAsync(deadline.Token);
-        if (HasReachableAgent)
-        {
-            await StartAgentAsync(1, deadline.Token);
-        }
+        await CreateMachineWithAgentAsync(deadline.Token);
 
         await Driver.KillAsync(Machine, deadline.Token);
         var killed = await Driver.GetStateAsync(Machine, deadline.Token);
@@ -207,11 +195,7 @@ public abstract partial class DriverLifecycleConformanceTests
     public async Task Delete_Machine_RemovesItAndItsDataAndIsIdempotent(CancellationToken cancellationToken)
     {
         using var deadline = Deadline(cancellationToken);
-        await CreateMachineAsync(deadline.Token);
-        if (HasReachableAgent)
-        {
-            await StartAgentAsync(1, deadline.Token);
-        }
+        await CreateMachineWithAgentAsync(deadline.Token);
 
         await Driver.DeleteAsync(Machine, deadline.Token);
         var state = await Driver.GetStateAsync(Machine, deadline.Token);
@@ -240,11 +224,7 @@ public abstract partial class DriverLifecycleConformanceTests
     public async Task Purge_Profile_RemovesItsMachineOnly(CancellationToken cancellationToken)
     {
         using var deadline = Deadline(cancellationToken);
-        await CreateMachineAsync(deadline.Token);
-        if (HasReachableAgent)
-        {
-            await StartAgentAsync(1, deadline.Token);
-        }
+        await CreateMachineWithAgentAsync(deadline.Token);
 
         var otherProfile = Profile + "x";
 

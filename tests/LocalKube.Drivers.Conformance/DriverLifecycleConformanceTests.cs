@@ -178,6 +178,18 @@ public abstract partial class DriverLifecycleConformanceTests
         return spec;
     }
 
+    /// <summary>Creates <see cref="Machine"/> and, when the suite reaches agents, starts the fake agent once.</summary>
+    protected async Task<MachineSpec> CreateMachineWithAgentAsync(CancellationToken cancellationToken)
+    {
+        var spec = await CreateMachineAsync(cancellationToken);
+        if (HasReachableAgent)
+        {
+            await StartAgentAsync(1, cancellationToken);
+        }
+
+        return spec;
+    }
+
     /// <summary>A launch of the fake bundle with three files (one key) and caller arguments, one with a space.</summary>
     protected AgentLaunch NewLaunch()
     {

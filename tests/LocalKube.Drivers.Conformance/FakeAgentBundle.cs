@@ -95,6 +95,8 @@ public static class FakeAgentBundle
         boots=$(cat "$data_dir/@BOOTS_FILE@" 2>/dev/null || echo 0)
         boots=$((boots + 1))
         echo "$boots" > "$data_dir/@BOOTS_FILE@"
+        # Durable like the real agent's store (which fsyncs): a VM killed a moment later must still have it.
+        sync "$data_dir/@BOOTS_FILE@" 2>/dev/null || sync
         log "@BOOT@$boots"
         while :; do
           # A background sleep and wait, so the TERM trap runs at once instead of after the sleep.

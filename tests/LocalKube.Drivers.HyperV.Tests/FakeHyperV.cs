@@ -17,14 +17,9 @@ internal sealed class FakeHyperV : IAsyncDisposable
 
     public FakeHyperV()
     {
-        Directory.CreateDirectory(Bin);
-        var powershell = Path.Combine(Bin, "powershell.exe");
-        File.Copy(Path.Combine(AppContext.BaseDirectory, "fakes", "powershell.exe"), powershell);
-        File.SetUnixFileMode(powershell, (UnixFileMode)0b111_101_101);
-
-        var recipe = _temp.Combine("recipe");
-        Directory.CreateDirectory(recipe);
-        File.WriteAllText(Path.Combine(recipe, "build.sh"), "#!/bin/sh\nexit 1\n");
+        var powershell = FakeVmImage.InstallFake(Bin, "powershell.exe");
+        var image = FakeVmImage.Create(_temp.Path, "rootfs.vhdx", "boot.iso");
+        ImageDirectory = image.ImageDirectory;
         Options = new HyperVDriverOptions
         {
             PowerShellPath = powershell,
@@ -33,17 +28,9 @@ internal sealed class FakeHyperV : IAsyncDisposable
             AddressTimeout = TimeSpan.FromSeconds(10),
             GuestAgentTimeout = TimeSpan.FromSeconds(10),
             GuestAgentConnector = _ => GuestAgentClient.UnixSocket(GuestSocket),
-            Image = new Vm.Image.VmImageOptions { RecipeDirectory = recipe, CacheDirectory = _temp.Combine("images") },
+            Image = new Vm.Image.VmImageOptions { RecipeDirectory = image.RecipeDirectory, CacheDirectory = image.CacheDirectory },
             GetEnvironmentVariable = _ => null,
         };
-        ImageDirectory = new Vm.Image.VmNodeImage(Options.Image).Directory;
-        Directory.CreateDirectory(ImageDirectory);
-        foreach (var file in new[] { "rootfs.vhdx", "boot.iso" })
-        {
-            File.WriteAllText(Path.Combine(ImageDirectory, file), file);
-        }
-
-        File.WriteAllText(Path.Combine(ImageDirectory, "manifest.json"), "{\"kernel\":\"6.1.0-50-amd64\"}");
         _guest = new FakeGuestAgentServer(GuestSocket, (_, _) => (0, "", ""));
     }
 

@@ -15,14 +15,9 @@ internal sealed class FakeHyperkitHost : IAsyncDisposable
 
     public FakeHyperkitHost()
     {
-        Directory.CreateDirectory(Bin);
-        Hyperkit = Path.Combine(Bin, "hyperkit");
-        File.Copy(Path.Combine(AppContext.BaseDirectory, "fakes", "hyperkit"), Hyperkit);
-        File.SetUnixFileMode(Hyperkit, (UnixFileMode)0b111_101_101);
-
-        var recipe = _temp.Combine("recipe");
-        Directory.CreateDirectory(recipe);
-        File.WriteAllText(Path.Combine(recipe, "build.sh"), "#!/bin/sh\nexit 1\n");
+        Hyperkit = FakeVmImage.InstallFake(Bin, "hyperkit");
+        var image = FakeVmImage.Create(_temp.Path, "rootfs.img", "vmlinuz", "initrd.img");
+        ImageDirectory = image.ImageDirectory;
         Options = new XhyveDriverOptions
         {
             HyperkitPath = Hyperkit,
@@ -33,17 +28,9 @@ internal sealed class FakeHyperkitHost : IAsyncDisposable
             AddressTimeout = TimeSpan.FromSeconds(10),
             GuestAgentTimeout = TimeSpan.FromSeconds(10),
             GuestAgentConnector = _ => GuestAgentClient.UnixSocket(GuestSocket),
-            Image = new Vm.Image.VmImageOptions { RecipeDirectory = recipe, CacheDirectory = _temp.Combine("images") },
+            Image = new Vm.Image.VmImageOptions { RecipeDirectory = image.RecipeDirectory, CacheDirectory = image.CacheDirectory },
             GetEnvironmentVariable = _ => null,
         };
-        ImageDirectory = new Vm.Image.VmNodeImage(Options.Image).Directory;
-        Directory.CreateDirectory(ImageDirectory);
-        foreach (var file in new[] { "rootfs.img", "vmlinuz", "initrd.img" })
-        {
-            File.WriteAllText(Path.Combine(ImageDirectory, file), file);
-        }
-
-        File.WriteAllText(Path.Combine(ImageDirectory, "manifest.json"), "{\"kernel\":\"6.1.0-50-amd64\"}");
         Guest = new FakeGuestAgentServer(GuestSocket, (_, _) => (0, "", ""));
     }
 
