@@ -1,3 +1,5 @@
+using LocalKube.Abstractions.Drivers;
+
 namespace LocalKube.Drivers.Docker;
 
 /// <summary>Settings of the docker driver. Defaults fit the published layout; tests override paths.</summary>
@@ -27,17 +29,5 @@ public sealed class DockerDriverOptions
     public Func<string, string?> GetEnvironmentVariable { get; set; } = Environment.GetEnvironmentVariable;
 
     /// <summary>The recipe folder this configuration resolves to (see <see cref="RecipeDirectory"/>).</summary>
-    public string ResolveRecipeDirectory()
-    {
-        if (!string.IsNullOrWhiteSpace(RecipeDirectory))
-        {
-            return Path.GetFullPath(RecipeDirectory);
-        }
-
-        var assets = GetEnvironmentVariable("LOCALKUBE_ASSETS");
-        var root = string.IsNullOrWhiteSpace(assets)
-            ? Path.Combine(AppContext.BaseDirectory, "..")
-            : assets;
-        return Path.GetFullPath(Path.Combine(root, "images", "node"));
-    }
+    public string ResolveRecipeDirectory() => NodeImageRecipe.ResolveDirectory(RecipeDirectory, GetEnvironmentVariable);
 }

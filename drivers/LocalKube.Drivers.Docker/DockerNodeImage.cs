@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using CliWrap;
+using LocalKube.Abstractions.Drivers;
 using LocalKube.Abstractions.Errors;
 
 namespace LocalKube.Drivers.Docker;
@@ -36,34 +35,22 @@ public sealed class DockerNodeImage
     /// <c>REPOSITORY:&lt;first 12 hex of SHA-256&gt;</c> over every file under <paramref name="recipeDirectory"/>: its
     /// relative name and contents, in ordinal order, so any change to the recipe gives a new tag.
     /// </summary>
-    public static string ComputeTag(string recipeDirectory, string repository = "localkube/node")
-    {
-        if (!File.Exists(Path.Combine(recipeDirectory, "build.sh")))
-        {
-            throw new LocalKubeException(Reasons.AssetNotFound,
-                $"The node image recipe is missing: no build.sh in {recipeDirectory}.");
-        }
-
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var files = Directory.EnumerateFiles(recipeDirectory, "*", SearchOption.AllDirectories)
-            .Select(f => (Name: Path.GetRelativePath(recipeDirectory, f).Replace('\\', '/'), Path: f))
-            .OrderBy(f => f.Name, StringComparer.Ordinal);
-        foreach (var (name, path) in files)
-        {
-            var bytes = File.ReadAllBytes(path);
-            sha.AppendData(Encoding.UTF8.GetBytes($"{name}\0{bytes.Length}\0"));
-            sha.AppendData(bytes);
-        }
-
-        return $"{repository}:{Convert.ToHexStringLower(sha.GetHashAndReset())[..12]}";
-    }
+    public static string ComputeTag(string recipeDirectory, string repository = "localkube/node") =>
+        $"{repository}:{NodeImageRecipe.ComputeHash(recipeDirectory)}";
 
     /// <summary>
     /// Returns the image to run. A <paramref name="baseImage"/> (<c>--base-image</c>) is used as is and must exist
     /// locally (no registry is assumed). Otherwise the built-in image is built when missing, streaming build.sh's
     /// output lines to <paramref name="progress"/>.
     /// </summary>
-    public async Task<string> EnsureAsync(string? baseImage, IProgress<string> progress, CancellationToken cancellationToken)
+    public Task<string> EnsureAsync(string? baseImage, IProgress<string> progress, CancellationToken cancellationToken) =>
+        EnsureAsync(baseImage, null, progress, cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="EnsureAsync(string?, IProgress{string}, CancellationToken)"/>; when the image has to be built and
+    /// <paramref name="vmDirectory"/> is set, the same run (one debootstrap) also writes the VM image there.
+    /// </summary>
+    public async Task<string> EnsureAsync(string? baseImage, string? vmDirectory, IProgress<string> progress, CancellationToken cancellationToken)
     {
         if (!string.IsNullOrWhiteSpace(baseImage))
         {
@@ -85,7 +72,7 @@ public sealed class DockerNodeImage
         {
             if (!await ExistsAsync(tag, cancellationToken).ConfigureAwait(false))
             {
-                await BuildAsync(recipe, tag, progress, cancellationToken).ConfigureAwait(false);
+                await BuildAsync(recipe, tag, vmDirectory, progress, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -96,44 +83,15 @@ public sealed class DockerNodeImage
         return tag;
     }
 
-    private async Task BuildAsync(string recipe, string tag, IProgress<string> progress, CancellationToken cancellationToken)
+    private async Task BuildAsync(string recipe, string tag, string? vmDirectory, IProgress<string> progress, CancellationToken cancellationToken)
     {
         var endpoint = await _connection.GetEndpointAsync(cancellationToken).ConfigureAwait(false);
         progress.Report($"Building node image {tag} (first start only; about a minute)...");
-        var errors = new Queue<string>();
-        var result = await Cli.Wrap("/bin/sh")
-            .WithArguments([Path.Combine(recipe, "build.sh"), tag])
-            .WithWorkingDirectory(recipe)
-            // The script's docker CLI must talk to the engine this driver resolved.
-            .WithEnvironmentVariables(env => env.Set("DOCKER_HOST", endpoint.Endpoint.ToString()))
-            .WithStandardOutputPipe(PipeTarget.ToDelegate(progress.Report))
-            .WithStandardErrorPipe(PipeTarget.ToDelegate(line =>
-            {
-                progress.Report(line);
-                lock (errors)
-                {
-                    errors.Enqueue(line);
-                    if (errors.Count > 20)
-                    {
-                        errors.Dequeue();
-                    }
-                }
-            }))
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteAsync(cancellationToken)
+        string[] arguments = vmDirectory is null ? [tag] : [tag, "--vm", vmDirectory];
+        // The script's docker CLI must talk to the engine this driver resolved.
+        var environment = new Dictionary<string, string?> { ["DOCKER_HOST"] = endpoint.Endpoint.ToString() };
+        await NodeImageRecipe.BuildAsync(recipe, arguments, environment, $"the node image {tag}", progress, cancellationToken)
             .ConfigureAwait(false);
-
-        if (result.ExitCode != 0)
-        {
-            string tail;
-            lock (errors)
-            {
-                tail = string.Join(Environment.NewLine, errors);
-            }
-
-            throw new LocalKubeException(Reasons.NodeImageBuild,
-                $"Building the node image {tag} failed (build.sh exit code {result.ExitCode}):{Environment.NewLine}{tail}");
-        }
     }
 
     private async Task<bool> ExistsAsync(string image, CancellationToken cancellationToken)

@@ -10,14 +10,12 @@ namespace LocalKube.Drivers.Docker;
 /// <summary>Installs, starts, checks and reads the node agent inside a node container (paths from design.md).</summary>
 internal sealed class NodeAgent(DockerDriverOptions options, TimeProvider time)
 {
-    public const string AgentDirectory = "/var/lib/localkube/agent";
-    public const string CertDirectory = "/var/lib/localkube/certs";
-    public const string DataDirectory = "/var/lib/localkube/data";
-    public const string PidFile = "/run/localkube/agent.pid";
-    public const string LogFile = DataDirectory + "/logs/agent.log";
-
-    // Output the agent writes before its own logging is up (e.g. "cannot execute"), so a crash at start is explained.
-    public const string ConsoleFile = DataDirectory + "/logs/agent.console";
+    public const string AgentDirectory = IsolatedNodeLayout.AgentDirectory;
+    public const string CertDirectory = IsolatedNodeLayout.CertDirectory;
+    public const string DataDirectory = IsolatedNodeLayout.DataDirectory;
+    public const string PidFile = IsolatedNodeLayout.PidFile;
+    public const string LogFile = IsolatedNodeLayout.LogFile;
+    public const string ConsoleFile = IsolatedNodeLayout.ConsoleFile;
 
     // Alive = the pid file names a live process that is the agent (guards against pid reuse after a crash).
     private const string AliveScript =
@@ -37,20 +35,20 @@ internal sealed class NodeAgent(DockerDriverOptions options, TimeProvider time)
             "prepare the agent folders", cancellationToken, AgentDirectory, CertDirectory, DataDirectory).ConfigureAwait(false);
         await StopAsync(client, container, cancellationToken).ConfigureAwait(false);
 
-        var hash = NodeTarArchive.HashBundle(launch.BundleDirectory);
+        var hash = AgentBundle.HashBundle(launch.BundleDirectory);
         var installed = await DockerExec.ShellAsync(client, container, "cat \"$1\" 2>/dev/null", cancellationToken,
-            $"{AgentDirectory}/{NodeTarArchive.BundleHashFile}").ConfigureAwait(false);
+            $"{AgentDirectory}/{AgentBundle.BundleHashFile}").ConfigureAwait(false);
         if (installed.Stdout.Trim() != hash)
         {
             // Start from an empty folder so files dropped from the bundle do not linger.
             await CheckAsync(client, container, "rm -rf \"$1\" && mkdir -p \"$1\"", "clear the agent folder",
                 cancellationToken, AgentDirectory).ConfigureAwait(false);
-            await using var bundle = await NodeTarArchive.BundleAsync(launch.BundleDirectory, hash, cancellationToken).ConfigureAwait(false);
+            await using var bundle = await AgentBundle.BundleAsync(launch.BundleDirectory, hash, cancellationToken).ConfigureAwait(false);
             await client.Containers.ExtractArchiveToContainerAsync(container,
                 new ContainerPathStatParameters { Path = AgentDirectory }, bundle, cancellationToken).ConfigureAwait(false);
         }
 
-        await using (var files = await NodeTarArchive.FilesAsync(launch.Files, cancellationToken).ConfigureAwait(false))
+        await using (var files = await AgentBundle.FilesAsync(launch.Files, cancellationToken).ConfigureAwait(false))
         {
             await client.Containers.ExtractArchiveToContainerAsync(container,
                 new ContainerPathStatParameters { Path = CertDirectory }, files, cancellationToken).ConfigureAwait(false);
@@ -60,14 +58,7 @@ internal sealed class NodeAgent(DockerDriverOptions options, TimeProvider time)
         string[] command =
         [
             "sh", "-c", "exec \"$@\" >>\"$0\" 2>&1", ConsoleFile,
-            $"{AgentDirectory}/localkube-node", "run",
-            "--data-dir", DataDirectory, "--cert-dir", CertDirectory,
-            "--bind-address", "0.0.0.0", "--secure-port", WellKnownPorts.ApiServer.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--pid-file", PidFile,
-            // The node's own 127.0.0.1:2379 is free (its network namespace is its own): serve the store there, like
-            // etcd in a kubeadm node, so 'etcdctl' inside the node sees the cluster's data.
-            "--extra-config", $"storage.listen-client-urls=http://127.0.0.1:{WellKnownPorts.Etcd}",
-            .. launch.Arguments,
+            $"{AgentDirectory}/localkube-node", .. IsolatedNodeLayout.AgentArguments(launch.Arguments),
         ];
         var execId = await DockerExec.StartDetachedAsync(client, container, command, cancellationToken).ConfigureAwait(false);
         await WaitStartedAsync(client, container, execId, cancellationToken).ConfigureAwait(false);

@@ -34,6 +34,9 @@ public static class CliServices
         builder.Services.AddLocalKubeCore();
         builder.Services.AddDockerDriver();
         builder.Services.AddProcessDriver();
+        builder.Services.AddQemuDriver();
+        builder.Services.AddHyperVDriver();
+        builder.Services.AddXhyveDriver();
         builder.Services.AddSingleton<ClusterManager>();
         return builder.Build();
     }

@@ -15,6 +15,19 @@ public sealed class ArchitectureTests
         Assert.That(ours, Is.EquivalentTo(new[] { "LocalKube.Abstractions" }));
     }
 
+    [TestCase("LocalKube.Drivers.Qemu")]
+    [TestCase("LocalKube.Drivers.HyperV")]
+    [TestCase("LocalKube.Drivers.Xhyve")]
+    public void VmDrivers_DependOnAbstractionsAndTheVmPlumbingOnly(string driver)
+    {
+        var ours = References(driver).Where(n => n.StartsWith("LocalKube", StringComparison.Ordinal));
+        Assert.That(ours, Is.EquivalentTo(new[] { "LocalKube.Abstractions", "LocalKube.Drivers.Vm" }));
+    }
+
+    [Test]
+    public void VmPlumbing_DependsOnlyOnAbstractions() =>
+        Assert.That(References("LocalKube.Drivers.Vm").Where(n => n.StartsWith("LocalKube", StringComparison.Ordinal)), Is.EquivalentTo(new[] { "LocalKube.Abstractions" }));
+
     [Test]
     public void Abstractions_DependOnNothingOfOurs() =>
         Assert.That(References("LocalKube.Abstractions").Where(n => n.StartsWith("LocalKube", StringComparison.Ordinal)), Is.Empty);

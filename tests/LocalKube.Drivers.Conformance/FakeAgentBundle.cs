@@ -66,10 +66,16 @@ public static class FakeAgentBundle
         log_file="$data_dir/@LOG_FILE@"
         mkdir -p "${log_file%/*}" "${pid_file%/*}"
 
+        # Builtins only for plain messages: under emulation (a VM node without KVM) each process start is costly.
+        now=$(date -u +%Y-%m-%dT%H:%M:%S.000Z)
         log() {
-          msg=$(printf '%s' "$1" | tr -d '\n' | sed 's/\\/\\\\/g; s/"/\\"/g')
+          case "$1" in
+            *'\'*|*'"'*|*"
+        "*) msg=$(printf '%s' "$1" | tr -d '\n' | sed 's/\\/\\\\/g; s/"/\\"/g') ;;
+            *) msg=$1 ;;
+          esac
           printf '{"time":"%s","level":"Information","category":"@CATEGORY@","eventId":0,"message":"%s","exception":null}\n' \
-            "$(date -u +%Y-%m-%dT%H:%M:%S.000Z)" "$msg" >> "$log_file"
+            "$now" "$msg" >> "$log_file"
         }
 
         sleeper=""
@@ -89,6 +95,8 @@ public static class FakeAgentBundle
         boots=$(cat "$data_dir/@BOOTS_FILE@" 2>/dev/null || echo 0)
         boots=$((boots + 1))
         echo "$boots" > "$data_dir/@BOOTS_FILE@"
+        # Durable like the real agent's store (which fsyncs): a VM killed a moment later must still have it.
+        sync "$data_dir/@BOOTS_FILE@" 2>/dev/null || sync
         log "@BOOT@$boots"
         while :; do
           # A background sleep and wait, so the TERM trap runs at once instead of after the sleep.

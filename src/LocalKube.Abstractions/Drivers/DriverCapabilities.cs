@@ -18,4 +18,6 @@ public enum DriverCapabilities
     Isolated = 16,
     /// <summary>The node runs its own Docker Engine, so pods can run as real containers (<c>--container-runtime=docker</c>).</summary>
     ContainerEngine = 32,
+    /// <summary>The node is a virtual machine with its own kernel (<c>start --vm</c> picks only these).</summary>
+    VirtualMachine = 64,
 }

@@ -19,4 +19,8 @@ public sealed record DriverHealth(
 {
     /// <summary>A healthy result.</summary>
     public static DriverHealth Ok(string? version) => new(true, true, version);
+
+    /// <summary>An unhealthy result classified by <paramref name="reason"/>; the fix defaults to the reason's advice.</summary>
+    public static DriverHealth Failed(bool installed, Errors.Reason reason, string error, string? fix = null, string? documentation = null) =>
+        new(installed, false, Error: error, Fix: fix ?? reason.Advice, Documentation: documentation, ReasonId: reason.Id);
 }

@@ -13,4 +13,11 @@ public sealed record MachineSpec(
     long MemoryMiB,
     int ApiServerHostPort,
     IReadOnlyList<PortMapping> Ports,
-    string? BaseImage);
+    string? BaseImage)
+{
+    /// <summary>
+    /// Driver-specific settings chosen at creation, by flag name without the dashes (e.g.
+    /// <c>hyperv-virtual-switch</c>). Drivers ignore the ones that are not theirs.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> DriverOptions { get; init; } = new Dictionary<string, string>();
+}

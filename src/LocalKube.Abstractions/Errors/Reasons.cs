@@ -75,6 +75,54 @@ public static class Reasons
     public static readonly Reason DockerError = new("LK_PROVIDER_DOCKER_ERROR", 69,
         "Check 'docker info' works, then retry. Re-run with --alsologtostderr for details.");
 
+    /// <summary>QEMU (qemu-system-x86_64 or qemu-img) is not installed.</summary>
+    public static readonly Reason QemuNotFound = new("LK_PROVIDER_QEMU_NOT_FOUND", 65,
+        "Install QEMU: on Debian 'sudo apt-get install -y qemu-system-x86 qemu-utils'.");
+
+    /// <summary>QEMU is installed but failed in a way LocalKube cannot classify.</summary>
+    public static readonly Reason QemuError = new("LK_PROVIDER_QEMU_ERROR", 69,
+        "Check that 'qemu-system-x86_64 --version' works, then retry. Re-run with --alsologtostderr for details.");
+
+    /// <summary>The Hyper-V switch named by --hyperv-virtual-switch does not exist.</summary>
+    public static readonly Reason HyperVSwitchNotFound = new("LK_DRV_HYPERV_VSWITCH_NOT_FOUND", 54,
+        "Check the name given to --hyperv-virtual-switch against the output of 'Get-VMSwitch'.");
+
+    /// <summary>There is no Hyper-V switch to attach the VM to.</summary>
+    public static readonly Reason HyperVNoSwitch = new("LK_DRV_HYPERV_NO_VSWITCH", 58,
+        "Create a virtual switch in Hyper-V Manager (or with 'New-VMSwitch'), then pass --hyperv-virtual-switch=<name>.");
+
+    /// <summary>PowerShell is not on the PATH.</summary>
+    public static readonly Reason HyperVPowerShellNotFound = new("LK_DRV_HYPERV_POWERSHELL_NOT_FOUND", 59,
+        "To use the hyperv driver, PowerShell (powershell.exe) must be on the PATH.");
+
+    /// <summary>Hyper-V is not enabled, or its PowerShell module is missing.</summary>
+    public static readonly Reason HyperVNotInstalled = new("LK_PROVIDER_HYPERV_NOT_FOUND", 65,
+        "Enable Hyper-V: start PowerShell as Administrator, run 'Enable-WindowsOptionalFeature -Online -FeatureName Microsoft-Hyper-V -All', then reboot.");
+
+    /// <summary>The user is neither an Administrator nor a member of Hyper-V Administrators.</summary>
+    public static readonly Reason HyperVNotAdministrator = new("LK_PROVIDER_HYPERV_AS_ADMIN", 67,
+        "Right-click the PowerShell icon and select Run as Administrator, or add yourself to the 'Hyper-V Administrators' group and log in again.");
+
+    /// <summary>A Hyper-V cmdlet failed in a way LocalKube cannot classify.</summary>
+    public static readonly Reason HyperVError = new("LK_PROVIDER_HYPERV_ERROR", 69,
+        "Check that Hyper-V Manager works, then retry. Re-run with --alsologtostderr for details.");
+
+    /// <summary>The hyperkit binary is not installed.</summary>
+    public static readonly Reason HyperkitNotFound = new("LK_PROVIDER_HYPERKIT_NOT_FOUND", 65,
+        "Install hyperkit ('brew install hyperkit'), or use the docker or qemu driver.");
+
+    /// <summary>hyperkit cannot use vmnet: it is neither run by root nor setuid root.</summary>
+    public static readonly Reason HyperkitPermission = new("LK_PROVIDER_HYPERKIT_PERMISSION", 67,
+        "hyperkit needs root for vmnet networking: run 'sudo chown root:wheel $(which hyperkit) && sudo chmod u+s $(which hyperkit)'.");
+
+    /// <summary>The hyperkit VM got no address from vmnet's DHCP server.</summary>
+    public static readonly Reason HyperkitNoIp = new("LK_PROVIDER_HYPERKIT_NO_IP", 69,
+        "Install the latest hyperkit, run 'localkube delete', and start again.");
+
+    /// <summary>hyperkit failed in a way LocalKube cannot classify.</summary>
+    public static readonly Reason HyperkitError = new("LK_PROVIDER_HYPERKIT_ERROR", 69,
+        "hyperkit is broken: upgrade it ('brew upgrade hyperkit'), or use the docker or qemu driver.");
+
     /// <summary>The node could not be created or started.</summary>
     public static readonly Reason GuestProvision = new("LK_GUEST_PROVISION", 80,
         "Run 'localkube delete' and start again. Re-run with --alsologtostderr for details.");
@@ -82,6 +130,14 @@ public static class Reasons
     /// <summary>The node image could not be built.</summary>
     public static readonly Reason NodeImageBuild = new("LK_GUEST_NODE_IMAGE", 80,
         "Check that debootstrap is installed and Debian's mirror is reachable, then run './build.sh --target=Images'.");
+
+    /// <summary>The node VM failed while booting (its init reported an error, or the hypervisor exited).</summary>
+    public static readonly Reason GuestBootFailed = new("LK_GUEST_BOOT_FAILED", 80,
+        "Read the console lines above for the cause. 'localkube delete' removes the machine; then start again.");
+
+    /// <summary>The node VM did not finish booting in time.</summary>
+    public static readonly Reason GuestBootTimeout = new("LK_GUEST_BOOT_TIMEOUT", 82,
+        "Read the console lines above. Without hardware virtualization (KVM) a VM boots much slower; 'localkube delete' removes the machine.");
 
     /// <summary>A host port the node needs is taken.</summary>
     public static readonly Reason PortInUse = new("LK_GUEST_PORT_IN_USE", 81,
@@ -116,7 +172,9 @@ public static class Reasons
     [
         Internal, Interrupted, Usage, ProfileNameInvalid, AssetNotFound, KubectlNotFound, ProfileCorrupt, HomeNotWritable,
         KubeconfigUpdate, DriverNotDetected, DriverNotHealthy, DriverUnsupportedOs, DockerNotFound, DockerNotRunning,
-        DockerPermission, DockerError, GuestProvision, NodeImageBuild, PortInUse, DriverMismatch, StopTimeout, GuestNotRunning,
+        DockerPermission, DockerError, QemuNotFound, QemuError, HyperVSwitchNotFound, HyperVNoSwitch, HyperVPowerShellNotFound,
+        HyperVNotInstalled, HyperVNotAdministrator, HyperVError, HyperkitNotFound, HyperkitPermission, HyperkitNoIp, HyperkitError,
+        GuestProvision, GuestBootFailed, GuestBootTimeout, NodeImageBuild, PortInUse, DriverMismatch, StopTimeout, GuestNotRunning,
         ProfileNotFound, AgentFailed, ApiServerTimeout, DashboardPortInUse,
     ];
 }

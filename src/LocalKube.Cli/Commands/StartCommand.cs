@@ -11,7 +11,10 @@ public static class StartCommand
 {
     public static Command Create(CliContext cli)
     {
-        var driver = new Option<string?>("--driver", "-d") { Description = "Driver: docker, process (alias none). Default: auto-detect." };
+        var driver = new Option<string?>("--driver", "-d") { Description = "Driver: docker, qemu (alias qemu2), hyperv, xhyve (alias hyperkit), process (alias none). Default: auto-detect." };
+        var vmDriver = new Option<string?>("--vm-driver") { Description = "DEPRECATED, use `driver` instead." };
+        var vm = new Option<bool>("--vm") { Description = "Filter to use only VM drivers (auto-detection)." };
+        var hypervSwitch = new Option<string?>("--hyperv-virtual-switch") { Description = "The Hyper-V virtual switch for the VM (hyperv driver). Default: the Default Switch." };
         var cpus = new Option<string?>("--cpus") { Description = "CPUs for the node: a number, 'max' or 'no-limit'. Default 2." };
         var memory = new Option<string?>("--memory", "-m") { Description = "Memory for the node: <n>[b,k,m,g], 'max' or 'no-limit'. Default: 25% of RAM within [3072, 6144] MiB." };
         var ports = new Option<string[]>("--ports") { Description = "Node ports to publish on the host, HOST:NODE (docker driver, applied at creation).", AllowMultipleArgumentsPerToken = false };
@@ -27,15 +30,19 @@ public static class StartCommand
 
         var command = new Command("start", "Starts a local Kubernetes cluster")
         {
-            driver, cpus, memory, ports, apiServerPort, wait, waitTimeout, baseImage, deleteOnFailure, keepContext, extraConfig, etcdServers, containerRuntime,
+            driver, vmDriver, vm, hypervSwitch, cpus, memory, ports, apiServerPort, wait, waitTimeout, baseImage, deleteOnFailure, keepContext,
+            extraConfig, etcdServers, containerRuntime,
         };
         command.SetAction(async (result, ct) =>
         {
             var totalMemory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+            var reporter = cli.Reporter(result);
             var request = new StartRequest
             {
                 Profile = cli.Profile(result),
-                Driver = result.GetValue(driver),
+                Driver = ChooseDriver(result.GetValue(driver), result.GetValue(vmDriver), reporter),
+                VmOnly = result.GetValue(vm),
+                DriverOptions = result.GetValue(hypervSwitch) is { Length: > 0 } s ? new Dictionary<string, string> { ["hyperv-virtual-switch"] = s } : [],
                 Cpus = result.GetValue(cpus) is { } c ? FlagParsers.ParseCpus(c) : null,
                 MemoryMiB = result.GetValue(memory) is { } m ? FlagParsers.ParseMemoryMiB(m, totalMemory) : null,
                 Ports = FlagParsers.ParsePorts(result.GetValue(ports) ?? []),
@@ -52,7 +59,7 @@ public static class StartCommand
             };
             try
             {
-                await cli.Clusters.StartAsync(request, cli.Reporter(result), ct);
+                await cli.Clusters.StartAsync(request, reporter, ct);
             }
             finally
             {
@@ -66,5 +73,23 @@ public static class StartCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>minikube's handling of the deprecated <c>--vm-driver</c>: <c>--driver</c> wins when both are given.</summary>
+    public static string? ChooseDriver(string? driver, string? vmDriver, IStepReporter reporter)
+    {
+        if (string.IsNullOrWhiteSpace(vmDriver))
+        {
+            return driver;
+        }
+
+        if (!string.IsNullOrWhiteSpace(driver))
+        {
+            reporter.Warning($"Both driver={driver} and vm-driver={vmDriver} have been set.\n\n    Since vm-driver is deprecated, localkube will default to driver={driver}.");
+            return driver;
+        }
+
+        reporter.Warning("--vm-driver is deprecated; use --driver instead.");
+        return vmDriver;
     }
 }

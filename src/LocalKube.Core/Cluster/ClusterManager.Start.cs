@@ -27,7 +27,7 @@ public sealed partial class ClusterManager
 
         var selection = await reporter.StepAsync(new StepInfo(1, StartSteps, "Selecting driver"), async (progress, ct) =>
         {
-            var result = await selector.SelectAsync(request.Profile, request.Driver, existing?.Driver, ct);
+            var result = await selector.SelectAsync(request.Profile, request.Driver, existing?.Driver, ct, request.VmOnly);
             progress.Report($"using the {result.Pick.Descriptor.Name} driver ({result.Source switch
             {
                 Drivers.DriverSelectionSource.ExistingProfile => "existing profile",
@@ -42,6 +42,11 @@ public sealed partial class ClusterManager
         }
 
         var descriptor = selection.Pick.Descriptor;
+        if (descriptor.Priority == DriverPriority.Deprecated)
+        {
+            reporter.Warning($"The {descriptor.Name} driver is deprecated and will be removed in a future release. On macOS use the docker or qemu driver instead.");
+        }
+
         CheckCapabilities(descriptor, request);
         var bundle = assets.GetNodeBundleDirectory();
         var config = existing is null
@@ -98,7 +103,10 @@ public sealed partial class ClusterManager
         {
             if (state == MachineState.NotFound)
             {
-                var spec = new MachineSpec(machine, config.Cpus, config.MemoryMiB, config.ApiServerPort, config.Ports, config.BaseImage);
+                var spec = new MachineSpec(machine, config.Cpus, config.MemoryMiB, config.ApiServerPort, config.Ports, config.BaseImage)
+                {
+                    DriverOptions = config.DriverOptions,
+                };
                 await driver.CreateAsync(spec, progress, ct);
             }
             else if (state != MachineState.Running)
@@ -254,6 +262,7 @@ public sealed partial class ClusterManager
             ContainerRuntime = request.ContainerRuntime
                 ?? (descriptor.Has(DriverCapabilities.ContainerEngine) ? ClusterDefaults.DockerRuntime : ClusterDefaults.SimulatedRuntime),
             KeepContext = request.KeepContext,
+            DriverOptions = request.DriverOptions,
             CreatedAt = DateTimeOffset.UtcNow,
             Nodes = [new ClusterNode(request.Profile, NodeRole.ControlPlane)],
         };
@@ -266,9 +275,10 @@ public sealed partial class ClusterManager
             || (request.Ports.Count > 0 && !request.Ports.SequenceEqual(existing.Ports))
             || (request.ApiServerPort is { } p && p != existing.ApiServerPort)
             || (request.BaseImage is { } b && b != existing.BaseImage)
-            || (request.ContainerRuntime is { } r && r != existing.EffectiveContainerRuntime))
+            || (request.ContainerRuntime is { } r && r != existing.EffectiveContainerRuntime)
+            || request.DriverOptions.Any(o => !existing.DriverOptions.TryGetValue(o.Key, out var v) || v != o.Value))
         {
-            reporter.Warning($"The \"{existing.Name}\" cluster exists: --cpus, --memory, --ports, --apiserver-port, --base-image and --container-runtime apply only when it is created. Run 'localkube delete -p {existing.Name}' to change them.");
+            reporter.Warning($"The \"{existing.Name}\" cluster exists: --cpus, --memory, --ports, --apiserver-port, --base-image, --container-runtime and driver settings apply only when it is created. Run 'localkube delete -p {existing.Name}' to change them.");
         }
 
         return existing with

@@ -46,6 +46,12 @@ public sealed record StartRequest
     /// <summary>External etcd endpoints; empty for the embedded store.</summary>
     public IReadOnlyList<string> EtcdServers { get; init; } = [];
 
+    /// <summary>Auto-selection considers only VM drivers (<c>--vm</c>).</summary>
+    public bool VmOnly { get; init; }
+
+    /// <summary>Driver-specific settings for a new machine, by flag name (e.g. <c>hyperv-virtual-switch</c>).</summary>
+    public IReadOnlyDictionary<string, string> DriverOptions { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The memory limit used for a new profile when <see cref="MemoryMiB"/> is null (computed from host RAM).</summary>
     public long DefaultMemoryMiB { get; init; } = 3072;
 }

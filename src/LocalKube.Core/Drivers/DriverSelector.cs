@@ -35,12 +35,14 @@ public sealed partial class DriverSelector
     /// <param name="requestedDriver">The <c>--driver</c> value (or config default); null to auto-select.</param>
     /// <param name="existingDriver">The driver recorded in the existing profile; null for a new profile.</param>
     /// <param name="cancellationToken">Cancels the health checks.</param>
+    /// <param name="vmOnly">Auto-selection considers only VM drivers (<c>--vm</c>); a named driver is used as asked.</param>
     /// <exception cref="LocalKubeException">
     /// <see cref="Reasons.Usage"/> for an unknown driver; <see cref="Reasons.DriverMismatch"/> when
     /// <paramref name="requestedDriver"/> contradicts the existing profile; <see cref="Reasons.DriverUnsupportedOs"/>;
     /// the probe's reason when a named driver is unhealthy; <see cref="Reasons.DriverNotDetected"/> when nothing is usable.
     /// </exception>
-    public async Task<DriverSelection> SelectAsync(string profile, string? requestedDriver, string? existingDriver, CancellationToken cancellationToken)
+    public async Task<DriverSelection> SelectAsync(
+        string profile, string? requestedDriver, string? existingDriver, CancellationToken cancellationToken, bool vmOnly = false)
     {
         var requested = string.IsNullOrWhiteSpace(requestedDriver) ? null : _registry.Resolve(requestedDriver);
         if (!string.IsNullOrWhiteSpace(existingDriver))
@@ -61,7 +63,10 @@ public sealed partial class DriverSelector
             return await UseNamedAsync(requested, DriverSelectionSource.Requested, cancellationToken);
         }
 
-        var candidates = _registry.Descriptors.Where(d => d.Platforms.Contains(_platform, StringComparer.OrdinalIgnoreCase)).ToList();
+        var candidates = _registry.Descriptors
+            .Where(d => d.Platforms.Contains(_platform, StringComparer.OrdinalIgnoreCase))
+            .Where(d => !vmOnly || d.Has(DriverCapabilities.VirtualMachine))
+            .ToList();
         var results = await _registry.ProbeAllAsync(candidates, cancellationToken);
         foreach (var result in results)
         {
@@ -128,7 +133,7 @@ public sealed partial class DriverSelector
         {
             throw new LocalKubeException(
                 Reasons.DriverUnsupportedOs,
-                $"The '{driver.Name}' driver does not run on {_platform}; it supports {string.Join(", ", driver.Platforms)}.");
+                $"The '{driver.Name}' driver requires {string.Join(" or ", driver.Platforms.Select(HostPlatform.DisplayName))}; this host runs {HostPlatform.DisplayName(_platform)}.");
         }
 
         var result = await _registry.ProbeAsync(driver.Name, cancellationToken);
@@ -161,7 +166,7 @@ public sealed partial class DriverSelector
     {
         if (rejected.Count == 0)
         {
-            return $"Unable to pick a driver: none of the drivers in this build supports {_platform}.";
+            return $"Unable to pick a driver: none of the drivers in this build supports {HostPlatform.DisplayName(_platform)}.";
         }
 
         var text = new StringBuilder("Unable to pick a default driver. Here is what was considered, in preference order:");

@@ -18,4 +18,13 @@ public static class HostPlatform
         : OperatingSystem.IsMacOS() ? MacOS
         : OperatingSystem.IsWindows() ? Windows
         : Environment.OSVersion.Platform.ToString().ToLowerInvariant();
+
+    /// <summary>The OS as users name it: Linux, macOS, Windows.</summary>
+    public static string DisplayName(string platform) => platform switch
+    {
+        Linux => "Linux",
+        MacOS => "macOS",
+        Windows => "Windows",
+        _ => platform,
+    };
 }

@@ -69,7 +69,10 @@ public sealed record ClusterConfig
 
     /// <summary>The container runtime, defaulted for old profiles: docker on the docker driver, simulated elsewhere.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public string EffectiveContainerRuntime => ContainerRuntime ?? (Driver == "docker" ? "docker" : "simulated");
+    public string EffectiveContainerRuntime => ContainerRuntime ?? (Driver is "docker" or "qemu" or "hyperv" or "xhyve" ? "docker" : "simulated");
+
+    /// <summary>Driver-specific settings chosen at creation, by flag name (e.g. <c>hyperv-virtual-switch</c>).</summary>
+    public IReadOnlyDictionary<string, string> DriverOptions { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Driver-specific settings, opaque to Core.</summary>
     public JsonElement? DriverConfig { get; init; }

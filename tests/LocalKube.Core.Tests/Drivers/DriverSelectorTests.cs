@@ -101,10 +101,36 @@ public sealed class DriverSelectorTests
     }
 
     [Test]
-    public void Requested_OtherOs_ThrowsUnsupportedOs()
+    public void Requested_OtherOs_ThrowsUnsupportedOsNamingTheOsItNeeds()
     {
         var e = Assert.ThrowsAsync<LocalKubeException>(() => Host(Healthy, Healthy, Healthy).SelectAsync("dev", "hyperv", null, CancellationToken.None));
-        Assert.That(e!.Reason, Is.EqualTo(Reasons.DriverUnsupportedOs));
+        Assert.Multiple(() =>
+        {
+            Assert.That(e!.Reason, Is.EqualTo(Reasons.DriverUnsupportedOs));
+            Assert.That(e.Message, Is.EqualTo("The 'hyperv' driver requires Windows; this host runs Linux."));
+        });
+    }
+
+    [Test]
+    public async Task Auto_VmOnly_ConsidersOnlyVmDriversAndNeverPicksAVmOverAHealthyDocker()
+    {
+        var vm = new DriverDescriptor("qemu", [], DriverPriority.Default, DriverCapabilities.VirtualMachine, true, ["linux"]);
+        var registry = new DriverRegistry(
+        [
+            Registration(Descriptor("docker", DriverPriority.HighlyPreferred), new StubProbe(Healthy)),
+            Registration(vm, new StubProbe(Healthy)),
+        ]);
+
+        var any = await new DriverSelector(registry, "linux").SelectAsync("dev", null, null, CancellationToken.None);
+        var vmOnly = await new DriverSelector(registry, "linux").SelectAsync("dev", null, null, CancellationToken.None, vmOnly: true);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(any.Pick.Descriptor.Name, Is.EqualTo("docker"));
+            Assert.That(any.Alternates.Select(a => a.Descriptor.Name), Is.EqualTo(new[] { "qemu" }));
+            Assert.That(vmOnly.Pick.Descriptor.Name, Is.EqualTo("qemu"));
+            Assert.That(vmOnly.Rejected.Concat<object>(vmOnly.Alternates), Is.Empty, "docker was not considered");
+        });
     }
 
     [Test]

@@ -3,10 +3,13 @@ using System.Security.Cryptography;
 using System.Text;
 using LocalKube.Abstractions.Errors;
 
-namespace LocalKube.Drivers.Docker;
+namespace LocalKube.Abstractions.Drivers;
 
-/// <summary>Builds the tar streams copied into the node (agent bundle, certificates), owned by root.</summary>
-internal static class NodeTarArchive
+/// <summary>
+/// The node agent bundle as drivers copy it into a node: its hash, a tar stream of it (owned by root), and the
+/// certificate files as a tar or in a folder shared with the node.
+/// </summary>
+public static class AgentBundle
 {
     /// <summary>The file in the agent folder that records the installed bundle's hash.</summary>
     public const string BundleHashFile = ".bundle-hash";
@@ -78,19 +81,53 @@ internal static class NodeTarArchive
         {
             foreach (var (name, content) in files.OrderBy(f => f.Key, StringComparer.Ordinal))
             {
-                if (name.Length == 0 || name.Contains('/') || name.Contains('\\') || name is "." or "..")
-                {
-                    throw new ArgumentException($"'{name}' is not a plain file name.", nameof(files));
-                }
-
-                var mode = name.EndsWith(".key", StringComparison.Ordinal) ? (UnixFileMode)0b110_000_000 : (UnixFileMode)0b110_100_100;
-                await WriteAsync(writer, name, mode, DateTime.UtcNow, new MemoryStream(content), cancellationToken).ConfigureAwait(false);
+                await WriteAsync(writer, PlainName(name, nameof(files)), KeyOrFileMode(name), DateTime.UtcNow, new MemoryStream(content), cancellationToken)
+                    .ConfigureAwait(false);
             }
         }
 
         stream.Position = 0;
         return stream;
     }
+
+    /// <summary>
+    /// Writes the certificate files into <paramref name="directory"/> (made 0700, emptied first): keys
+    /// (<c>*.key</c>) 0600, the rest 0644.
+    /// </summary>
+    public static async Task WriteFilesAsync(IReadOnlyDictionary<string, byte[]> files, string directory, CancellationToken cancellationToken)
+    {
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+        }
+        else
+        {
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        foreach (var (name, content) in files.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            var path = Path.Combine(directory, PlainName(name, nameof(files)));
+            await File.WriteAllBytesAsync(path, content, cancellationToken).ConfigureAwait(false);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, KeyOrFileMode(name));
+            }
+        }
+    }
+
+    private static string PlainName(string name, string parameter) =>
+        name.Length == 0 || name.Contains('/') || name.Contains('\\') || name is "." or ".."
+            ? throw new ArgumentException($"'{name}' is not a plain file name.", parameter)
+            : name;
+
+    private static UnixFileMode KeyOrFileMode(string name) =>
+        name.EndsWith(".key", StringComparison.Ordinal) ? (UnixFileMode)0b110_000_000 : (UnixFileMode)0b110_100_100;
 
     private static async Task WriteAsync(
         TarWriter writer, string name, UnixFileMode mode, DateTime modified, Stream data, CancellationToken cancellationToken)
