@@ -67,7 +67,7 @@ public sealed record ClusterConfig
     /// <summary>The Kubernetes version the node reports.</summary>
     public string KubernetesVersion { get; init; } = DefaultKubernetesVersion;
 
-    /// <summary>The container runtime, defaulted for old profiles: docker on the docker driver, simulated elsewhere.</summary>
+    /// <summary>The container runtime, defaulted for old profiles: docker where the node runs an engine, simulated elsewhere.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public string EffectiveContainerRuntime => ContainerRuntime ?? (Driver is "docker" or "qemu" or "hyperv" or "xhyve" ? "docker" : "simulated");
 

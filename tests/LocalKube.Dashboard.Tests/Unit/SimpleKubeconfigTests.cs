@@ -21,7 +21,8 @@ public sealed class SimpleKubeconfigTests
             current-context: other
             clusters:
             - name: other
-              cluster: {{server: https://10.0.0.1:6443}}
+              cluster:
+                server: https://10.0.0.1:6443
             - name: dev
               cluster:
                 server: https://127.0.0.1:38443
@@ -33,7 +34,9 @@ public sealed class SimpleKubeconfigTests
                 client-key-data: {B64(key.ExportPkcs8PrivateKeyPem())}
             contexts:
             - name: dev
-              context: {{cluster: dev, user: dev}}
+              context:
+                cluster: dev
+                user: dev
             """;
         var result = SimpleKubeconfig.Read(yaml, "dev", "/");
         Assert.That(result.Missing, Is.False);
