@@ -52,7 +52,7 @@ public sealed class ActionsTests
             await page.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
             await page.GetByTestId("confirm").ClickAsync();
             await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/deployments$"));
-            Assert.That(await _cluster.KubectlAsync("get", "deployments", "-n", _ns, "-o", "name", "--ignore-not-found"), Is.Empty);
+            Assert.That(await _cluster.KubectlAsync("get", "deployment", "web", "-n", _ns, "-o", "name", "--ignore-not-found"), Is.Empty);
         }
     }
 
