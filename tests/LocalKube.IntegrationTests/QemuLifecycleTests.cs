@@ -6,8 +6,9 @@ namespace LocalKube.IntegrationTests;
 /// <summary>
 /// <c>localkube start --driver=qemu</c> end to end through the published CLI and the real kubectl, booting the VM
 /// node image (under TCG where KVM does not work). One VM goes through everything, since each boot under emulation is
-/// slow: start, kubectl, a ConfigMap, stop and start (graceful), kill -9 of QEMU (status 7), delete. That a killed VM
-/// boots again with its data is the driver conformance suite's kill case (one boot fewer here).
+/// slow: start, kubectl, a pod in the VM's Docker Engine, a ConfigMap, stop and start (graceful), kill -9 of QEMU
+/// (status 7), delete. That a killed VM boots again with its data is the driver conformance suite's kill case (one
+/// boot fewer here).
 /// </summary>
 [TestFixture]
 [Category("E2E")]
@@ -32,6 +33,16 @@ public sealed class QemuLifecycleTests
         Assert.That(ip.StandardOutput.Trim(), Is.EqualTo("10.0.2.15"));
         var created = await env.KubectlAsync(["create", "configmap", "kept", "--from-literal=state=before-stop"], ct);
         Assert.That(created.ExitCode, Is.Zero, created.StandardError);
+
+        // A pod really runs in the VM's own Docker Engine: the sandbox image is the one image every node has (the
+        // kubelet loads it from the node image; no registry here), its busybox prints a line the log API returns.
+        var pod = await env.KubectlAsync(["run", "hello", "--image=registry.k8s.io/pause:3.10", "--restart=Never", "--command", "--",
+            "/bin/busybox", "sh", "-c", "echo hello from $(/bin/busybox hostname); exec /bin/busybox sleep 3600"], ct);
+        Assert.That(pod.ExitCode, Is.Zero, pod.StandardError);
+        var ready = await env.KubectlAsync(["wait", "--for=condition=Ready", "pod/hello", "--timeout=180s"], ct);
+        Assert.That(ready.ExitCode, Is.Zero, ready.StandardOutput + ready.StandardError + (await env.KubectlAsync(["describe", "pod", "hello"], ct)).StandardOutput);
+        var logs = await env.KubectlAsync(["logs", "hello"], ct);
+        Assert.That(logs.StandardOutput.Trim(), Is.EqualTo("hello from hello"), logs.StandardError);
 
         var stop = await env.LocalKubeAsync(["stop", "-p", profile], ct);
         Assert.That(stop.ExitCode, Is.Zero, stop.StandardOutput + stop.StandardError);

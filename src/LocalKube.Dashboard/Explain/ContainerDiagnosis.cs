@@ -86,13 +86,13 @@ internal static class ContainerDiagnosis
 
     private static Finding Crash(PodFacts facts, V1ContainerStatus status, string what, V1ContainerStateTerminated? exit, string severity)
     {
-        var restarts = status.RestartCount;
+        var restarts = status.RestartCount == 1 ? "1 time" : $"{status.RestartCount} times";
         var title = exit is null
-            ? $"{what} keeps crashing (restarted {restarts} times)."
-            : $"{what} keeps crashing: it exited with code {exit.ExitCode}{(string.IsNullOrEmpty(exit.Reason) ? "" : $" ({exit.Reason})")}, restarted {restarts} times.";
+            ? $"{what} keeps crashing (restarted {restarts})."
+            : $"{what} keeps crashing: it exited with code {exit.ExitCode}{(string.IsNullOrEmpty(exit.Reason) ? "" : $" ({exit.Reason})")}, restarted {restarts}.";
         if (exit?.Reason == "OOMKilled")
         {
-            title = $"{what} keeps being killed for using too much memory (OOMKilled), restarted {restarts} times.";
+            title = $"{what} keeps being killed for using too much memory (OOMKilled), restarted {restarts}.";
         }
 
         var detail = new List<string?>();

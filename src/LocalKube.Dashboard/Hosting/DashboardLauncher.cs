@@ -46,7 +46,14 @@ public sealed class DashboardLauncher(LocalKubePaths paths, ProfileStore profile
         await using (server)
         {
             var health = await probe;
-            if (!health.Reachable)
+            // A refused or failed connection means the cluster is down: say so at once. No answer within the probe's
+            // deadline is a busy machine more often than a dead cluster: serve anyway, the page shows the banner
+            // until the API server answers.
+            if (!health.Reachable && health.Message == ClusterHealth.TimedOut)
+            {
+                stderr.WriteLine($"The API server at {upstream.Server} is slow to answer; serving anyway (the page shows when it is reachable).");
+            }
+            else if (!health.Reachable)
             {
                 throw new LocalKubeException(Reasons.GuestNotRunning,
                     $"The \"{profile}\" cluster is not running: its API server at {upstream.Server} does not answer ({health.Message}). Start it with 'localkube start -p {profile}'.");

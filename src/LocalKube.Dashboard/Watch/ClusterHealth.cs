@@ -16,6 +16,9 @@ public sealed partial class ClusterHealth(KubeApi api, TimeProvider time, ILogge
     private static readonly TimeSpan DownInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>The message of a probe that connected, or tried to, but got no answer within its deadline.</summary>
+    public const string TimedOut = "the API server did not answer in time";
+
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly Lock _gate = new();
     private HealthSnapshot _current = HealthSnapshot.Unknown;
@@ -123,7 +126,7 @@ public sealed partial class ClusterHealth(KubeApi api, TimeProvider time, ILogge
         {
             if (inner is OperationCanceledException)
             {
-                return "the API server did not answer in time";
+                return TimedOut;
             }
 
             if (inner is System.Net.Sockets.SocketException socket)

@@ -103,39 +103,15 @@ public sealed class ActionsTests
     [Test]
     public async Task RolloutHistory_UndoToAChosenRevision_AsKubectlDoes()
     {
-        // No deployment controller runs yet: make the two ReplicaSets it would have made, owned by the Deployment.
-        await _cluster.KubectlAsync("create", "deployment", "api", "--image=demo/api:2", "-n", _ns);
-        var uid = (await _cluster.KubectlAsync("get", "deployment", "api", "-n", _ns, "-o", "jsonpath={.metadata.uid}")).Trim();
-        foreach (var (revision, image, hash) in new[] { ("1", "demo/api:1", "aaa111"), ("2", "demo/api:2", "bbb222") })
-        {
-            var rs = new
-            {
-                apiVersion = "apps/v1",
-                kind = "ReplicaSet",
-                metadata = new
-                {
-                    name = "api-" + hash,
-                    @namespace = _ns,
-                    labels = new Dictionary<string, string> { ["app"] = "api", ["pod-template-hash"] = hash },
-                    annotations = new Dictionary<string, string> { ["deployment.kubernetes.io/revision"] = revision, ["kubernetes.io/change-cause"] = "image " + image },
-                    ownerReferences = new[] { new { apiVersion = "apps/v1", kind = "Deployment", name = "api", uid, controller = true, blockOwnerDeletion = true } },
-                },
-                spec = new
-                {
-                    replicas = 0,
-                    selector = new { matchLabels = new Dictionary<string, string> { ["app"] = "api", ["pod-template-hash"] = hash } },
-                    template = new
-                    {
-                        metadata = new { labels = new Dictionary<string, string> { ["app"] = "api", ["pod-template-hash"] = hash } },
-                        spec = new { containers = new[] { new { name = "api", image } } },
-                    },
-                },
-            };
-            (await _cluster.SendAsync(HttpMethod.Post, $"/apis/apps/v1/namespaces/{_ns}/replicasets", rs)).Dispose();
-        }
-
+        // Two revisions made by the deployment controller: an image change with its change-cause, as 'kubectl set
+        // image' plus 'kubectl annotate' would do in one write.
+        await _cluster.KubectlAsync("create", "deployment", "api", "--image=demo/api:1", "-n", _ns);
+        await _cluster.KubectlAsync("annotate", "deployment", "api", "-n", _ns, "kubernetes.io/change-cause=image demo/api:1");
+        await WaitForReplicaSetsAsync("app=api", 1);
         (await _cluster.SendAsync(HttpMethod.Patch, $"/apis/apps/v1/namespaces/{_ns}/deployments/api",
-            """{"metadata":{"annotations":{"deployment.kubernetes.io/revision":"2"}}}""", "application/merge-patch+json")).Dispose();
+            """{"metadata":{"annotations":{"kubernetes.io/change-cause":"image demo/api:2"}},"spec":{"template":{"spec":{"containers":[{"name":"api","image":"demo/api:2"}]}}}}""",
+            "application/strategic-merge-patch+json")).Dispose();
+        await WaitForReplicaSetsAsync("app=api", 2);
 
         var (context, page) = await DashboardPage.OpenAsync(_cluster.DashboardUrl, $"/deployments/{_ns}/api?tab=history");
         await using (context)
@@ -153,5 +129,19 @@ public sealed class ActionsTests
         var labels = await _cluster.KubectlAsync("get", "deployment", "api", "-n", _ns, "-o", "jsonpath={.spec.template.metadata.labels}");
         Assert.That(labels, Does.Not.Contain("pod-template-hash"), "the hash label is dropped, as kubectl rollout undo drops it");
         Assert.That(await _cluster.KubectlAsync("get", "deployment", "api", "-n", _ns, "-o", "jsonpath={.metadata.annotations.kubernetes\\.io/change-cause}"), Is.EqualTo("image demo/api:1"));
+    }
+
+    private async Task WaitForReplicaSetsAsync(string selector, int count)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); ; await Task.Delay(250))
+        {
+            var names = await _cluster.KubectlAsync("get", "replicasets", "-n", _ns, "-l", selector, "-o", "name");
+            if (names.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length >= count)
+            {
+                return;
+            }
+
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"{count} ReplicaSets for {selector}; have: {names}");
+        }
     }
 }

@@ -10,8 +10,8 @@ namespace LocalKube.Dashboard.Tests;
 /// <summary>
 /// A real cluster for the browser tests: the published CLI's <c>localkube start --driver process</c> in a private
 /// HOME, LOCALKUBE_HOME and KUBECONFIG, the real kubectl, and <c>localkube dashboard --url</c> running beside it as
-/// a user would run it. Nothing runs pods yet (no kubelet), so pods are stored and stay Pending unless a test
-/// writes their status.
+/// a user would run it. The scheduler, the controllers and the kubelet run: pods run on the process driver's simulated
+/// runtime (no containers; <c>simulated.localkube.io/*</c> annotations script exits, probes and logs).
 /// </summary>
 public sealed class LocalCluster : IAsyncDisposable
 {
