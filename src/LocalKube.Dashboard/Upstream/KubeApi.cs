@@ -22,7 +22,9 @@ public sealed class KubeApi : IDisposable
         _endpoint = endpoint;
         _handler = new SocketsHttpHandler
         {
-            ConnectTimeout = TimeSpan.FromSeconds(3),
+            // Covers the TLS handshake too. A stopped cluster refuses at once, so this only bounds a slow one: 3 s
+            // failed the first handshake of a cold process on a loaded machine.
+            ConnectTimeout = TimeSpan.FromSeconds(10),
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
             // Watches hold connections for minutes; plenty of room so they never starve plain requests.
             MaxConnectionsPerServer = 256,
