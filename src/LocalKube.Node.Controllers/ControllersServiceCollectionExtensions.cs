@@ -28,6 +28,11 @@ public static class ControllersServiceCollectionExtensions
         services.AddController<TaintEviction.TaintEvictionController>(TaintEviction.TaintEvictionController.ControllerName);
         services.AddController<PodGarbageCollector.PodGarbageCollectorController>(PodGarbageCollector.PodGarbageCollectorController.ControllerName);
         services.AddController<TtlAfterFinished.TtlAfterFinishedController>(TtlAfterFinished.TtlAfterFinishedController.ControllerName);
+        services.AddController<PersistentVolume.PersistentVolumeController>(PersistentVolume.PersistentVolumeController.ControllerName);
+        services.AddController<Storage.HostPathProvisionerController>(Storage.HostPathProvisionerController.ControllerName);
+        services.AddController<VolumeProtection.PvcProtectionController>(VolumeProtection.PvcProtectionController.ControllerName);
+        services.AddController<VolumeProtection.PvProtectionController>(VolumeProtection.PvProtectionController.ControllerName);
+        services.AddController<Disruption.DisruptionController>(Disruption.DisruptionController.ControllerName);
         return services;
     }
 

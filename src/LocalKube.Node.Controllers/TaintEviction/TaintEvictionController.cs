@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using k8s;
 using k8s.Models;
 using LocalKube.Node.Client.Cache;
@@ -21,6 +22,7 @@ public sealed class TaintEvictionController : ControllerService
 
     private readonly ILister<V1Pod> _pods;
     private readonly ILister<V1Node> _nodes;
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _tainted = new(StringComparer.Ordinal);
 
     /// <summary>Creates the controller.</summary>
     public TaintEvictionController(ControllerContext context)
@@ -57,17 +59,23 @@ public sealed class TaintEvictionController : ControllerService
         if (pod?.Spec?.NodeName is not { Length: > 0 } nodeName || pod.Metadata.DeletionTimestamp is not null
             || _nodes.Get(null, nodeName) is not { } node)
         {
+            _tainted.TryRemove(key, out _);
             return ReconcileResult.Done;
         }
 
         var taints = (node.Spec?.Taints ?? []).Where(t => t.Effect == "NoExecute").ToList();
         if (EvictionTiming.Delay(taints, pod.Spec.Tolerations) is not { } delay)
         {
+            _tainted.TryRemove(key, out _);
             return ReconcileResult.Done;
         }
 
-        // Counted from when the newest of the taints was added (upstream: the time the pod was first seen tainted).
-        var since = taints.Max(t => t.TimeAdded) is { } added ? new DateTimeOffset(DateTime.SpecifyKind(added, DateTimeKind.Utc)) : Time.GetUtcNow();
+        // Counted from when the newest taint was added, or (a taint without timeAdded) from when this controller
+        // first saw the pod tainted, as upstream's start time.
+        var firstSeen = _tainted.GetOrAdd(key, _ => Time.GetUtcNow());
+        var since = taints.All(t => t.TimeAdded is not null)
+            ? new DateTimeOffset(DateTime.SpecifyKind(taints.Max(t => t.TimeAdded)!.Value, DateTimeKind.Utc))
+            : firstSeen;
         var due = since + delay - Time.GetUtcNow();
         if (due > TimeSpan.Zero)
         {
@@ -75,6 +83,7 @@ public sealed class TaintEvictionController : ControllerService
         }
 
         await EvictAsync(pod, cancellationToken);
+        _tainted.TryRemove(key, out _);
         return ReconcileResult.Done;
     }
 
