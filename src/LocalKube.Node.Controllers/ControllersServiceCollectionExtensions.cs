@@ -20,6 +20,19 @@ public static class ControllersServiceCollectionExtensions
         services.AddController<Namespace.NamespaceController>(Namespace.NamespaceController.ControllerName);
         services.AddController<ServiceAccount.ServiceAccountsController>(ServiceAccount.ServiceAccountsController.ControllerName);
         services.AddController<ClusterRoleAggregation.ClusterRoleAggregationController>(ClusterRoleAggregation.ClusterRoleAggregationController.ControllerName);
+        services.AddController<GarbageCollector.GarbageCollectorController>(GarbageCollector.GarbageCollectorController.ControllerName);
+        services.AddController<Endpoints.EndpointsController>(Endpoints.EndpointsController.ControllerName);
+        services.AddController<EndpointSlices.EndpointSliceController>(EndpointSlices.EndpointSliceController.ControllerName);
+        services.AddController<RootCaPublisher.RootCaPublisherController>(RootCaPublisher.RootCaPublisherController.ControllerName);
+        services.AddController<NodeLifecycle.NodeLifecycleController>(NodeLifecycle.NodeLifecycleController.ControllerName);
+        services.AddController<TaintEviction.TaintEvictionController>(TaintEviction.TaintEvictionController.ControllerName);
+        services.AddController<PodGarbageCollector.PodGarbageCollectorController>(PodGarbageCollector.PodGarbageCollectorController.ControllerName);
+        services.AddController<TtlAfterFinished.TtlAfterFinishedController>(TtlAfterFinished.TtlAfterFinishedController.ControllerName);
+        services.AddController<PersistentVolume.PersistentVolumeController>(PersistentVolume.PersistentVolumeController.ControllerName);
+        services.AddController<Storage.HostPathProvisionerController>(Storage.HostPathProvisionerController.ControllerName);
+        services.AddController<VolumeProtection.PvcProtectionController>(VolumeProtection.PvcProtectionController.ControllerName);
+        services.AddController<VolumeProtection.PvProtectionController>(VolumeProtection.PvProtectionController.ControllerName);
+        services.AddController<Disruption.DisruptionController>(Disruption.DisruptionController.ControllerName);
         return services;
     }
 

@@ -89,6 +89,7 @@ public sealed class ClusterBootstrap(ResourceStore store, IOptions<NodeAgentOpti
         }
 
         await Admission.SystemPriorityClasses.EnsureAsync(store, cancellationToken);
+        await DefaultStorageClass.EnsureAsync(store, cancellationToken);
         await KubernetesEndpointSlice.EnsureAsync(store, _options, cancellationToken);
     }
 

@@ -94,18 +94,4 @@ internal static class HostPathVolumes
             && annotations.TryGetValue(VolumeAnnotations.ProvisionedBy, out var by) && by == ProvisionerName
             && annotations.TryGetValue(VolumeAnnotations.ProvisionerIdentity, out var id) && id == identity;
     }
-
-    /// <summary>The default StorageClass, as minikube's <c>storageclass</c> addon installs it.</summary>
-    public static V1StorageClass DefaultClass() => new()
-    {
-        ApiVersion = "storage.k8s.io/v1",
-        Kind = "StorageClass",
-        Metadata = new V1ObjectMeta
-        {
-            Name = "standard",
-            Annotations = new Dictionary<string, string> { ["storageclass.kubernetes.io/is-default-class"] = "true" },
-            Labels = new Dictionary<string, string> { ["addonmanager.kubernetes.io/mode"] = "EnsureExists" },
-        },
-        Provisioner = ProvisionerName,
-    };
 }

@@ -12,6 +12,7 @@ namespace LocalKube.Node.Controllers.Tests.Integration;
 public sealed class JobControllerTests
 {
     private WorkloadAgent _w = null!;
+    private string _cronNamespace = null!;
 
     [OneTimeSetUp]
     public async Task StartAsync()
@@ -21,6 +22,21 @@ public sealed class JobControllerTests
         _w.Kubelet.Behaviour = p => p.Spec.Containers[0].Image is { } image && image.StartsWith("exit:", StringComparison.Ordinal)
             ? PodOutcome.Exit(int.Parse(image[5..], CultureInfo.InvariantCulture))
             : PodOutcome.Exit(0);
+
+        // The real-clock CronJob check waits for the next minute: start it first, check it last.
+        _cronNamespace = await _w.NamespaceAsync("cron");
+        var cj = new V1CronJob
+        {
+            Metadata = new V1ObjectMeta { Name = "tick" },
+            Spec = new V1CronJobSpec
+            {
+                Schedule = "*/1 * * * *",
+                JobTemplate = new V1JobTemplateSpec { Spec = Job("x", 1, 1, "exit:0").Spec },
+            },
+        };
+        cj.Spec.JobTemplate.Spec.Selector = null;
+        cj.Spec.JobTemplate.Spec.Template.Metadata = null;
+        await _w.Admin.BatchV1.CreateNamespacedCronJobAsync(cj, _cronNamespace);
     }
 
     [OneTimeTearDown]
@@ -41,6 +57,18 @@ public sealed class JobControllerTests
         });
         var pods = await _w.Admin.CoreV1.ListNamespacedPodAsync(ns);
         Assert.That(pods.Items.All(p => p.Metadata.Finalizers is null || !p.Metadata.Finalizers.Contains("batch.kubernetes.io/job-tracking")));
+    }
+
+    [Test]
+    public async Task TtlSecondsAfterFinished_FinishedJobAndItsPodsDeleted()
+    {
+        var ns = await _w.NamespaceAsync("ttl");
+        var job = Job("short", 1, 1, "exit:0");
+        job.Spec.TtlSecondsAfterFinished = 1;
+        await _w.Admin.BatchV1.CreateNamespacedJobAsync(job, ns);
+        await _w.KubectlOkAsync("wait", "--for=condition=complete", "job/short", "-n", ns, "--timeout=60s");
+        await WorkloadAgent.EventuallyAsync(() => _w.Admin.BatchV1.ListNamespacedJobAsync(ns), l => l.Items.Count == 0, "the Job deleted after its TTL");
+        await WorkloadAgent.EventuallyAsync(() => _w.Admin.CoreV1.ListNamespacedPodAsync(ns), l => l.Items.Count == 0, "its pods collected");
     }
 
     [Test]
@@ -76,21 +104,10 @@ public sealed class JobControllerTests
     }
 
     [Test]
+    [Order(int.MaxValue)]
     public async Task CronJobEveryMinute_CreatesAJobWithin70Seconds_AndCreateJobFromCronJobWorks()
     {
-        var ns = await _w.NamespaceAsync("cron");
-        var cj = new V1CronJob
-        {
-            Metadata = new V1ObjectMeta { Name = "tick" },
-            Spec = new V1CronJobSpec
-            {
-                Schedule = "*/1 * * * *",
-                JobTemplate = new V1JobTemplateSpec { Spec = Job("x", 1, 1, "exit:0").Spec },
-            },
-        };
-        cj.Spec.JobTemplate.Spec.Selector = null;
-        cj.Spec.JobTemplate.Spec.Template.Metadata = null;
-        await _w.Admin.BatchV1.CreateNamespacedCronJobAsync(cj, ns);
+        var ns = _cronNamespace;
 
         // kubectl create job --from=cronjob is client-side: a Job from the template, owned by the CronJob.
         await _w.KubectlOkAsync("create", "job", "manual", "--from=cronjob/tick", "-n", ns);
@@ -102,6 +119,7 @@ public sealed class JobControllerTests
         var stored = await WorkloadAgent.EventuallyAsync(() => _w.Admin.BatchV1.ReadNamespacedCronJobAsync("tick", ns), c => c.Status?.LastScheduleTime is not null, "lastScheduleTime");
         Assert.That(new DateTimeOffset(stored.Status.LastScheduleTime!.Value).ToUnixTimeSeconds() / 60, Is.EqualTo(minutes));
         Assert.That(scheduled.Metadata.OwnerReferences.Single().Kind, Is.EqualTo("CronJob"));
+        Assert.That(scheduled.Metadata.Annotations, Does.ContainKey("batch.kubernetes.io/cronjob-scheduled-timestamp"));
     }
 
     private static V1Job Job(string name, int completions, int parallelism, string image) => new()

@@ -74,6 +74,11 @@ public sealed class StatefulAndDaemonTests
             Assert.That(pod.Spec.Hostname, Is.EqualTo("web-1"));
             Assert.That(status, Does.Contain("partitioned roll out complete: 3 new pods have been updated..."));
         });
+
+        // The default class "standard" and the hostPath provisioner give each claim its volume.
+        claims = await WorkloadAgent.EventuallyAsync(
+            () => _w.Admin.CoreV1.ListNamespacedPersistentVolumeClaimAsync(ns), l => l.Items.Count == 3 && l.Items.All(c => c.Status?.Phase == "Bound"), "three Bound claims");
+        Assert.That(claims.Items.Select(c => (c.Spec.StorageClassName, c.Spec.VolumeName)), Is.EquivalentTo(claims.Items.Select(c => ("standard", "pvc-" + c.Metadata.Uid))));
     }
 
     [Test]
