@@ -83,7 +83,20 @@ public sealed partial class KubectlStreamingTests
         var missing = await kubectl.RunAsync(null, "exec", "ghost", "--", "true");
         Assert.That(missing.Stderr, Does.Contain("pods \"ghost\" not found"));
 
-        var forbidden = await kubectl.RunAsync(null, "exec", "--as=system:serviceaccount:default:default", "echo", "--", "true");
+        await _agent.Admin.RbacAuthorizationV1.CreateNamespacedRoleAsync(new V1Role
+        {
+            Metadata = new V1ObjectMeta { Name = "pod-reader" },
+            Rules = [new V1PolicyRule { ApiGroups = [""], Resources = ["pods", "pods/exec"], Verbs = ["get", "list"] }],
+        }, "default");
+        await _agent.Admin.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(new V1RoleBinding
+        {
+            Metadata = new V1ObjectMeta { Name = "jane-reads-pods" },
+            RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = "pod-reader" },
+            Subjects = [new Rbacv1Subject { Kind = "User", Name = "jane", ApiGroup = "rbac.authorization.k8s.io" }],
+        }, "default");
+        using var jane = _agent.Pki.IssueClient("jane", []);
+        var janeConfig = _agent.Pki.WriteKubeconfig(_dir.Combine("jane.kubeconfig"), _agent.BaseAddress, jane);
+        var forbidden = await new Kubectl(kubectl.Path, janeConfig, _dir.Combine("home")).RunAsync(null, "exec", "echo", "--", "true");
         Assert.That(forbidden.Stderr, Does.Contain("cannot create resource \"pods/exec\" in API group \"\" in the namespace \"default\""));
     }
 
@@ -135,19 +148,23 @@ public sealed partial class KubectlStreamingTests
     }
 
     [Test]
-    public async Task Port_forward_to_a_closed_port_reports_it_and_keeps_forwarding()
+    public async Task Port_forward_to_a_closed_port_reports_the_refusal()
     {
-        using var forward = Kubectl(null).Start("port-forward", "pod/echo", ":7070", ":8080");
+        using var forward = Kubectl(null).Start("port-forward", "pod/echo", ":7070");
         try
         {
-            var ports = await ForwardedPortsAsync(forward, 2);
+            var ports = await ForwardedPortsAsync(forward, 1);
             using var client = new TcpClient();
             await client.ConnectAsync("127.0.0.1", ports[0]);
             var buffer = new byte[16];
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
             var read = await client.GetStream().ReadAsync(buffer, timeout.Token);
             Assert.That(read, Is.Zero, "the connection to a closed pod port is closed");
-            Assert.That(await RoundTripAsync(ports[1], "still"), Is.EqualTo("still"));
+
+            // kubectl (1.29+) prints the error stream's text and gives the forward up.
+            await forward.WaitForExitAsync(timeout.Token);
+            var stderr = await forward.StandardError.ReadToEndAsync(timeout.Token);
+            Assert.That(stderr, Does.Contain("error forwarding port 7070 to pod").And.Contain("connect: connection refused"));
         }
         finally
         {
@@ -170,6 +187,15 @@ public sealed partial class KubectlStreamingTests
 
         var missing = await kubectl.RunAsync(null, "get", "--raw", "/api/v1/nodes/ghost/proxy/pods");
         Assert.That(missing.Stderr, Does.Contain("nodes \"ghost\" not found"));
+    }
+
+    /// <summary>Keeps the agent up for a person with kubectl (the kubeconfig path is in the test output).</summary>
+    [Test]
+    [Explicit("manual debugging")]
+    public async Task Hold()
+    {
+        await TestContext.Progress.WriteLineAsync("KUBECONFIG=" + _kubeconfig);
+        await Task.Delay(TimeSpan.FromMinutes(20));
     }
 
     private static async Task<int[]> ForwardedPortsAsync(Process forward, int count)
