@@ -65,6 +65,10 @@ public sealed class NodeTestPki : IDisposable
         File.WriteAllText(Path.Combine(dir, "ca.crt"), Ca.ExportCertificatePem());
         File.WriteAllText(Path.Combine(dir, "apiserver.crt"), Server.ExportCertificatePem());
         File.WriteAllText(Path.Combine(dir, "apiserver.key"), Server.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
+
+        // The kubelet API serves with the same loopback certificate (the API server verifies it against ca.crt).
+        File.WriteAllText(Path.Combine(dir, "kubelet-server.crt"), Server.ExportCertificatePem());
+        File.WriteAllText(Path.Combine(dir, "kubelet-server.key"), Server.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
         File.WriteAllText(Path.Combine(dir, "sa.key"), ServiceAccountKey.ExportPkcs8PrivateKeyPem());
         File.WriteAllText(Path.Combine(dir, "sa.pub"), ServiceAccountKey.ExportSubjectPublicKeyInfoPem());
         var skipped = new HashSet<string>(skip ?? [], StringComparer.Ordinal);

@@ -32,6 +32,12 @@ public sealed record ComponentIdentity(string Name, string UserName, IReadOnlyLi
     /// <summary>The service proxy: <c>system:kube-proxy</c>.</summary>
     public static ComponentIdentity Proxy { get; } = new("kube-proxy", "system:kube-proxy", []);
 
+    /// <summary>
+    /// The API server as a client of the kubelets' API (exec, logs, port-forward, node proxy):
+    /// <c>kube-apiserver-kubelet-client</c>, bound to <c>system:kubelet-api-admin</c>.
+    /// </summary>
+    public static ComponentIdentity ApiServerKubeletClient { get; } = new("apiserver-kubelet-client", "kube-apiserver-kubelet-client", []);
+
     /// <summary>The certificate file in the cert folder, e.g. <c>kube-scheduler.crt</c>.</summary>
     public string CertificateFile => Name + ".crt";
 
@@ -47,5 +53,15 @@ public sealed record ComponentIdentity(string Name, string UserName, IReadOnlyLi
 
     /// <summary>Every identity a node of <paramref name="nodeName"/> needs, in a stable order.</summary>
     public static IReadOnlyList<ComponentIdentity> ForNode(string nodeName) =>
-        [Kubelet(nodeName), Scheduler, ControllerManager, Proxy];
+        [Kubelet(nodeName), Scheduler, ControllerManager, Proxy, ApiServerKubeletClient];
+
+    /// <summary>
+    /// The kubelet API's serving certificate of <paramref name="nodeName"/> (<c>kubelet-server.crt</c>, CN
+    /// <c>system:node:&lt;node&gt;</c>, server auth, the node's names and addresses as SANs).
+    /// </summary>
+    public static ComponentIdentity KubeletServing(string nodeName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(nodeName);
+        return new ComponentIdentity("kubelet-server", NodeUserPrefix + nodeName, [NodesGroup]);
+    }
 }

@@ -84,6 +84,17 @@ public sealed partial class Pki(LocalKubePaths paths, TimeProvider timeProvider,
                 await ReadAsync(directory, identity.KeyFile, cancellationToken)));
         }
 
+        // The kubelet API's serving certificate, so the API server can verify the kubelet it proxies to.
+        var serving = ComponentIdentity.KubeletServing(nodeName);
+        var nodeIps = nodeAddresses.Select(a => IPAddress.TryParse(a.Trim(), out var ip) ? ip : null).OfType<IPAddress>();
+        var servingSpec = new LeafSpec(serving.Name, serving.UserName, serving.Groups[0], LeafSpec.ServerAuth,
+            ["localhost", nodeName], [.. new[] { IPAddress.Loopback }.Concat(nodeIps).Distinct()]);
+        await EnsureLeafAsync(directory, servingSpec, ca, caRenewed, now, issued, cancellationToken);
+        components.Add(new ComponentCertificate(
+            serving,
+            await ReadAsync(directory, serving.CertificateFile, cancellationToken),
+            await ReadAsync(directory, serving.KeyFile, cancellationToken)));
+
         await EnsureServiceAccountKeyAsync(directory, issued, cancellationToken);
 
         foreach (var what in issued)

@@ -43,6 +43,7 @@ public sealed class AuthorizationModule(RbacAuthorizer authorizer, ResourceStore
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapPost("/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", context => Handle(context, AccessReviewAsync));
         endpoints.MapPost("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews", context => Handle(context, RulesReviewAsync));
+        endpoints.MapPost("/apis/authorization.k8s.io/v1/subjectaccessreviews", context => Handle(context, SubjectAccessReviewAsync));
         endpoints.MapPost("/apis/authentication.k8s.io/v1/selfsubjectreviews", context => Handle(context, SelfReviewAsync));
         endpoints.MapPost("/apis/authentication.k8s.io/v1/tokenreviews", context => Handle(context, TokenReviewAsync));
         endpoints.MapPost("/api/v1/namespaces/{namespace}/serviceaccounts/{name}/token", context => Handle(context, TokenAsync));
@@ -111,6 +112,39 @@ public sealed class AuthorizationModule(RbacAuthorizer authorizer, ResourceStore
             ApiVersion = "authorization.k8s.io/v1",
             Kind = "SelfSubjectAccessReview",
             Metadata = review.Metadata,
+            Spec = spec,
+            Status = new V1SubjectAccessReviewStatus { Allowed = decision.Allowed, Reason = decision.Reason.Length == 0 ? null : decision.Reason },
+        };
+    }
+
+    // Any subject (the kubelet's webhook authorizer asks about its callers): the spec names the user, not the caller.
+    private async Task<object> SubjectAccessReviewAsync(HttpContext context, KubeUser caller, CancellationToken ct)
+    {
+        var review = await ReadAsync<V1SubjectAccessReview>(context, ct);
+        var spec = review.Spec ?? throw StatusException.BadRequest("spec is required");
+        if (spec.ResourceAttributes is null && spec.NonResourceAttributes is null)
+        {
+            throw StatusException.Invalid("authorization.k8s.io", "SubjectAccessReview", review.Metadata?.Name ?? "",
+                [new V1StatusCause { Reason = "FieldValueRequired", Field = "spec.resourceAttributes", Message = "Required value: exactly one of nonResourceAttributes or resourceAttributes must be specified" }]);
+        }
+
+        if (string.IsNullOrEmpty(spec.User) && spec.Groups is not { Count: > 0 })
+        {
+            throw StatusException.Invalid("authorization.k8s.io", "SubjectAccessReview", review.Metadata?.Name ?? "",
+                [new V1StatusCause { Reason = "FieldValueRequired", Field = "spec.user", Message = "Required value: at least one of user or group must be specified" }]);
+        }
+
+        var extra = spec.Extra?.ToDictionary(e => e.Key, e => (IReadOnlyList<string>)[.. e.Value]);
+        var subject = new KubeUser(spec.User ?? "", [.. spec.Groups ?? []], spec.Uid, extra);
+        var attributes = spec.ResourceAttributes is { } r
+            ? RequestAttributes.ForResource(subject, r.Verb ?? "", r.Group ?? "", r.Resource ?? "", r.NamespaceProperty ?? "", r.Name ?? "", r.Subresource ?? "", r.Version ?? "")
+            : RequestAttributes.ForPath(subject, spec.NonResourceAttributes!.Verb ?? "", spec.NonResourceAttributes.Path ?? "");
+        var decision = authorizer.Authorize(attributes);
+        return new V1SubjectAccessReview
+        {
+            ApiVersion = "authorization.k8s.io/v1",
+            Kind = "SubjectAccessReview",
+            Metadata = review.Metadata ?? new V1ObjectMeta(),
             Spec = spec,
             Status = new V1SubjectAccessReviewStatus { Allowed = decision.Allowed, Reason = decision.Reason.Length == 0 ? null : decision.Reason },
         };

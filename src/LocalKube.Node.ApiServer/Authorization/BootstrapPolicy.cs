@@ -124,6 +124,9 @@ public static partial class BootstrapPolicy
             R(Read, "storage.k8s.io", "csidrivers"),
             R("create,delete,get,patch,update", "storage.k8s.io", "csinodes"),
             R(Read, "node.k8s.io", "runtimeclasses")),
+        Role("system:kubelet-api-admin", null, null,
+            R(Read + ",proxy", "", "nodes"),
+            R("*", "", "nodes/proxy,nodes/metrics,nodes/stats,nodes/log,nodes/spec,nodes/pods,nodes/healthz,nodes/configz")),
         Role("system:node-proxier", null, null,
             R("list,watch", "", "endpoints,services"),
             R(Read, "", "nodes"),
@@ -146,6 +149,10 @@ public static partial class BootstrapPolicy
         // Upstream leaves this binding without subjects and authorizes kubelets with its Node authorizer; LocalKube
         // has no Node authorizer, so the group gets the role (NodeRestriction admission keeps each node to itself).
         Binding("system:node", Group("system:nodes")),
+
+        // Upstream leaves the role unbound for the installer to grant; the API server's kubelet client (its
+        // certificate, kube-apiserver-kubelet-client) needs it to reach pods through the kubelet API.
+        Binding("system:kubelet-api-admin", User("kube-apiserver-kubelet-client")),
     ];
 
     private static V1ClusterRole Role(string name, string? aggregateTo, string? aggregates, params V1PolicyRule[] rules)

@@ -110,6 +110,12 @@ public sealed record RequestAttributes(
             }
         }
 
+        // Upstream (1.31+): opening exec, attach or port-forward takes create, whatever the method (a WebSocket is a GET).
+        if (viaMethod && resource == "pods" && subresource is "exec" or "attach" or "portforward")
+        {
+            verb = "create";
+        }
+
         if (name.Length == 0 && verb == "delete")
         {
             verb = "deletecollection";

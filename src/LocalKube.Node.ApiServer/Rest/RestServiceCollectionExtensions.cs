@@ -43,6 +43,7 @@ public static class RestServiceCollectionExtensions
         services.AddPatchHandler<Patching.JsonPatchHandler>();
         services.AddPatchHandler<Patching.StrategicMergePatchHandler>();
         services.AddApiServerModule<RestModule>();
+        services.AddApiServerModule<Proxy.ProxyModule>();
         services.AddResourceStrategy<NamespaceStrategy>();
         services.AddResourceStrategy<ConfigMapStrategy>();
         services.AddResourceStrategy<SecretStrategy>();

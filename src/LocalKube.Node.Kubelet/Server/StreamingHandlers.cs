@@ -103,7 +103,10 @@ internal sealed class StreamingHandlers(IKubeletPodSource source, TimeSpan strea
             var offered = context.WebSockets.WebSocketRequestedProtocols;
             if (offered.Contains(StreamProtocols.PortForwardTunnel))
             {
-                using var tunnel = await context.WebSockets.AcceptWebSocketAsync(StreamProtocols.PortForwardTunnel).ConfigureAwait(false);
+                // .NET refuses '/' in a subprotocol it is given (not an RFC 6455 token), after the 101 is out, which
+                // aborts the connection; so the header is set here and the socket itself carries no subprotocol.
+                context.Response.Headers.SecWebSocketProtocol = StreamProtocols.PortForwardTunnel;
+                using var tunnel = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext()).ConfigureAwait(false);
                 await SpdyPortForwarder.ServeAsync(new WebSocketByteStream(tunnel), sandbox.Id, Dial, ct).ConfigureAwait(false);
                 return;
             }

@@ -45,18 +45,18 @@ public sealed class PkiTests
         {
             Assert.That(result.Directory, Is.EqualTo(dir));
             Assert.That(UnixMode.Of(dir), Is.EqualTo("700"));
-            foreach (var key in new[] { "ca.key", "apiserver.key", "admin.key", "sa.key", "kubelet.key", "kube-scheduler.key", "kube-controller-manager.key", "kube-proxy.key" })
+            foreach (var key in new[] { "ca.key", "apiserver.key", "admin.key", "sa.key", "kubelet.key", "kube-scheduler.key", "kube-controller-manager.key", "kube-proxy.key", "apiserver-kubelet-client.key", "kubelet-server.key" })
             {
                 Assert.That(UnixMode.Of(Path.Combine(dir, key)), Is.EqualTo("600"), key);
             }
 
-            foreach (var cert in new[] { "ca.crt", "apiserver.crt", "admin.crt", "sa.pub", "kubelet.crt", "kube-scheduler.crt", "kube-controller-manager.crt", "kube-proxy.crt" })
+            foreach (var cert in new[] { "ca.crt", "apiserver.crt", "admin.crt", "sa.pub", "kubelet.crt", "kube-scheduler.crt", "kube-controller-manager.crt", "kube-proxy.crt", "apiserver-kubelet-client.crt", "kubelet-server.crt" })
             {
                 Assert.That(UnixMode.Of(Path.Combine(dir, cert)), Is.EqualTo("644"), cert);
             }
 
-            Assert.That(Directory.GetFiles(dir), Has.Length.EqualTo(16), "no temp files left");
-            Assert.That(result.Issued, Has.Count.EqualTo(9), "one entry per certificate+key pair");
+            Assert.That(Directory.GetFiles(dir), Has.Length.EqualTo(20), "no temp files left");
+            Assert.That(result.Issued, Has.Count.EqualTo(11), "one entry per certificate+key pair");
         });
     }
 
@@ -177,7 +177,9 @@ public sealed class PkiTests
         using var cert = Load(second.ApiServerCertificate);
         Assert.Multiple(() =>
         {
-            Assert.That(second.Issued, Has.Count.EqualTo(1).And.Some.Contains("10.0.0.7"));
+            // The kubelet's serving certificate names the node's addresses too.
+            Assert.That(second.Issued, Has.Count.EqualTo(2).And.Some.Contains("10.0.0.7"));
+            Assert.That(second.Issued, Has.Some.StartWith("apiserver.crt").And.Some.StartWith("kubelet-server.crt"));
             Assert.That(Thumbprint(second.ApiServerCertificate), Is.Not.EqualTo(Thumbprint(first.ApiServerCertificate)));
             Assert.That(Thumbprint(second.AdminCertificate), Is.EqualTo(Thumbprint(first.AdminCertificate)));
             Assert.That(Thumbprint(second.CaCertificate), Is.EqualTo(Thumbprint(first.CaCertificate)));
@@ -230,7 +232,7 @@ public sealed class PkiTests
 
         var result = await EnsureAsync();
         Assert.That(result.Issued, Has.Some.Contains("not signed by the current CA"));
-        Assert.That(result.Issued, Has.Count.EqualTo(6), "the API server, admin and four component certificates");
+        Assert.That(result.Issued, Has.Count.EqualTo(8), "the API server, admin, five component certificates and the kubelet's serving one");
     }
 
     [Test]
@@ -265,6 +267,7 @@ public sealed class PkiTests
             "ca.crt", "apiserver.crt", "apiserver.key", "sa.key", "sa.pub",
             "kubelet.crt", "kubelet.key", "kube-scheduler.crt", "kube-scheduler.key",
             "kube-controller-manager.crt", "kube-controller-manager.key", "kube-proxy.crt", "kube-proxy.key",
+            "apiserver-kubelet-client.crt", "apiserver-kubelet-client.key", "kubelet-server.crt", "kubelet-server.key",
         }));
     }
 
@@ -275,6 +278,7 @@ public sealed class PkiTests
         Assert.That(first.Components.Select(c => c.Identity.UserName), Is.EqualTo(new[]
         {
             "system:node:dev-node", "system:kube-scheduler", "system:kube-controller-manager", "system:kube-proxy",
+            "kube-apiserver-kubelet-client", "system:node:dev-node",
         }));
         using (var kubelet = Load(first.Components[0].Certificate))
         {
@@ -286,9 +290,9 @@ public sealed class PkiTests
         var second = await _pki.EnsureAsync("dev", "dev-node", [], CancellationToken.None);
         Assert.That(second.Issued, Is.EqualTo(new[] { "kube-proxy.crt: missing" }).Or.Count.EqualTo(1));
 
-        // A renamed node gets a new kubelet certificate, nothing else.
+        // A renamed node gets new kubelet certificates (client and serving), nothing else.
         var renamed = await _pki.EnsureAsync("dev", "other-node", [], CancellationToken.None);
-        Assert.That(renamed.Issued, Has.Count.EqualTo(1).And.Some.StartWith("kubelet.crt"));
+        Assert.That(renamed.Issued, Has.Count.EqualTo(2).And.Some.StartWith("kubelet.crt").And.Some.StartWith("kubelet-server.crt"));
     }
 
     [Test]

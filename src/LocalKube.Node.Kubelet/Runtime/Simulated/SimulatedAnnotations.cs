@@ -40,6 +40,12 @@ public static class SimulatedAnnotations
     /// </summary>
     public const string ProbeFailure = Prefix + "probe-failure";
 
+    /// <summary>
+    /// Ports of the pod (comma-separated) on which it echoes what it receives, for port-forward; other ports refuse
+    /// connections. Pod-wide only.
+    /// </summary>
+    public const string EchoPorts = Prefix + "echo-ports";
+
     /// <summary>A log line is written this often while the container runs (absent: only at start and exit).</summary>
     public const string LogInterval = Prefix + "log-interval";
 

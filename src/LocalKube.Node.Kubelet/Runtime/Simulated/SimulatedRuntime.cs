@@ -305,9 +305,14 @@ public sealed class SimulatedRuntime : IContainerRuntime
         lock (_lock)
         {
             var c = Find(containerId);
-            return c.State == ContainerState.Running
-                ? Task.FromResult<IRuntimeStreamSession>(new SimulatedStreamSession(0))
-                : throw new ContainerRuntimeException($"container {containerId} is not running");
+            if (c.State != ContainerState.Running)
+            {
+                throw new ContainerRuntimeException($"container {containerId} is not running");
+            }
+
+            var annotations = _sandboxes.TryGetValue(c.SandboxId, out var sandbox) ? sandbox.Config.Annotations : new Dictionary<string, string>();
+            var code = SimulatedAnnotations.Int(annotations, SimulatedAnnotations.ExecExitCode, c.Config.Metadata.Name, 0);
+            return Task.FromResult<IRuntimeStreamSession>(new SimulatedStreamSession(code, options.Stdin));
         }
     }
 
@@ -317,7 +322,7 @@ public sealed class SimulatedRuntime : IContainerRuntime
         lock (_lock)
         {
             _ = Find(containerId);
-            return Task.FromResult<IRuntimeStreamSession>(new SimulatedStreamSession(null));
+            return Task.FromResult<IRuntimeStreamSession>(new SimulatedStreamSession(null, options.Stdin));
         }
     }
 
@@ -358,8 +363,23 @@ public sealed class SimulatedRuntime : IContainerRuntime
     }
 
     /// <inheritdoc />
-    public Task<Stream> DialPodPortAsync(string sandboxId, int port, CancellationToken cancellationToken) =>
-        throw new ContainerRuntimeException($"the pod sandbox {sandboxId} is simulated: nothing listens on port {port}");
+    public Task<Stream> DialPodPortAsync(string sandboxId, int port, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (!_sandboxes.TryGetValue(sandboxId, out var sandbox) || !sandbox.Ready)
+            {
+                throw new ContainerRuntimeException($"pod sandbox {sandboxId} is not ready");
+            }
+
+            // A simulated pod echoes on the ports it declares; anything else is refused, as by a real one.
+            var declared = SimulatedAnnotations.Get(sandbox.Config.Annotations, SimulatedAnnotations.EchoPorts, null)?
+                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+            return declared.Contains(port.ToString(CultureInfo.InvariantCulture))
+                ? Task.FromResult<Stream>(new SimulatedEchoStream())
+                : throw new ContainerRuntimeException($"failed to connect to localhost:{port} inside namespace \"{sandboxId}\", IPv4: dial tcp4 127.0.0.1:{port}: connect: connection refused");
+        }
+    }
 
     /// <inheritdoc />
     public Task<ImageInfo?> InspectImageAsync(string image, CancellationToken cancellationToken)

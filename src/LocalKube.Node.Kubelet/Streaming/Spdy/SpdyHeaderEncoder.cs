@@ -6,7 +6,7 @@ namespace LocalKube.Node.Kubelet.Streaming.Spdy;
 /// <summary>
 /// Writes the header blocks this end sends as one zlib stream of stored (uncompressed) deflate blocks. A zlib reader
 /// needs no dictionary for a stream that does not announce one (FLG.FDICT clear), and the few headers a server sends
-/// (usually none) are not worth compressing; each block is byte-aligned, so every frame is complete on its own.
+/// (usually none) are not worth compressing; each block is byte-aligned and ends with a sync-flush marker, so every frame is complete on its own.
 /// </summary>
 internal sealed class SpdyHeaderEncoder
 {
@@ -47,6 +47,11 @@ internal sealed class SpdyHeaderEncoder
             data = data[n..];
         }
         while (!data.IsEmpty);
+
+        // The sync-flush marker (an empty stored block), as zlib's Z_SYNC_FLUSH ends every SPDY header block: Go's
+        // inflater hands out a stored block's bytes only when it reaches the next block header, which must be in this
+        // frame, or the peer's reader fails at the frame's end and every later header block with it.
+        output.Write(SpdyHeaderDecoder.StoredBlock([]));
         return output.ToArray();
     }
 }
