@@ -143,7 +143,8 @@ public static partial class BootstrapPolicy
         Binding("system:node-proxier", User("system:kube-proxy")),
 
         // Upstream leaves this binding without subjects and authorizes kubelets with its Node authorizer; LocalKube
-        // has no Node authorizer, so the group gets the role (NodeRestriction admission keeps each node to itself).
+        // has no Node authorizer, so the group gets the role (NodeRestrictionAdmission keeps each node's writes to its
+        // own Node, Lease and pods).
         Binding("system:node", Group("system:nodes")),
     ];
 

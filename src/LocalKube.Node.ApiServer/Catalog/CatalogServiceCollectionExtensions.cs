@@ -108,6 +108,7 @@ public static class CatalogServiceCollectionExtensions
         services.AddAdmissionHook<Admission.SchedulingGatesAdmission>();
         services.AddAdmissionHook<Admission.DefaultStorageClassAdmission>();
         services.AddAdmissionHook<Admission.StorageProtectionAdmission>();
+        services.AddAdmissionHook<Admission.NodeRestrictionAdmission>();
         return services;
     }
 }
