@@ -66,7 +66,7 @@ public sealed class ComponentRbacTests
     }
 
     [Test]
-    public async Task A_kubelet_writes_its_own_node_lease_and_pods_and_nothing_of_another_node()
+    public async Task A_kubelet_writes_and_deletes_its_own_node_lease_and_pods_and_nothing_of_another_node()
     {
         var kubelet = _agent.Kubelet;
 
@@ -99,6 +99,12 @@ public sealed class ComponentRbacTests
         var foreignMirror = Pod("static-" + OtherNode, OtherNode);
         foreignMirror.Metadata.Annotations = new Dictionary<string, string> { ["kubernetes.io/config.mirror"] = "hash" };
         await ForbiddenAsync($"node \"{Node}\" can only create pods with spec.nodeName set to itself", () => kubelet.CoreV1.CreateNamespacedPodAsync(foreignMirror, "default"));
+
+        // Deletes too: only pods bound to it and its own Lease.
+        await _agent.Admin.CoordinationV1.CreateNamespacedLeaseAsync(Lease(OtherNode), "kube-node-lease");
+        await ForbiddenAsync($"node \"{Node}\" can only delete pods with spec.nodeName set to itself", () => kubelet.CoreV1.DeleteNamespacedPodAsync("theirs", "default"));
+        await ForbiddenAsync("can only access node lease with the same name as the requesting node", () => kubelet.CoordinationV1.DeleteNamespacedLeaseAsync(OtherNode, "kube-node-lease"));
+        await kubelet.CoreV1.DeleteNamespacedPodAsync("mine", "default", new V1DeleteOptions { GracePeriodSeconds = 0 });
 
         // And RBAC: no writes of Secrets or Services at all.
         await ForbiddenAsync($"system:node:{Node}", "create", "secrets", () => kubelet.CoreV1.CreateNamespacedSecretAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = "s" } }, "default"));
