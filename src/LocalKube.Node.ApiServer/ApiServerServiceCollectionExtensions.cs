@@ -19,7 +19,7 @@ public static class ApiServerServiceCollectionExtensions
         services.TryAddSingleton<IResourceRegistry, ResourceRegistry>();
         services.AddNodeSettingDefault(NodeComponent.ApiServer, ApiServerSettings.ServiceAccountIssuer, ServiceAccountTokens.DefaultIssuer);
         services.AddNodeSettingDefault(NodeComponent.ApiServer, ApiServerSettings.ApiAudiences, ServiceAccountTokens.DefaultIssuer);
-        services.AddNodeSettingDefault(NodeComponent.ApiServer, ApiServerSettings.ServiceAccountMaxTokenExpiration, "48h0m0s");
+        services.AddNodeSetting(new NodeSettingDefault(NodeComponent.ApiServer, ApiServerSettings.ServiceAccountMaxTokenExpiration, "48h0m0s") { Kind = NodeSettingKind.Duration });
         services.AddNodeComponent<ApiServerService>(NodeComponent.ApiServer);
 
         // After the API server: the controllers component stops first.

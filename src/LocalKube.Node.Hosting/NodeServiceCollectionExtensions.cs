@@ -22,6 +22,7 @@ public static class NodeServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(options);
         services.AddOptions<NodeAgentOptions>().Configure(o => o.CopyFrom(options)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NodeAgentOptions>, NodeAgentOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NodeAgentOptions>, NodeSettingsValidator>());
         services.Configure<HostOptions>(o =>
         {
             o.ShutdownTimeout = DefaultShutdownTimeout;
@@ -70,11 +71,32 @@ public static class NodeServiceCollectionExtensions
             && disabled.IsDisabled(component);
     }
 
-    /// <summary>Declares a component setting's default, overridable by <c>--extra-config component.key=value</c>.</summary>
-    public static IServiceCollection AddNodeSettingDefault(this IServiceCollection services, NodeComponent component, string key, string value)
+    /// <summary>Declares a text setting's default, overridable by <c>--extra-config component.key=value</c>.</summary>
+    public static IServiceCollection AddNodeSettingDefault(this IServiceCollection services, NodeComponent component, string key, string value) =>
+        services.AddNodeSetting(new NodeSettingDefault(component, key, value));
+
+    /// <summary>Declares a typed setting: its default and what its values must look like (checked at start).</summary>
+    public static IServiceCollection AddNodeSetting(this IServiceCollection services, NodeSettingDefault setting)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddSingleton(new NodeSettingDefault(component, key, value));
+        ArgumentNullException.ThrowIfNull(setting);
+        services.AddSingleton(setting);
+        return services;
+    }
+
+    /// <summary>
+    /// Adds <paramref name="component"/>'s check of its settings, run at start before any component (not when
+    /// <c>agent.disable</c> switched the component off).
+    /// </summary>
+    public static IServiceCollection AddNodeSettingsCheck(this IServiceCollection services, NodeComponent component, Func<NodeAgentOptions, NodeSettings, IEnumerable<string>> check)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(check);
+        if (!services.IsComponentDisabled(component))
+        {
+            services.AddSingleton(new NodeSettingsCheck(component, check));
+        }
+
         return services;
     }
 }

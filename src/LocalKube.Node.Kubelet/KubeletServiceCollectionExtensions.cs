@@ -31,6 +31,8 @@ public static class KubeletServiceCollectionExtensions
             services.AddNodeSettingDefault(NodeComponent.Kubelet, key, "");
         }
 
+        // A bad kubelet.* value stops the agent at start, its key named, instead of failing the kubelet later.
+        services.AddNodeSettingsCheck(NodeComponent.Kubelet, KubeletSettings.Validate);
         services.TryAddSingleton(sp => ContainerRuntimeFactory.Create(
             sp.GetRequiredService<IOptions<NodeAgentOptions>>().Value,
             sp.GetRequiredService<NodeSettings>(),

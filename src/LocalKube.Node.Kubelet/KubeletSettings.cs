@@ -123,7 +123,7 @@ public static class KubeletSettings
     public static IReadOnlyList<string> Validate(NodeAgentOptions agent, NodeSettings settings)
     {
         var errors = new List<string>();
-        foreach (var check in new Action[] { () => Kubelet(agent, settings), () => Docker(settings) })
+        foreach (var check in new Action[] { () => Kubelet(agent, settings), () => Docker(settings), () => Server.KubeletServerSettings.Server(agent, settings, "") })
         {
             try
             {
@@ -143,7 +143,7 @@ public static class KubeletSettings
     private static TimeSpan Duration(NodeSettings settings, string key)
     {
         var text = Get(settings, key) ?? Defaults[key];
-        return GoDuration.TryParse(text, out var d) && d > TimeSpan.Zero
+        return Machinery.GoDuration.TryParse(text, out var d) && d > TimeSpan.Zero
             ? d
             : throw new ArgumentException($"--extra-config kubelet.{key}='{text}' is not a positive duration (e.g. 30s, 2m0s)");
     }

@@ -36,7 +36,7 @@ public sealed class ArchitectureTests
     public void Core_DoesNotKnowTheCliOrAnyDriver() =>
         Assert.That(References("LocalKube.Core").Where(n => n.StartsWith("LocalKube", StringComparison.Ordinal)), Is.EquivalentTo(new[] { "LocalKube.Abstractions" }));
 
-    // docs/adr/0006: node components speak only the Kubernetes API. (Scheduler and Networking are checked once they exist.)
+    // docs/adr/0006: node components speak only the Kubernetes API. (Networking is checked once it exists.)
     [TestCase("LocalKube.Node.Client")]
     [TestCase("LocalKube.Node.Controllers")]
     [TestCase("LocalKube.Node.Kubelet")]
@@ -47,13 +47,18 @@ public sealed class ArchitectureTests
         var file = Path.Combine(AppContext.BaseDirectory, component + ".dll");
         if (!File.Exists(file))
         {
-            Assert.That(component, Is.AnyOf("LocalKube.Node.Scheduler", "LocalKube.Node.Networking"), $"{file} should be built with the tests");
+            Assert.That(component, Is.EqualTo("LocalKube.Node.Networking"), $"{file} should be built with the tests");
             Assert.Pass($"{component} does not exist yet");
         }
 
-        var references = References(component).ToList();
+        // Directly or through any assembly of ours it uses.
+        var references = OurReferencesTransitively(component);
         Assert.That(references, Has.None.AnyOf("LocalKube.Node.ApiServer", "LocalKube.Node.Storage"));
         Assert.That(references, Has.None.EqualTo("LocalKube.Node"), "nor the agent's composition");
+        if (component != "LocalKube.Node.Client")
+        {
+            Assert.That(References(component), Does.Contain("LocalKube.Node.Client"), "it talks to the API through the client layer");
+        }
     }
 
     [Test]
@@ -63,6 +68,24 @@ public sealed class ArchitectureTests
     [Test]
     public void Dashboard_UsesCoreOnly() =>
         Assert.That(References("LocalKube.Dashboard").Where(n => n.StartsWith("LocalKube", StringComparison.Ordinal)), Is.SubsetOf(new[] { "LocalKube.Core", "LocalKube.Abstractions" }));
+
+    private static HashSet<string> OurReferencesTransitively(string assembly)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>([assembly]);
+        while (pending.TryPop(out var next))
+        {
+            foreach (var reference in References(next).Where(n => n.StartsWith("LocalKube", StringComparison.Ordinal)))
+            {
+                if (seen.Add(reference))
+                {
+                    pending.Push(reference);
+                }
+            }
+        }
+
+        return seen;
+    }
 
     private static IEnumerable<string> References(string assembly) =>
         Assembly.Load(assembly).GetReferencedAssemblies().Select(a => a.Name!);

@@ -149,6 +149,49 @@ public sealed class InformerTests
     }
 
     [Test]
+    public async Task An_api_server_restart_under_a_running_informer_loses_and_repeats_no_notification()
+    {
+        // An agent of its own: this one goes away and comes back (same port, same store) under the informer.
+        await using var agent = await TestAgent.StartAsync();
+        var ns = "restart";
+        await agent.Admin.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } });
+        var keep = await agent.Admin.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("keep"), ns);
+        var change = await agent.Admin.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("change"), ns);
+        var gone = await agent.Admin.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("gone"), ns);
+        await using var factory = agent.CreateInformerFactory();
+        var informer = factory.GetInformer<V1ConfigMap>(new InformerOptions(Namespace: ns));
+        var recorder = new Recorder<V1ConfigMap>();
+        informer.AddEventHandler(recorder);
+        factory.Start();
+        await informer.WaitForSyncAsync(CancellationToken.None);
+        await recorder.WaitAsync(c => c.Count == 3, "the initial adds");
+
+        await agent.RestartAsync(TimeSpan.FromMilliseconds(500));
+        change.Data = new Dictionary<string, string> { ["k"] = "v" };
+        var changed = await agent.Admin.CoreV1.ReplaceNamespacedConfigMapAsync(change, "change", ns);
+        await agent.Admin.CoreV1.DeleteNamespacedConfigMapAsync("gone", ns);
+        var added = await agent.Admin.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("new"), ns);
+
+        await recorder.WaitAsync(c => c.Count >= 6, "the changes after the restart");
+        await Task.Delay(500);
+        // The informer either resumes its watch where it stopped (the store kept its history) or, had it fallen
+        // behind, relists and reports the delete as a tombstone: either way each change once, none twice.
+        Assert.That(recorder.Calls, Has.Count.EqualTo(6), string.Join('\n', recorder.Calls));
+        Assert.That(recorder.Calls.Take(3), Is.EquivalentTo(new[]
+        {
+            $"Add keep {keep.Metadata.ResourceVersion}", $"Add change {change.Metadata.ResourceVersion}", $"Add gone {gone.Metadata.ResourceVersion}",
+        }));
+        // (A delete carries the deletion's revision from a watch, the last one known from a relist.)
+        Assert.That(recorder.Calls.Skip(3).Select(c => c.StartsWith("Delete gone ", StringComparison.Ordinal) ? "Delete gone" : c), Is.EquivalentTo(new[]
+        {
+            $"Update change {change.Metadata.ResourceVersion}->{changed.Metadata.ResourceVersion}",
+            "Delete gone",
+            $"Add new {added.Metadata.ResourceVersion}",
+        }));
+        Assert.That(informer.Lister.List(ns).Select(c => c.Metadata.Name), Is.EquivalentTo(new[] { "keep", "change", "new" }));
+    }
+
+    [Test]
     public async Task The_resync_period_redelivers_every_object_as_an_update()
     {
         var ns = await NamespaceAsync();

@@ -251,18 +251,8 @@ public sealed class AuthorizationModule(RbacAuthorizer authorizer, ResourceStore
     }
 
     /// <summary><c>--extra-config apiserver.service-account-max-token-expiration</c> (a Go duration, 0 for none), 48 h by default.</summary>
-    private TimeSpan MaxTokenExpiration()
-    {
-        var text = settings.Get(NodeComponent.ApiServer, ApiServerSettings.ServiceAccountMaxTokenExpiration);
-        try
-        {
-            return string.IsNullOrWhiteSpace(text) ? ApiServerSettings.DefaultServiceAccountMaxTokenExpiration : Storage.EtcdCompactor.ParseInterval(text);
-        }
-        catch (FormatException)
-        {
-            return ApiServerSettings.DefaultServiceAccountMaxTokenExpiration;
-        }
-    }
+    private TimeSpan MaxTokenExpiration() =>
+        settings.GetDuration(NodeComponent.ApiServer, ApiServerSettings.ServiceAccountMaxTokenExpiration) ?? ApiServerSettings.DefaultServiceAccountMaxTokenExpiration;
 
     // Upstream's TokenRequest binding: the object must exist (a pod must run as this service account), and a uid in
     // the reference must be the object's; the token carries the object's actual uid.

@@ -147,7 +147,8 @@ public static partial class BootstrapPolicy
         Binding("system:node-proxier", User("system:kube-proxy")),
 
         // Upstream leaves this binding without subjects and authorizes kubelets with its Node authorizer; LocalKube
-        // has no Node authorizer, so the group gets the role (NodeRestriction admission keeps each node to itself).
+        // has no Node authorizer, so the group gets the role (NodeRestrictionAdmission keeps each node's writes to its
+        // own Node, Lease and pods).
         Binding("system:node", Group("system:nodes")),
 
         // Upstream leaves the role unbound for the installer to grant; the API server's kubelet client (its

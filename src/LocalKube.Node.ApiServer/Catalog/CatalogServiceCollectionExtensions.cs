@@ -109,6 +109,7 @@ public static class CatalogServiceCollectionExtensions
         services.AddAdmissionHook<Admission.ServiceAccountAdmission>();
         services.AddAdmissionHook<Admission.DefaultStorageClassAdmission>();
         services.AddAdmissionHook<Admission.StorageProtectionAdmission>();
+        services.AddAdmissionHook<Admission.NodeRestrictionAdmission>();
         return services;
     }
 }

@@ -33,6 +33,7 @@ public sealed partial class ResourceStore
             var obj = current.Object;
             var meta = obj.Metadata;
             CheckPreconditions(resource, meta, options.Preconditions);
+            Admission.NodeRestrictionAdmission.CheckDelete(resource, obj);
 
             var policy = options.PropagationPolicy ?? (options.OrphanDependents == true ? "Orphan" : null);
             if (policy is not (null or "Orphan" or "Background" or "Foreground"))

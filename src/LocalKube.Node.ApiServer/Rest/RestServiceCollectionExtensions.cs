@@ -23,9 +23,9 @@ public static class RestServiceCollectionExtensions
         services.AddSingleton<INodeHealthCheck>(p => new StorageHealthCheck(StorageHealthCheck.Etcd, ["healthz", "livez", "readyz"], p.GetRequiredService<StorageHealth>()));
         services.AddSingleton<INodeHealthCheck>(p => new StorageHealthCheck(StorageHealthCheck.EtcdReadiness, ["readyz"], p.GetRequiredService<StorageHealth>()));
         services.AddNodeComponent<StorageService>(NodeComponent.Storage);
-        services.AddNodeSettingDefault(NodeComponent.Storage, StorageService.ListenClientUrlsKey, string.Empty);
-        services.AddNodeSettingDefault(NodeComponent.Storage, StorageService.AllowExternalKey, "false");
-        services.AddNodeSettingDefault(NodeComponent.ApiServer, ApiServerSettings.EtcdCompactionInterval, ApiServerSettings.DefaultEtcdCompactionInterval);
+        services.AddNodeSetting(new NodeSettingDefault(NodeComponent.Storage, StorageService.ListenClientUrlsKey, string.Empty) { Kind = NodeSettingKind.UrlList });
+        services.AddNodeSetting(new NodeSettingDefault(NodeComponent.Storage, StorageService.AllowExternalKey, "false") { Kind = NodeSettingKind.Boolean });
+        services.AddNodeSetting(new NodeSettingDefault(NodeComponent.ApiServer, ApiServerSettings.EtcdCompactionInterval, ApiServerSettings.DefaultEtcdCompactionInterval) { Kind = NodeSettingKind.Duration });
         return services;
     }
 

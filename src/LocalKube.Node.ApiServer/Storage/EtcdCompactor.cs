@@ -117,53 +117,7 @@ public sealed partial class EtcdCompactor
     /// compaction off.
     /// </summary>
     /// <exception cref="FormatException">Not a duration.</exception>
-    public static TimeSpan ParseInterval(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        text = text.Trim();
-        if (text == "0")
-        {
-            return TimeSpan.Zero;
-        }
-
-        var total = TimeSpan.Zero;
-        var i = 0;
-        if (text.Length == 0)
-        {
-            throw new FormatException("empty duration");
-        }
-
-        while (i < text.Length)
-        {
-            var start = i;
-            while (i < text.Length && (char.IsAsciiDigit(text[i]) || text[i] == '.'))
-            {
-                i++;
-            }
-
-            var unitStart = i;
-            while (i < text.Length && char.IsAsciiLetter(text[i]))
-            {
-                i++;
-            }
-
-            if (unitStart == start || !double.TryParse(text.AsSpan(start, unitStart - start), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
-            {
-                throw new FormatException($"invalid duration \"{text}\"");
-            }
-
-            total += text[unitStart..i] switch
-            {
-                "h" => TimeSpan.FromHours(value),
-                "m" => TimeSpan.FromMinutes(value),
-                "s" => TimeSpan.FromSeconds(value),
-                "ms" => TimeSpan.FromMilliseconds(value),
-                _ => throw new FormatException($"unknown unit \"{text[unitStart..i]}\" in duration \"{text}\""),
-            };
-        }
-
-        return total;
-    }
+    public static TimeSpan ParseInterval(string text) => Machinery.GoDuration.Parse(text);
 
     private static partial class Log
     {

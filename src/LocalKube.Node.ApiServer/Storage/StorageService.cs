@@ -122,25 +122,9 @@ public sealed partial class StorageService : NodeComponentService
         }
     }
 
-    // --extra-config apiserver.etcd-compaction-interval; a bad value falls back to the default (and says so).
-    private TimeSpan CompactionInterval()
-    {
-        var text = _settings.Get(NodeComponent.ApiServer, ApiServerSettings.EtcdCompactionInterval);
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return CompactionRetention;
-        }
-
-        try
-        {
-            return EtcdCompactor.ParseInterval(text);
-        }
-        catch (FormatException e)
-        {
-            Log.BadCompactionInterval(Logger, e.Message, CompactionRetention);
-            return CompactionRetention;
-        }
-    }
+    // --extra-config apiserver.etcd-compaction-interval (a Go duration, checked when the agent starts).
+    private TimeSpan CompactionInterval() =>
+        _settings.GetDuration(NodeComponent.ApiServer, ApiServerSettings.EtcdCompactionInterval) ?? CompactionRetention;
 
     // The store's client URLs must be loopback unless the risk is accepted explicitly (and then announced).
     private void CheckExposure(string? listen)
@@ -158,7 +142,7 @@ public sealed partial class StorageService : NodeComponentService
         }
 
         var where = string.Join(", ", external);
-        if (!string.Equals(_settings.Get(NodeComponent.Storage, AllowExternalKey), "true", StringComparison.OrdinalIgnoreCase))
+        if (_settings.GetBoolean(NodeComponent.Storage, AllowExternalKey) != true)
         {
             throw new InvalidOperationException(
                 $"storage.{ListenClientUrlsKey}: {where} is not a loopback address. The store's etcd API has no authentication, so serving it " +
@@ -251,8 +235,6 @@ public sealed partial class StorageService : NodeComponentService
         [LoggerMessage(2, LogLevel.Debug, "etcd at {Servers} not ready yet: {Detail}")]
         public static partial void EtcdNotReady(ILogger logger, string servers, string detail);
 
-        [LoggerMessage(3, LogLevel.Warning, "apiserver.etcd-compaction-interval: {Reason}; using {Default}")]
-        public static partial void BadCompactionInterval(ILogger logger, string reason, TimeSpan @default);
 
         [LoggerMessage(4, LogLevel.Error, "etcd at {Servers} is unhealthy (the etcd health checks fail): {Problem}")]
         public static partial void EtcdUnhealthy(ILogger logger, string servers, string problem);

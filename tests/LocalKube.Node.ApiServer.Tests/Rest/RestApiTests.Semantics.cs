@@ -147,6 +147,9 @@ public sealed partial class RestApiTests
 
         // The held object keeps the namespace until its finalizer goes.
         await WaitAsync(async () => (await _client.ListNamespacedConfigMapAsync(ns)).Items.Select(i => i.Metadata.Name).SequenceEqual(["held"]));
+
+        // The namespace controller's status conditions are its own fields (kubectl get ns -o yaml --show-managed-fields).
+        await WaitAsync(async () => (await _client.ReadNamespaceAsync(ns)).Metadata.ManagedFields?.Any(m => m.Manager == "kube-controller-manager" && m.Subresource == "status") == true);
         await _client.PatchNamespacedConfigMapAsync(new V1Patch("""{"metadata":{"finalizers":null}}""", V1Patch.PatchType.MergePatch), "held", ns);
         await WaitAsync(async () => (await _client.ListNamespaceAsync(fieldSelector: $"metadata.name={ns}")).Items.Count == 0);
     }
