@@ -8,12 +8,13 @@ namespace LocalKube.Node.Networking.Tests;
 
 public sealed class ClusterDnsResolverTests
 {
-    private readonly FakeDnsData _data = new();
+    private FakeDnsData _data = null!;
     private ClusterDnsResolver _resolver = null!;
 
     [SetUp]
     public void SetUp()
     {
+        _data = new FakeDnsData();
         _data.Add(Service("default", "hello", "10.96.0.20", ("http", 80)));
         _data.Add(Service("default", "nginx", "None", ("web", 80)));
         _data.Add(new V1Service { Metadata = new V1ObjectMeta { Name = "ext", NamespaceProperty = "default" }, Spec = new V1ServiceSpec { Type = "ExternalName", ExternalName = "example.org" } });

@@ -12,7 +12,7 @@ namespace LocalKube.Node.ApiServer.Bootstrap;
 /// Endpoints and EndpointSlice pointing at this API server, and <c>kube-dns</c> where the agent serves cluster DNS
 /// (<see cref="KubeDnsService"/>). Idempotent. (The Node is the kubelet's to register.)
 /// </summary>
-public sealed class ClusterBootstrap(ResourceStore store, IOptions<NodeAgentOptions> agentOptions, IEnumerable<NodeComponentRegistration> components)
+public sealed class ClusterBootstrap(ResourceStore store, IOptions<NodeAgentOptions> agentOptions, IEnumerable<NodeComponentRegistration> components, NodeSettings settings)
 {
     private readonly NodeAgentOptions _options = agentOptions.Value;
 
@@ -93,7 +93,7 @@ public sealed class ClusterBootstrap(ResourceStore store, IOptions<NodeAgentOpti
         await KubernetesEndpointSlice.EnsureAsync(store, _options, cancellationToken);
         if (components.Any(c => c.Component == NodeComponent.Dns))
         {
-            await KubeDnsService.EnsureAsync(store, _options, cancellationToken);
+            await KubeDnsService.EnsureAsync(store, settings.Get(NodeComponent.Kubelet, "pod-cidr") is { Length: > 0 } cidr ? cidr : "10.244.0.0/16", cancellationToken);
         }
     }
 
