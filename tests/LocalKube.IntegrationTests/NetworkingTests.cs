@@ -22,7 +22,7 @@ public sealed class NetworkingTests
     public async Task StartCluster()
     {
         _cluster = await NetworkCluster.StartAsync("net");
-        await _cluster.ApplyAsync($$"""
+        await _cluster.ApplyAsync($$$$"""
             apiVersion: apps/v1
             kind: Deployment
             metadata: {name: web}
@@ -35,7 +35,7 @@ public sealed class NetworkingTests
                   terminationGracePeriodSeconds: 1
                   containers:
                   - name: web
-                    image: {{NetworkCluster.WebImage}}
+                    image: {{{{NetworkCluster.WebImage}}}}
                     imagePullPolicy: Never
                     env: [{name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]
                     ports: [{name: http, containerPort: 8080}]
@@ -91,7 +91,7 @@ public sealed class NetworkingTests
               terminationGracePeriodSeconds: 1
               containers:
               - name: client
-                image: {{NetworkCluster.WebImage}}
+                image: {{{{NetworkCluster.WebImage}}}}
                 imagePullPolicy: Never
             ---
             apiVersion: v1
@@ -242,14 +242,14 @@ public sealed class NetworkingTests
     public async Task TunnelGivesALoadBalancer127001AndItAnswers()
     {
         var port = Random.Shared.Next(20000, 29000);
-        await _cluster.ApplyAsync($$"""
+        await _cluster.ApplyAsync($$$$"""
             apiVersion: v1
             kind: Service
             metadata: {name: web-lb}
             spec:
               type: LoadBalancer
               selector: {app: web}
-              ports: [{port: {{port}}, targetPort: 8080}]
+              ports: [{port: {{{{port}}}}, targetPort: 8080}]
             """);
         using var process = _cluster.Env.StartLocalKube("tunnel", "-p", _cluster.Profile);
         try
