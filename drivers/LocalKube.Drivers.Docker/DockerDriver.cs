@@ -231,6 +231,23 @@ public sealed class DockerDriver : IDriver, IDisposable
         await _agent.StartAsync(client, id, launch, cancellationToken).ConfigureAwait(false);
     }
 
+
+    /// <inheritdoc />
+    /// <remarks>An attached exec of <c>busybox nc</c> in the node: no route to the node's address is needed.</remarks>
+    public async Task<Stream> ConnectInNodeAsync(MachineRef machine, string host, int port, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(machine);
+        var client = await _connection.GetClientAsync(cancellationToken).ConfigureAwait(false);
+        var exec = await client.Exec.ExecCreateContainerAsync(machine.Name, new global::Docker.DotNet.Models.ContainerExecCreateParameters
+        {
+            Cmd = ["busybox", "nc", host, port.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            AttachStdin = true,
+            AttachStdout = true,
+            AttachStderr = true,
+        }, cancellationToken).ConfigureAwait(false);
+        var stream = await client.Exec.StartAndAttachContainerExecAsync(exec.ID, false, cancellationToken).ConfigureAwait(false);
+        return new ExecStream(stream);
+    }
     /// <inheritdoc />
     public async Task<bool> IsAgentRunningAsync(MachineRef machine, CancellationToken cancellationToken)
     {

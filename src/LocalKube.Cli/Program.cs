@@ -22,6 +22,8 @@ root.Subcommands.Add(UpdateContextCommand.Create(cli));
 root.Subcommands.Add(IpCommand.Create(cli));
 root.Subcommands.Add(LogsCommand.Create(cli));
 root.Subcommands.Add(DashboardCommand.Create(cli));
+root.Subcommands.Add(ServiceCommand.Create(cli));
+root.Subcommands.Add(TunnelCommand.Create(cli));
 root.Subcommands.Add(KubectlCommand.Create(cli));
 root.Subcommands.Add(VersionCommand.Create(cli));
 root.Subcommands.Add(NodeImageCommand.Create(cli));

@@ -5,6 +5,7 @@ using LocalKube.Node.Client;
 using LocalKube.Node.Controllers;
 using LocalKube.Node.Hosting;
 using LocalKube.Node.Kubelet;
+using LocalKube.Node.Networking;
 using LocalKube.Node.Scheduler;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -65,6 +66,7 @@ public static partial class NodeAgentHost
         builder.Services.AddLocalKubeControllers();
         builder.Services.AddWorkloadControllers();
         builder.Services.AddLocalKubeKubelet();
+        builder.Services.AddLocalKubeNetworking(options);
         return builder;
     }
 

@@ -58,4 +58,14 @@ public interface IDriver
     /// the profile folder have nothing to report.
     /// </summary>
     Task<IReadOnlyList<string>> FindProfilesAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>([]);
+
+    /// <summary>
+    /// A TCP connection to <paramref name="host"/>:<paramref name="port"/> as seen from inside the node (its network
+    /// namespace: NodePorts on 127.0.0.1, ClusterIPs through the service proxy), carried over the driver's own channel
+    /// so it works where node addresses are not routable from the host (Docker Desktop). <c>localkube service</c> and
+    /// <c>tunnel</c> forward through it.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The driver's node shares the host's network, or cannot do this.</exception>
+    Task<Stream> ConnectInNodeAsync(MachineRef machine, string host, int port, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"The {Descriptor.Name} driver cannot open connections inside its node.");
 }

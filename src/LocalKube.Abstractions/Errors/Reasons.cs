@@ -159,6 +159,18 @@ public static class Reasons
     public static readonly Reason ProfileNotFound = new("LK_GUEST_NOT_FOUND", 85,
         "Start it with 'localkube start -p <profile>', or list profiles with 'localkube profile list'.");
 
+    /// <summary><c>service NAME</c> names a service that does not exist (minikube's SVC_NOT_FOUND).</summary>
+    public static readonly Reason ServiceNotFound = new("LK_SVC_NOT_FOUND", 115,
+        "Pick another namespace with -n, or list every service with 'localkube service list'.");
+
+    /// <summary>The driver cannot reach services from the host (its node shares the host's network).</summary>
+    public static readonly Reason ServiceUnavailable = new("LK_SVC_UNAVAILABLE", 114,
+        "Use the docker driver, whose node runs the service proxy; with the process driver pods are simulated.");
+
+    /// <summary>A host port of <c>tunnel</c> or <c>service</c> needs privileges or is taken.</summary>
+    public static readonly Reason ServicePortDenied = new("LK_SVC_PERMISSION", 116,
+        "Ports below 1024 need root (or CAP_NET_BIND_SERVICE): run the command with sudo, or use a port of 1024 or more.");
+
     /// <summary>The node agent exited or failed to start.</summary>
     public static readonly Reason AgentFailed = new("LK_K8S_AGENT_FAILED", 100,
         "See 'localkube logs' for the agent's reason, then run 'localkube start' again.");
@@ -175,6 +187,6 @@ public static class Reasons
         DockerPermission, DockerError, QemuNotFound, QemuError, HyperVSwitchNotFound, HyperVNoSwitch, HyperVPowerShellNotFound,
         HyperVNotInstalled, HyperVNotAdministrator, HyperVError, HyperkitNotFound, HyperkitPermission, HyperkitNoIp, HyperkitError,
         GuestProvision, GuestBootFailed, GuestBootTimeout, NodeImageBuild, PortInUse, DriverMismatch, StopTimeout, GuestNotRunning,
-        ProfileNotFound, AgentFailed, ApiServerTimeout, DashboardPortInUse,
+        ProfileNotFound, AgentFailed, ApiServerTimeout, DashboardPortInUse, ServiceNotFound, ServiceUnavailable, ServicePortDenied,
     ];
 }

@@ -7,7 +7,8 @@ namespace LocalKube.Node.ApiServer.Authorization;
 /// <c>system:volume-scheduler</c> (bound to the scheduler, which pre-binds volumes and selects nodes for
 /// WaitForFirstConsumer claims), <c>system:persistent-volume-provisioner</c> (bound, as minikube's storage-provisioner
 /// addon binds it, to <c>kube-system/storage-provisioner</c>, which the hostPath provisioner acts as), and
-/// <c>system:controller:taint-eviction-controller</c>.
+/// <c>system:controller:taint-eviction-controller</c>, and kubeadm's <c>system:coredns</c> (bound to
+/// <c>kube-system/coredns</c>, which cluster DNS acts as).
 /// </summary>
 public static partial class BootstrapPolicy
 {
@@ -30,6 +31,11 @@ public static partial class BootstrapPolicy
             R("list,watch,delete", "", "pods"),
             R("patch", "", "pods/status"),
             R(Events, ",events.k8s.io", "events")),
+
+        // kubeadm's CoreDNS addon role, for cluster DNS acting as kube-system/coredns.
+        Role("system:coredns", null, null,
+            R("list,watch", "", "endpoints,services,pods,namespaces"),
+            R("list,watch", "discovery.k8s.io", "endpointslices")),
     ];
 
     private static IReadOnlyList<V1ClusterRoleBinding> VolumeRoleBindings() =>
@@ -37,6 +43,7 @@ public static partial class BootstrapPolicy
         Binding("system:volume-scheduler", User("system:kube-scheduler")),
         ProvisionerBinding(),
         Binding(ControllerRolePrefix + "taint-eviction-controller", ServiceAccount("kube-system", "taint-eviction-controller")),
+        Binding("system:coredns", ServiceAccount("kube-system", "coredns")),
     ];
 
     // minikube's storage-provisioner addon binds its service account to the provisioner role under its own name.

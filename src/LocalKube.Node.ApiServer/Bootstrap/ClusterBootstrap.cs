@@ -9,9 +9,10 @@ namespace LocalKube.Node.ApiServer.Bootstrap;
 /// <summary>
 /// What upstream's bootstrap controller ensures on every start: the namespaces default, kube-system, kube-public and
 /// kube-node-lease, and (when Services and Endpoints are served) the <c>kubernetes</c> Service on 10.96.0.1:443 with
-/// Endpoints and EndpointSlice pointing at this API server. Idempotent. (The Node is the kubelet's to register.)
+/// Endpoints and EndpointSlice pointing at this API server, and <c>kube-dns</c> where the agent serves cluster DNS
+/// (<see cref="KubeDnsService"/>). Idempotent. (The Node is the kubelet's to register.)
 /// </summary>
-public sealed class ClusterBootstrap(ResourceStore store, IOptions<NodeAgentOptions> agentOptions)
+public sealed class ClusterBootstrap(ResourceStore store, IOptions<NodeAgentOptions> agentOptions, IEnumerable<NodeComponentRegistration> components, NodeSettings settings)
 {
     private readonly NodeAgentOptions _options = agentOptions.Value;
 
@@ -91,6 +92,10 @@ public sealed class ClusterBootstrap(ResourceStore store, IOptions<NodeAgentOpti
         await Admission.SystemPriorityClasses.EnsureAsync(store, cancellationToken);
         await DefaultStorageClass.EnsureAsync(store, cancellationToken);
         await KubernetesEndpointSlice.EnsureAsync(store, _options, cancellationToken);
+        if (components.Any(c => c.Component == NodeComponent.Dns))
+        {
+            await KubeDnsService.EnsureAsync(store, settings.Get(NodeComponent.Kubelet, "pod-cidr") is { Length: > 0 } cidr ? cidr : "10.244.0.0/16", cancellationToken);
+        }
     }
 
     private async Task CreateIgnoringExistsAsync(RestResource resource, k8s.IKubernetesObject<V1ObjectMeta> obj, CancellationToken cancellationToken)

@@ -1,0 +1,79 @@
+using System.Net;
+using System.Net.Sockets;
+using ARSoft.Tools.Net;
+using ARSoft.Tools.Net.Dns;
+using k8s.Models;
+using LocalKube.Node.Networking.Dns;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LocalKube.Node.Networking.Tests;
+
+/// <summary>The server over real sockets on 127.0.0.1: UDP, large answers over TCP, SERVFAIL without upstream.</summary>
+public sealed class ClusterDnsServerTests
+{
+    [Test]
+    public async Task AnswersOverUdpAndServesLargeAnswersOverTcp()
+    {
+        var data = new ManyEndpoints(60);
+        var port = FreePort();
+        using var server = new ClusterDnsServer(new IPEndPoint(IPAddress.Loopback, port), new ClusterDnsResolver(data), [], NullLogger.Instance);
+        server.Start();
+        var name = DomainName.Parse("many.default.svc.cluster.local");
+
+        var udp = new DnsClient([IPAddress.Loopback], [new UdpClientTransport(port)], false, 3000);
+        var tcp = new DnsClient([IPAddress.Loopback], [new TcpClientTransport(port)], false, 3000);
+        var full = await tcp.ResolveAsync(name, RecordType.A, RecordClass.INet);
+        Assert.That(full!.AnswerRecords.OfType<ARecord>().Count(), Is.EqualTo(60));
+
+        var missing = await udp.ResolveAsync(DomainName.Parse("gone.default.svc.cluster.local"), RecordType.A);
+        Assert.That(missing!.ReturnCode, Is.EqualTo(ReturnCode.NxDomain));
+
+        // No upstream resolver: names outside the cluster get a clear SERVFAIL, not a timeout.
+        var outside = await udp.ResolveAsync(DomainName.Parse("example.org"), RecordType.A);
+        Assert.That(outside!.ReturnCode, Is.EqualTo(ReturnCode.ServerFailure));
+    }
+
+    [Test]
+    public void UpstreamsComeFromResolvConfWithoutTheClusterAddress()
+    {
+        var upstreams = ClusterDnsService.Upstreams("# c\nnameserver 127.0.0.11\nnameserver 10.96.0.10\nsearch x\nnameserver bogus\noptions ndots:0\n");
+        Assert.That(upstreams.Select(u => u.ToString()), Is.EqualTo(new[] { "127.0.0.11" }));
+    }
+
+    private static int FreePort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)socket.LocalEndPoint!).Port;
+        using var listener = new TcpListener(IPAddress.Loopback, port);
+        listener.Start();
+        return port;
+    }
+
+    private sealed class ManyEndpoints(int count) : IClusterDnsData
+    {
+        private readonly V1Service _service = new()
+        {
+            Metadata = new V1ObjectMeta { Name = "many", NamespaceProperty = "default" },
+            Spec = new V1ServiceSpec { ClusterIP = "None" },
+        };
+
+        public bool Synced => true;
+
+        public V1Service? Service(string ns, string name) => name == "many" ? _service : null;
+
+        public IEnumerable<V1Service> Services() => [_service];
+
+        public IEnumerable<V1EndpointSlice> Slices(string ns, string name) => name == "many" ? AllSlices() : [];
+
+        public IEnumerable<V1EndpointSlice> AllSlices() =>
+        [
+            new V1EndpointSlice
+            {
+                Metadata = new V1ObjectMeta { Name = "many-x", NamespaceProperty = "default", Labels = new Dictionary<string, string> { ["kubernetes.io/service-name"] = "many" } },
+                AddressType = "IPv4",
+                Endpoints = Enumerable.Range(1, count).Select(i => new V1Endpoint { Addresses = [$"10.244.1.{i}"] }).ToList(),
+            },
+        ];
+    }
+}
