@@ -116,6 +116,7 @@ public static class KubeletSettings
             PullTimeout = Duration(settings, ImagePullTimeout),
             PodCidr = cidr,
             PodGateway = Gateway(cidr),
+            OomScoreAdjFloor = OomScoreFloor.Detect(),
         };
     }
 

@@ -44,4 +44,7 @@ public sealed record DockerRuntimeOptions
 
     /// <summary>The longest retry delay.</summary>
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The lowest <c>oom_score_adj</c> containers get (<see cref="OomScoreFloor"/>); null: as asked.</summary>
+    public int? OomScoreAdjFloor { get; init; }
 }
