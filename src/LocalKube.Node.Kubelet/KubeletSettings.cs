@@ -116,7 +116,6 @@ public static class KubeletSettings
             PullTimeout = Duration(settings, ImagePullTimeout),
             PodCidr = cidr,
             PodGateway = Gateway(cidr),
-            OomScoreAdjFloor = OomScoreFloor.Detect(),
         };
     }
 

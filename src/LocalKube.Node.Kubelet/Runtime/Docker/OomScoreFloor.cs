@@ -3,37 +3,44 @@ using System.Globalization;
 namespace LocalKube.Node.Kubelet.Runtime.Docker;
 
 /// <summary>
-/// The lowest <c>oom_score_adj</c> this node may give its containers. Lowering it needs CAP_SYS_RESOURCE; a node
-/// container without it (hosts whose bounding set lacks it, so the driver cannot add it) fails every container
-/// create that asks for less than its own value (runc: "can't get final child's PID from pipe"). As containerd
-/// does for such nodes, requests are then raised to the node's own value.
+/// The lowest <c>oom_score_adj</c> the node's engine may give a container. Lowering it below a process's own value needs
+/// CAP_SYS_RESOURCE, which a docker node (no <c>--privileged</c>, docs/adr/0002) does not have: runc then fails every
+/// start with "can't get final child's PID from pipe". Without the capability, the kubelet's values (sandbox -998,
+/// Guaranteed -997, Burstable 2..999) are raised to this floor, as upstream does when running in a user namespace.
 /// </summary>
-public static class OomScoreFloor
+internal static class OomScoreFloor
 {
     private const int CapSysResource = 24;
 
-    /// <summary>The node's own value when it lacks CAP_SYS_RESOURCE; null when it may set any (or this is not Linux).</summary>
-    public static int? Detect(string procSelf = "/proc/self")
+    /// <summary>The floor for this process's engine (<c>-1000</c>: none), read from <c>/proc/self</c>.</summary>
+    public static int OfThisProcess() => Compute(Read("/proc/self/status"), Read("/proc/self/oom_score_adj"));
+
+    /// <summary>The floor from the text of <c>/proc/self/status</c> and <c>/proc/self/oom_score_adj</c>.</summary>
+    public static int Compute(string? status, string? oomScoreAdj)
+    {
+        var own = int.TryParse(oomScoreAdj?.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value : 0;
+        var capEff = status?.Split('\n').FirstOrDefault(l => l.StartsWith("CapEff:", StringComparison.Ordinal))?["CapEff:".Length..].Trim();
+        if (capEff is null || !ulong.TryParse(capEff, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var caps))
+        {
+            // Not Linux (tests on another OS): no floor.
+            return -1000;
+        }
+
+        return (caps & (1UL << CapSysResource)) != 0 ? -1000 : own;
+    }
+
+    /// <summary><paramref name="value"/>, raised to <paramref name="floor"/>.</summary>
+    public static int Clamp(int value, int floor) => Math.Max(value, floor);
+
+    private static string? Read(string path)
     {
         try
         {
-            var status = File.ReadAllLines(Path.Combine(procSelf, "status"));
-            var effective = status.FirstOrDefault(l => l.StartsWith("CapEff:", StringComparison.Ordinal));
-            if (effective is null
-                || !ulong.TryParse(effective["CapEff:".Length..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var caps)
-                || (caps & (1UL << CapSysResource)) != 0)
-            {
-                return null;
-            }
-
-            return int.Parse(File.ReadAllText(Path.Combine(procSelf, "oom_score_adj")).Trim(), CultureInfo.InvariantCulture);
+            return File.Exists(path) ? File.ReadAllText(path) : null;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
         }
     }
-
-    /// <summary><paramref name="requested"/>, raised to <paramref name="floor"/> when there is one.</summary>
-    public static int Apply(int requested, int? floor) => floor is { } f && requested < f ? f : requested;
 }
