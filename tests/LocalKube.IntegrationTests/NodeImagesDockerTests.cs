@@ -48,7 +48,8 @@ public sealed class NodeImagesDockerTests
     {
         if (_hostTag is not null)
         {
-            await Cli.Wrap("docker").WithArguments(["rmi", "--force", _hostTag]).WithValidation(CommandResultValidation.None).ExecuteAsync();
+            // The host's copies this fixture made ('docker load' of the archive tags Image there too).
+            await Cli.Wrap("docker").WithArguments(["rmi", "--force", _hostTag, Image]).WithValidation(CommandResultValidation.None).ExecuteAsync();
         }
 
         await _env.DisposeAsync();
