@@ -10,7 +10,7 @@ namespace LocalKube.Drivers.Docker;
 /// Runs each node as a container of the local Docker engine, with its own dockerd inside (the kic model of minikube,
 /// without <c>--privileged</c>). Every object it makes carries the profile labels; "not found" is a value throughout.
 /// </summary>
-public sealed class DockerDriver : IDriver, IDisposable
+public sealed class DockerDriver : IDriver, INodeShell, IContainerEngineEndpoint, IDisposable
 {
     private readonly DockerConnection _connection;
     private readonly NodeAgent _agent;
@@ -79,6 +79,11 @@ public sealed class DockerDriver : IDriver, IDisposable
 
             progress.Report($"Creating node container {machine.Name} from {image}");
             containerId = await NodeContainers.CreateContainerAsync(client, spec, image, cancellationToken).ConfigureAwait(false);
+            if (spec.EngineTls is { } tls)
+            {
+                await EngineEndpoint.WriteFilesAsync(client, containerId, tls, cancellationToken).ConfigureAwait(false);
+            }
+
             await NodeContainers.StartContainerAsync(client, containerId, machine.Name, ports, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
@@ -341,6 +346,28 @@ public sealed class DockerDriver : IDriver, IDisposable
         }
 
         return removed;
+    }
+
+    /// <inheritdoc />
+    public async Task<int> RunAsync(MachineRef machine, NodeCommand command, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var (client, id) = await RunningAsync(machine, cancellationToken).ConfigureAwait(false);
+        if (command.Terminal)
+        {
+            var endpoint = await _connection.GetEndpointAsync(cancellationToken).ConfigureAwait(false);
+            return await NodeShell.RunOnTerminalAsync(endpoint.Endpoint, id, command, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await NodeShell.RunStreamedAsync(client, id, command, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<Uri?> GetEngineEndpointAsync(MachineRef machine, CancellationToken cancellationToken)
+    {
+        var client = await _connection.GetClientAsync(cancellationToken).ConfigureAwait(false);
+        var existing = await OursAsync(client, machine, cancellationToken).ConfigureAwait(false);
+        return existing is { State.Running: true } ? EngineEndpoint.Find(existing) : null;
     }
 
     /// <inheritdoc />

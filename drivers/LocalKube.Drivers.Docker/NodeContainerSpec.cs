@@ -40,6 +40,13 @@ internal static class NodeContainerSpec
             list.Add(new PortBinding { HostIP = port.HostIp, HostPort = port.HostPort.ToString(CultureInfo.InvariantCulture) });
         }
 
+        if (spec.EngineTls is not null)
+        {
+            // docker-env: the inner engine's TLS port, on a free port of the host's loopback only.
+            exposed[EngineEndpoint.PortKey] = default;
+            bindings[EngineEndpoint.PortKey] = [new PortBinding { HostIP = "127.0.0.1", HostPort = string.Empty }];
+        }
+
         var binds = new List<string> { $"{machine.Name}:/var", "/sys/fs/cgroup:/sys/fs/cgroup:rw" };
         // Kernel modules let iptables and the inner engine load what they need; absent in many CI VMs.
         if (Directory.Exists("/lib/modules"))
@@ -55,7 +62,7 @@ internal static class NodeContainerSpec
             Image = image,
             Labels = DockerLabels.For(machine),
             ExposedPorts = exposed,
-            Env = ["container=docker"],
+            Env = spec.EngineTls is null ? ["container=docker"] : ["container=docker", EngineEndpoint.DockerdArguments],
             StopSignal = "SIGTERM",
             HostConfig = new HostConfig
             {

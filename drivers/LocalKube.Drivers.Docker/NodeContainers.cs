@@ -28,7 +28,8 @@ internal static partial class NodeContainers
         }
 
         var ports = (existing.HostConfig?.PortBindings ?? new Dictionary<string, IList<PortBinding>>())
-            .SelectMany(kv => kv.Value.Select(b => new PortMapping(int.Parse(b.HostPort, CultureInfo.InvariantCulture),
+            // A binding without a host port (the engine endpoint's) takes a free one at each start: nothing to check.
+            .SelectMany(kv => kv.Value.Where(b => !string.IsNullOrEmpty(b.HostPort)).Select(b => new PortMapping(int.Parse(b.HostPort, CultureInfo.InvariantCulture),
                 int.Parse(kv.Key.Split('/')[0], CultureInfo.InvariantCulture), kv.Key.Split('/').ElementAtOrDefault(1) ?? "tcp",
                 string.IsNullOrEmpty(b.HostIP) ? "0.0.0.0" : b.HostIP)))
             .ToList();

@@ -27,6 +27,9 @@ root.Subcommands.Add(TunnelCommand.Create(cli));
 root.Subcommands.Add(KubectlCommand.Create(cli));
 root.Subcommands.Add(VersionCommand.Create(cli));
 root.Subcommands.Add(NodeImageCommand.Create(cli));
+root.Subcommands.Add(ImageCommand.Create(cli));
+root.Subcommands.Add(SshCommand.Create(cli));
+root.Subcommands.Add(DockerEnvCommand.Create(cli));
 
 var parsed = root.Parse(args);
 var verbose = parsed.GetValue(globals.Verbose);

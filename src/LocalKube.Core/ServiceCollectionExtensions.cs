@@ -40,6 +40,8 @@ public static class ServiceCollectionExtensions
             sp.GetRequiredService<DriverRegistry>(),
             sp.GetService<ILogger<DriverSelector>>()));
         services.TryAddSingleton(_ => new AssetLocator());
+        services.TryAddSingleton<Images.HostDocker>();
+        services.TryAddSingleton<Images.NodeImages>();
         return services;
     }
 }

@@ -45,6 +45,10 @@ public sealed class LocalKubeEnvironment : IAsyncDisposable
     public Task<BufferedCommandResult> LocalKubeAsync(IEnumerable<string> args, CancellationToken cancellationToken) =>
         RunAsync(Assets.Cli, "localkube", args, cancellationToken);
 
+    /// <summary>Runs the CLI with <paramref name="stdin"/> as its standard input.</summary>
+    public Task<BufferedCommandResult> LocalKubeAsync(IEnumerable<string> args, PipeSource stdin, CancellationToken cancellationToken) =>
+        RunAsync(Assets.Cli, "localkube", args, cancellationToken, stdin);
+
     public Task<BufferedCommandResult> KubectlAsync(params string[] args) => KubectlAsync(args, CancellationToken.None);
 
     public Task<BufferedCommandResult> KubectlAsync(IEnumerable<string> args, CancellationToken cancellationToken) =>
@@ -85,11 +89,12 @@ public sealed class LocalKubeEnvironment : IAsyncDisposable
         _root.Dispose();
     }
 
-    private async Task<BufferedCommandResult> RunAsync(string program, string name, IEnumerable<string> args, CancellationToken cancellationToken)
+    private async Task<BufferedCommandResult> RunAsync(string program, string name, IEnumerable<string> args, CancellationToken cancellationToken, PipeSource? stdin = null)
     {
         var list = args.ToList();
         var result = await Cli.Wrap(program)
             .WithArguments(list)
+            .WithStandardInputPipe(stdin ?? PipeSource.Null)
             .WithEnvironmentVariables(Variables().ToDictionary(v => v.Key, v => v.Value))
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync(Encoding.UTF8, cancellationToken);

@@ -20,4 +20,10 @@ public sealed record MachineSpec(
     /// <c>hyperv-virtual-switch</c>). Drivers ignore the ones that are not theirs.
     /// </summary>
     public IReadOnlyDictionary<string, string> DriverOptions { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Serve the node's container engine over TLS on a 127.0.0.1 host port (drivers implementing
+    /// <see cref="IContainerEngineEndpoint"/>); null for none. Applied only when the machine is created.
+    /// </summary>
+    public EngineTls? EngineTls { get; init; }
 }

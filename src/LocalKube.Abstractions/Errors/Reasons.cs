@@ -171,6 +171,34 @@ public static class Reasons
     public static readonly Reason ServicePortDenied = new("LK_SVC_PERMISSION", 116,
         "Ports below 1024 need root (or CAP_NET_BIND_SERVICE): run the command with sudo, or use a port of 1024 or more.");
 
+    /// <summary>The driver cannot run commands in its node (the process driver's node is the host itself).</summary>
+    public static readonly Reason NoNodeShell = new("LK_DRV_NO_NODE_SHELL", 56,
+        "Use a driver whose node is a container or VM ('localkube start --driver=docker'); with the process driver the node is this host, so use its own shell and Docker.");
+
+    /// <summary>The node has no container engine whose images pods use (process driver, or the simulated runtime).</summary>
+    public static readonly Reason NoContainerEngine = new("LK_DRV_NO_CONTAINER_ENGINE", 56,
+        "Images matter only with a container engine in the node: 'localkube start --driver=docker' (the default runtime there is docker). The simulated runtime runs pods without images.");
+
+    /// <summary>The node was created without the Docker Engine endpoint that <c>docker-env</c> needs.</summary>
+    public static readonly Reason EngineEndpointMissing = new("LK_GUEST_DOCKER_ENV_UNAVAILABLE", 86,
+        "Recreate the cluster to publish its Docker Engine: 'localkube delete -p <profile>' then 'localkube start -p <profile>'. Until then 'localkube image load' and 'image build' put images in the node.");
+
+    /// <summary><c>image load</c> failed: the image is not in the host's Docker, or the archive is not an image.</summary>
+    public static readonly Reason ImageLoad = new("LK_GUEST_IMAGE_LOAD", 80,
+        "Check the image exists ('docker images') or that the file is a 'docker save' archive, and that the node has disk space ('localkube ssh -- df -h /var').");
+
+    /// <summary><c>image ls</c> could not read the node's images.</summary>
+    public static readonly Reason ImageList = new("LK_GUEST_IMAGE_LIST", 80,
+        "Check the node's engine with 'localkube ssh -- docker info'; 'localkube start' restarts a broken node.");
+
+    /// <summary><c>image rm</c> failed (no such image, or a container uses it).</summary>
+    public static readonly Reason ImageRemove = new("LK_GUEST_IMAGE_REMOVE", 80,
+        "List the node's images with 'localkube image ls'; delete the pods that use an image before removing it.");
+
+    /// <summary><c>image build</c> failed.</summary>
+    public static readonly Reason ImageBuild = new("LK_GUEST_IMAGE_BUILD", 80,
+        "Read the build output above for the failing step; the build runs with the node's Docker, offline.");
+
     /// <summary>The node agent exited or failed to start.</summary>
     public static readonly Reason AgentFailed = new("LK_K8S_AGENT_FAILED", 100,
         "See 'localkube logs' for the agent's reason, then run 'localkube start' again.");
@@ -188,5 +216,6 @@ public static class Reasons
         HyperVNotInstalled, HyperVNotAdministrator, HyperVError, HyperkitNotFound, HyperkitPermission, HyperkitNoIp, HyperkitError,
         GuestProvision, GuestBootFailed, GuestBootTimeout, NodeImageBuild, PortInUse, DriverMismatch, StopTimeout, GuestNotRunning,
         ProfileNotFound, AgentFailed, ApiServerTimeout, DashboardPortInUse, ServiceNotFound, ServiceUnavailable, ServicePortDenied,
+        NoNodeShell, NoContainerEngine, ImageLoad, ImageList, ImageRemove, ImageBuild, EngineEndpointMissing,
     ];
 }

@@ -106,6 +106,7 @@ public sealed partial class ClusterManager
                 var spec = new MachineSpec(machine, config.Cpus, config.MemoryMiB, config.ApiServerPort, config.Ports, config.BaseImage)
                 {
                     DriverOptions = config.DriverOptions,
+                    EngineTls = driver is IContainerEngineEndpoint ? await EngineTlsAsync(config.Name, ct) : null,
                 };
                 await driver.CreateAsync(spec, progress, ct);
             }
