@@ -24,15 +24,16 @@ public sealed class ProcessDriverConformanceTests : DriverConformanceTests
     {
         base.AssertAgentArguments(arguments, spec, launch);
         var state = Path.GetFullPath(spec.Machine.StateDirectory);
-        Assert.That(arguments.Take(10), Is.EqualTo(new[]
+        Assert.That(arguments.Take(12), Is.EqualTo(new[]
         {
             "--data-dir", Path.Combine(state, "data"),
             "--cert-dir", Path.Combine(state, "certs"),
             "--bind-address", "127.0.0.1",
             "--secure-port", spec.ApiServerHostPort.ToString(CultureInfo.InvariantCulture),
             "--pid-file", Path.Combine(state, "agent.pid"),
+            "--extra-config", "kubelet.static-pod-path=" + Path.Combine(state, "manifests"),
         }));
-        Assert.That(arguments.Skip(10), Is.EqualTo(launch.Arguments));
+        Assert.That(arguments.Skip(12), Is.EqualTo(launch.Arguments));
     }
 
     /// <inheritdoc />
