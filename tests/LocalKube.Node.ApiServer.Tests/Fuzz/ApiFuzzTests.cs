@@ -131,7 +131,8 @@ public sealed class ApiFuzzTests
         if (code >= 400)
         {
             CheckStatus(response, code, body);
-            if (before is not null)
+            // A bad includeObject is refused when the Table is written, after the write, as upstream does.
+            if (before is not null && !Encoding.UTF8.GetString(body).Contains("includeObject: Unsupported value", StringComparison.Ordinal))
             {
                 var after = await StoredAsync(request.Resource, request.Item!);
                 if (after != before)
