@@ -20,6 +20,14 @@ public static class ControllersServiceCollectionExtensions
         services.AddController<Namespace.NamespaceController>(Namespace.NamespaceController.ControllerName);
         services.AddController<ServiceAccount.ServiceAccountsController>(ServiceAccount.ServiceAccountsController.ControllerName);
         services.AddController<ClusterRoleAggregation.ClusterRoleAggregationController>(ClusterRoleAggregation.ClusterRoleAggregationController.ControllerName);
+        services.AddController<GarbageCollector.GarbageCollectorController>(GarbageCollector.GarbageCollectorController.ControllerName);
+        services.AddController<Endpoints.EndpointsController>(Endpoints.EndpointsController.ControllerName);
+        services.AddController<EndpointSlices.EndpointSliceController>(EndpointSlices.EndpointSliceController.ControllerName);
+        services.AddController<RootCaPublisher.RootCaPublisherController>(RootCaPublisher.RootCaPublisherController.ControllerName);
+        services.AddController<NodeLifecycle.NodeLifecycleController>(NodeLifecycle.NodeLifecycleController.ControllerName);
+        services.AddController<TaintEviction.TaintEvictionController>(TaintEviction.TaintEvictionController.ControllerName);
+        services.AddController<PodGarbageCollector.PodGarbageCollectorController>(PodGarbageCollector.PodGarbageCollectorController.ControllerName);
+        services.AddController<TtlAfterFinished.TtlAfterFinishedController>(TtlAfterFinished.TtlAfterFinishedController.ControllerName);
         return services;
     }
 

@@ -36,6 +36,7 @@ public sealed class AgentProcessTests
             "run", "--data-dir", _dir.Combine("data"), "--cert-dir", _dir.Combine("certs"), "--bind-address", "127.0.0.1",
             "--secure-port", _port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--node-name", "proc-node",
             "--pid-file", _dir.Combine("run", "agent.pid"), "--extra-config", "apiserver.api-audiences=https://kubernetes.default.svc.cluster.local",
+            "--container-runtime", "simulated",
         })
         {
             start.ArgumentList.Add(arg);

@@ -107,7 +107,8 @@ public static partial class BootstrapPolicy
             R("create," + Read, "", "nodes"),
             R("patch,update", "", "nodes/status"),
             R("patch,update", "", "nodes"),
-            R("create,patch,update", "", "events"),
+            // Upstream's kubelet writes core/v1 Events; this one records through events.k8s.io/v1 (the same stored objects).
+            R("create,patch,update", ",events.k8s.io", "events"),
             R(Read, "", "pods"),
             R("create,delete", "", "pods"),
             R("patch,update", "", "pods/status"),

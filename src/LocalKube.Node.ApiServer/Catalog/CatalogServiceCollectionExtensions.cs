@@ -106,6 +106,7 @@ public static class CatalogServiceCollectionExtensions
         services.AddResourceStrategy<SelfSubjectAccessReviewStrategy>();
         services.AddAdmissionHook<Admission.PriorityAdmission>();
         services.AddAdmissionHook<Admission.SchedulingGatesAdmission>();
+        services.AddAdmissionHook<Admission.ServiceAccountAdmission>();
         services.AddAdmissionHook<Admission.DefaultStorageClassAdmission>();
         services.AddAdmissionHook<Admission.StorageProtectionAdmission>();
         return services;

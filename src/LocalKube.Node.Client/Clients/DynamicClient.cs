@@ -34,6 +34,23 @@ public sealed class DynamicClient(Kubernetes client)
         return items;
     }
 
+    /// <summary>The metadata of one object of <paramref name="resource"/>; null when it does not exist (404).</summary>
+    public async Task<V1ObjectMeta?> GetMetadataAsync(ApiResource resource, string? ns, string name, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        try
+        {
+            using var response = await KubeHttp.SendAsync(client, HttpMethod.Get, resource.ObjectPath(ns, name), null, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            var obj = await JsonSerializer.DeserializeAsync<MetadataOnly>(body, KubeJson.Options, cancellationToken);
+            return obj?.Metadata;
+        }
+        catch (KubeApiException e) when (e.StatusCode == 404)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Deletes every object of <paramref name="resource"/> in <paramref name="ns"/> with one deletecollection.</summary>
     public async Task DeleteCollectionAsync(ApiResource resource, string ns, string? propagationPolicy, CancellationToken cancellationToken)
     {

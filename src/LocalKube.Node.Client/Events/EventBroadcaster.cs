@@ -153,7 +153,7 @@ public sealed partial class EventBroadcaster : IAsyncDisposable
     /// <summary>Queues one event (never blocks; drops when <see cref="MaxQueued"/> are waiting).</summary>
     internal void Record(
         IKubernetesObject<V1ObjectMeta> regarding, IKubernetesObject<V1ObjectMeta>? related, string eventType, string reason, string action, string note,
-        string reportingController, string reportingInstance)
+        string reportingController, string reportingInstance, string? regardingFieldPath = null)
     {
         if (regarding?.Metadata is null)
         {
@@ -169,6 +169,7 @@ public sealed partial class EventBroadcaster : IAsyncDisposable
 
         var now = _time.GetUtcNow();
         var reference = Reference(regarding);
+        reference.FieldPath = string.IsNullOrEmpty(regardingFieldPath) ? null : regardingFieldPath;
         var evt = new Eventsv1Event
         {
             ApiVersion = "events.k8s.io/v1",

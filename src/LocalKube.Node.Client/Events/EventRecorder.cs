@@ -10,4 +10,7 @@ internal sealed class EventRecorder(EventBroadcaster broadcaster, string reporti
 
     public void Eventf(IKubernetesObject<V1ObjectMeta> regarding, IKubernetesObject<V1ObjectMeta>? related, string eventType, string reason, string action, string note) =>
         broadcaster.Record(regarding, related, eventType, reason, action, note, reportingController, reportingInstance);
+
+    public void EventAbout(IKubernetesObject<V1ObjectMeta> regarding, string? regardingFieldPath, string eventType, string reason, string action, string note) =>
+        broadcaster.Record(regarding, null, eventType, reason, action, note, reportingController, reportingInstance, regardingFieldPath);
 }

@@ -23,4 +23,18 @@ public interface IEventRecorder
     /// <param name="action">What was done or failed, e.g. <c>Create</c>.</param>
     /// <param name="note">A human description (cut to 1 kB).</param>
     void Eventf(IKubernetesObject<V1ObjectMeta> regarding, IKubernetesObject<V1ObjectMeta>? related, string eventType, string reason, string action, string note);
+
+    /// <summary>
+    /// As <see cref="Eventf(IKubernetesObject{V1ObjectMeta}, IKubernetesObject{V1ObjectMeta}?, string, string, string, string)"/>,
+    /// about a part of <paramref name="regarding"/> named by <paramref name="regardingFieldPath"/> (the kubelet's
+    /// <c>spec.containers{name}</c>), so events of two containers of one pod never fold into one series.
+    /// </summary>
+    /// <param name="regarding">The object the event is about.</param>
+    /// <param name="regardingFieldPath">The part of it, or null for the whole object.</param>
+    /// <param name="eventType"><see cref="EventTypes.Normal"/> or <see cref="EventTypes.Warning"/>.</param>
+    /// <param name="reason">A short CamelCase reason.</param>
+    /// <param name="action">What was done or failed.</param>
+    /// <param name="note">A human description (cut to 1 kB).</param>
+    void EventAbout(IKubernetesObject<V1ObjectMeta> regarding, string? regardingFieldPath, string eventType, string reason, string action, string note) =>
+        Eventf(regarding, null, eventType, reason, action, note);
 }

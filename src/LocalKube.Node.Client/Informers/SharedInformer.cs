@@ -40,10 +40,20 @@ public sealed partial class SharedInformer<T> : ISharedInformer<T>, IRunnableInf
 
     /// <summary>Creates an informer over <paramref name="client"/> (the component's identity). Run it with <see cref="RunAsync"/>.</summary>
     public SharedInformer(Kubernetes client, InformerOptions? options, ILogger logger, TimeProvider time)
+        : this(client, ApiResource.For<T>(), options, logger, time)
+    {
+    }
+
+    /// <summary>
+    /// Creates an informer of <paramref name="resource"/>, decoded as <typeparamref name="T"/> (e.g. a metadata-only
+    /// model for resources known only from discovery).
+    /// </summary>
+    public SharedInformer(Kubernetes client, ApiResource resource, InformerOptions? options, ILogger logger, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(resource);
         Options = options ?? InformerOptions.Default;
-        Resource = ApiResource.For<T>();
+        Resource = resource;
         _listWatcher = new ListWatcher<T>(client, Resource, Options);
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _time = time ?? throw new ArgumentNullException(nameof(time));

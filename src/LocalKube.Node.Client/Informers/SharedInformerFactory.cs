@@ -1,5 +1,6 @@
 using k8s;
 using k8s.Models;
+using LocalKube.Node.Client.Resources;
 using Microsoft.Extensions.Logging;
 
 namespace LocalKube.Node.Client.Informers;
@@ -15,7 +16,7 @@ public sealed partial class SharedInformerFactory : IAsyncDisposable
     private readonly ILoggerFactory _loggerFactory;
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
-    private readonly Dictionary<(Type, InformerOptions), ISharedInformer> _informers = [];
+    private readonly Dictionary<(Type, ApiResource?, InformerOptions), ISharedInformer> _informers = [];
     private readonly Dictionary<ISharedInformer, Task> _running = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly ILogger _logger;
@@ -54,19 +55,31 @@ public sealed partial class SharedInformerFactory : IAsyncDisposable
 
     /// <summary>The shared informer of <typeparamref name="T"/> with <paramref name="options"/> (everything when null).</summary>
     public ISharedInformer<T> GetInformer<T>(InformerOptions? options = null)
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
+        GetInformer<T>(null, options);
+
+    /// <summary>
+    /// The shared informer of <paramref name="resource"/>, decoded as <typeparamref name="T"/> (a metadata-only
+    /// model, for resources known only from discovery: client-go's metadata informers). Null means the resource of
+    /// <typeparamref name="T"/>'s own model.
+    /// </summary>
+    public ISharedInformer<T> GetInformer<T>(ApiResource? resource, InformerOptions? options = null)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         options ??= InformerOptions.Default;
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_stop.IsCancellationRequested, this);
-            if (_informers.TryGetValue((typeof(T), options), out var existing))
+            if (_informers.TryGetValue((typeof(T), resource, options), out var existing))
             {
                 return (ISharedInformer<T>)existing;
             }
 
-            var informer = new SharedInformer<T>(_client(), options, _loggerFactory.CreateLogger($"LocalKube.Node.Client.Informers.{typeof(T).Name}"), _time);
-            _informers[(typeof(T), options)] = informer;
+            var logger = _loggerFactory.CreateLogger($"LocalKube.Node.Client.Informers.{typeof(T).Name}");
+            var informer = resource is null
+                ? new SharedInformer<T>(_client(), options, logger, _time)
+                : new SharedInformer<T>(_client(), resource, options, logger, _time);
+            _informers[(typeof(T), resource, options)] = informer;
             if (_started)
             {
                 _running[informer] = informer.RunAsync(_stop.Token);

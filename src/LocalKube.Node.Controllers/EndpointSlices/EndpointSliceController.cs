@@ -16,6 +16,9 @@ namespace LocalKube.Node.Controllers.EndpointSlices;
 /// </summary>
 public sealed class EndpointSliceController : ControllerService
 {
+    /// <summary>Upstream's name: the service account and event reporter.</summary>
+    public const string ControllerName = "endpointslice-controller";
+
     private const string ServiceIndex = "endpointslice-controller/service";
     private static readonly TimeSpan StaleRetry = TimeSpan.FromMilliseconds(100);
     private readonly ISharedInformer<V1Service> _services;

@@ -15,6 +15,9 @@ namespace LocalKube.Node.Controllers.Endpoints;
 /// </summary>
 public sealed class EndpointsController : ControllerService
 {
+    /// <summary>Upstream's name: the service account and event reporter.</summary>
+    public const string ControllerName = "endpoint-controller";
+
     private readonly ISharedInformer<V1Service> _services;
     private readonly ISharedInformer<V1Pod> _pods;
     private readonly ISharedInformer<V1Endpoints> _endpoints;

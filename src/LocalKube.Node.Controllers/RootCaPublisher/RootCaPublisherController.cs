@@ -16,6 +16,9 @@ namespace LocalKube.Node.Controllers.RootCaPublisher;
 /// </summary>
 public sealed class RootCaPublisherController : ControllerService
 {
+    /// <summary>Upstream's name: the service account and event reporter.</summary>
+    public const string ControllerName = "root-ca-cert-publisher";
+
     /// <summary>The ConfigMap's name.</summary>
     public const string ConfigMapName = "kube-root-ca.crt";
 

@@ -15,13 +15,33 @@ internal sealed class KubeletEvents(IEventRecorder recorder) : IKubeletEventSink
             "Created" => "Create",
             "Started" => "Start",
             "Killing" => "Kill",
-            "Unhealthy" or "ProbeWarning" => "Probe",
+            // One action per probe kind: events.k8s.io/v1 folds events by action, not by note, and a liveness
+            // failure must not hide in the series of readiness failures (upstream's core/v1 events keep the message apart).
+            "Unhealthy" or "ProbeWarning" => message.Split(' ', 2)[0] is "Liveness" or "Readiness" or "Startup" ? message.Split(' ', 2)[0] + "Probe" : "Probe",
             "FailedMount" => "Mount",
             "BackOff" => "BackOff",
             "SandboxChanged" or "FailedCreatePodSandBox" => "Sandbox",
             "FailedPostStartHook" or "FailedPreStopHook" => "Hook",
             _ => "Sync",
         };
-        recorder.Eventf(pod, null, type, reason, action, message);
+        recorder.EventAbout(pod, FieldPath(pod, container), type, reason, action, message);
+    }
+
+    /// <summary>Upstream's reference to a container of a pod (<c>spec.containers{name}</c>, <c>spec.initContainers{name}</c>).</summary>
+    public static string? FieldPath(V1Pod pod, string? container)
+    {
+        if (string.IsNullOrEmpty(container))
+        {
+            return null;
+        }
+
+        if (pod.Spec?.InitContainers?.Any(c => c.Name == container) == true)
+        {
+            return $"spec.initContainers{{{container}}}";
+        }
+
+        return pod.Spec?.EphemeralContainers?.Any(c => c.Name == container) == true
+            ? $"spec.ephemeralContainers{{{container}}}"
+            : $"spec.containers{{{container}}}";
     }
 }

@@ -62,6 +62,9 @@ internal sealed class RunningAgent : IAsyncDisposable
             BindAddress = "127.0.0.1",
             SecurePort = FreePort(),
             NodeName = "test-node",
+
+            // API server tests need no engine: the simulated runtime keeps the host's Docker out of them.
+            ContainerRuntime = "simulated",
         };
         foreach (var server in etcdServers ?? [])
         {

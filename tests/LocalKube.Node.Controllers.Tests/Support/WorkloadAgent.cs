@@ -26,6 +26,9 @@ internal sealed class WorkloadAgent : IAsyncDisposable
 
     public FakeKubelet Kubelet { get; private set; } = null!;
 
+    /// <summary>The node's Ready status and Lease renewals (dispose to play a stopped kubelet).</summary>
+    public NodeHeartbeat Heartbeat { get; private set; } = null!;
+
     public ISharedInformer<V1Pod> Pods { get; private set; } = null!;
 
     public string NodeName => Agent.Options.NodeName;
@@ -106,6 +109,7 @@ internal sealed class WorkloadAgent : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Kubelet.DisposeAsync();
+        await Heartbeat.DisposeAsync();
         await _informers.DisposeAsync();
         if (Environment.GetEnvironmentVariable("LK_KEEP_AGENT_LOG") is { Length: > 0 } keep && File.Exists(Agent.Options.LogFile))
         {
@@ -123,6 +127,7 @@ internal sealed class WorkloadAgent : IAsyncDisposable
         {
             Metadata = new V1ObjectMeta { Name = NodeName, Labels = new Dictionary<string, string> { ["kubernetes.io/hostname"] = NodeName } },
         });
+        Heartbeat = await NodeHeartbeat.StartAsync(Agent.Kubelet, NodeName);
         _informers = Agent.CreateInformerFactory();
         var pods = Pods = _informers.GetInformer<V1Pod>();
         _informers.Start();

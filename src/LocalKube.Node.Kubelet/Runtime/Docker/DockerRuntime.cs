@@ -18,7 +18,7 @@ public sealed partial class DockerRuntime : IContainerRuntime, IDisposable
     public DockerRuntime(DockerRuntimeOptions options, ILogger<DockerRuntime> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _api = new DockerApi(options);
+        _api = new DockerApi(options.OomScoreAdjFloor is null ? options with { OomScoreAdjFloor = OomScoreFloor.OfThisProcess() } : options);
         _logger = logger;
     }
 

@@ -42,6 +42,11 @@ public sealed record DockerRuntimeOptions
     /// <summary>The first retry delay; doubled each time, with jitter, up to <see cref="MaxRetryDelay"/>.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// The lowest <c>oom_score_adj</c> containers get; null: found from this process (see <see cref="OomScoreFloor"/>).
+    /// </summary>
+    public int? OomScoreAdjFloor { get; init; }
+
     /// <summary>The longest retry delay.</summary>
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(2);
 }
