@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace LocalKube.Node.Storage;
@@ -186,6 +187,10 @@ public static class StorageServer
             grpc.MaxReceiveMessageSize = 1572864 + (512 * 1024);
             grpc.MaxSendMessageSize = null;
         });
+        // Our binder in place of Grpc.AspNetCore's: the same methods, with grpc-go's answer to a request that does
+        // not decode.
+        builder.Services.RemoveAll(typeof(Grpc.AspNetCore.Server.Model.IServiceMethodProvider<>));
+        builder.Services.AddSingleton(typeof(Grpc.AspNetCore.Server.Model.IServiceMethodProvider<>), typeof(EtcdMethodProvider<>));
         var app = builder.Build();
         app.MapGrpcService<KvService>();
         app.MapGrpcService<WatchService>();

@@ -40,6 +40,11 @@ public static class ApplyYaml
         {
             throw StatusException.BadRequest($"error decoding YAML: {e.Message}");
         }
+        catch (ArgumentException e)
+        {
+            // YamlDotNet's representation model refuses a key repeated in one mapping this way (yaml.v2: "key already set").
+            throw StatusException.BadRequest($"error decoding YAML: {e.Message}");
+        }
     }
 
     private static JsonNode? Convert(YamlNode? node, int depth)

@@ -60,7 +60,7 @@ public static class FieldManager
     /// Applies <paramref name="config"/> for <paramref name="manager"/> to <paramref name="live"/> (an object with
     /// managedFields, or a bare apiVersion/kind/metadata skeleton when creating).
     /// </summary>
-    /// <exception cref="StatusException">409 with FieldManagerConflict causes; 500 when the configuration does not fit the schema.</exception>
+    /// <exception cref="StatusException">409 with FieldManagerConflict causes; 400 when the configuration does not fit the schema.</exception>
     public static ApplyResult Apply(JsonObject live, JsonObject config, ApplySchema schema, string apiVersion, string manager, bool force, FieldScope scope, DateTime now)
     {
         ArgumentNullException.ThrowIfNull(live);
@@ -72,7 +72,8 @@ public static class FieldManager
         }
         catch (ApplySchemaException e)
         {
-            throw StatusException.Internal($"failed to create typed patch object: {e.Message}");
+            // Upstream answers 500 here; a configuration that does not fit the schema is the client's error (issue 17).
+            throw StatusException.BadRequest($"failed to create typed patch object: {e.Message}");
         }
     }
 

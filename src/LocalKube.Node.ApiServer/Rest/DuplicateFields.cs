@@ -58,9 +58,9 @@ public static class DuplicateFields
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
         {
-            // Malformed JSON is reported by the parser proper.
+            // Malformed JSON (a syntax error, a string that does not transcode) is reported by the parser proper.
         }
 
         return found;

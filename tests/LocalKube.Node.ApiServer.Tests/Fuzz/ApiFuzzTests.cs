@@ -18,11 +18,13 @@ namespace LocalKube.Node.ApiServer.Tests.Fuzz;
 /// </summary>
 [TestFixture]
 [Category("Fuzz")]
-[Explicit("Open findings (docs/testing.md, Open findings): run by hand until they are fixed, so CI stays green")]
 public sealed class ApiFuzzTests
 {
-    /// <summary>Cases per seed in a normal run (the fixed seed, then a fresh one).</summary>
-    private const int Cases = 700;
+    /// <summary>Cases per seed in a normal run: all of them for the fixed seed, the fresh one within <see cref="FreshBudget"/>.</summary>
+    private const int Cases = 600;
+
+    /// <summary>How long the fresh seed may run in CI (a long session sets LOCALKUBE_FUZZ_SECONDS instead).</summary>
+    private static readonly TimeSpan FreshBudget = TimeSpan.FromSeconds(25);
 
     /// <summary>Growth of the managed heap (after a full collection) the whole run may cause.</summary>
     private const long HeapGrowthLimit = 768L * 1024 * 1024;
@@ -40,7 +42,10 @@ public sealed class ApiFuzzTests
     public async Task StartAsync()
     {
         _pki = new TestPki();
-        _agent = await RunningAgent.StartAsync(_pki, services => services.AddSingleton<ILoggerProvider>(_errors));
+        // The API server alone: controllers and the kubelet would change the targets between a refused request and
+        // the check that it changed nothing (and the kubelet would run the fuzzed pods).
+        _agent = await RunningAgent.StartAsync(_pki, services => services.AddSingleton<ILoggerProvider>(_errors),
+            extraConfig: ["agent.disable=scheduler,controllers,container-runtime,kubelet,proxy,dns"]);
         _http = _agent.CreateClient(_pki.Admin);
         _resources = await DiscoverAsync();
         await SendJsonAsync(HttpMethod.Post, "/api/v1/namespaces", "{\"metadata\":{\"name\":\"" + ApiFuzzRequests.Namespace + "\"}}");
@@ -65,7 +70,7 @@ public sealed class ApiFuzzTests
     public async Task Mutated_requests_get_a_4xx_Status_never_a_5xx()
     {
         var gen = new FuzzGen<FuzzRequest>(pcg => ApiFuzzRequests.Generate(pcg, _resources), r => r.Size);
-        var report = await FuzzRun.RunAsync("api", gen, CheckAsync, Cases, r => r.ToString());
+        var report = await FuzzRun.RunAsync("api", gen, CheckAsync, Cases, r => r.ToString(), FreshBudget);
         await AssertReadyAsync();
         var heap = GC.GetTotalMemory(forceFullCollection: true);
         TestContext.Progress.WriteLine($"fuzz api: managed heap {_heapAtStart / 1048576} MiB at start, {heap / 1048576} MiB at the end, peak sample {_heapPeak / 1048576} MiB");
@@ -126,7 +131,8 @@ public sealed class ApiFuzzTests
         if (code >= 400)
         {
             CheckStatus(response, code, body);
-            if (before is not null)
+            // A bad includeObject is refused when the Table is written, after the write, as upstream does.
+            if (before is not null && !Encoding.UTF8.GetString(body).Contains("includeObject: Unsupported value", StringComparison.Ordinal))
             {
                 var after = await StoredAsync(request.Resource, request.Item!);
                 if (after != before)
@@ -158,19 +164,27 @@ public sealed class ApiFuzzTests
             return;
         }
 
+        // JSON, or protobuf when the Accept list prefers it (upstream encodes a Status as it would the object).
         var type = response.Content.Headers.ContentType?.MediaType;
-        if (type != "application/json")
+        JsonNode? root;
+        try
         {
-            throw new AssertionException($"answered {code} as {type ?? "(no type)"}, not a JSON Status: {Encoding.UTF8.GetString(body)}");
+            root = type switch
+            {
+                "application/json" => JsonNode.Parse(body),
+                "application/vnd.kubernetes.protobuf" => LocalKube.Node.ApiServer.Protobuf.KubeProtobuf.Decode(body),
+                _ => throw new AssertionException($"answered {code} as {type ?? "(no type)"}, not a Status: {Encoding.UTF8.GetString(body)}"),
+            };
+        }
+        catch (Exception e) when (e is JsonException or LocalKube.Node.ApiServer.Rest.StatusException)
+        {
+            throw new AssertionException($"answered {code} as {type} that does not decode ({e.Message}): {Convert.ToBase64String(body)}");
         }
 
-        using var json = JsonDocument.Parse(body);
-        var root = json.RootElement;
-        if (root.GetProperty("kind").GetString() != "Status" || root.GetProperty("apiVersion").GetString() != "v1"
-            || root.GetProperty("status").GetString() != "Failure" || root.GetProperty("code").GetInt32() != code
-            || string.IsNullOrEmpty(root.GetProperty("message").GetString()))
+        if ((string?)root?["kind"] != "Status" || (string?)root["apiVersion"] != "v1" || (string?)root["status"] != "Failure"
+            || (int?)root["code"] != code || string.IsNullOrEmpty((string?)root["message"]))
         {
-            throw new AssertionException($"answered {code} with a body that is not a Failure Status for that code: {root}");
+            throw new AssertionException($"answered {code} with a body that is not a Failure Status for that code: {root?.ToJsonString()}");
         }
     }
 
@@ -253,7 +267,8 @@ public sealed class ApiFuzzTests
     /// <summary>The stored object as JSON text, or null when absent.</summary>
     private async Task<string?> StoredAsync(FuzzResource resource, string name)
     {
-        if (!resource.Can("get") || name.Contains('%', StringComparison.Ordinal))
+        // A name past 253 characters names nothing (and a path that long may exceed Kestrel's request line).
+        if (!resource.Can("get") || name.Contains('%', StringComparison.Ordinal) || name.Length > 253)
         {
             return null;
         }

@@ -231,4 +231,35 @@ public sealed class BadInputRegressionTests
             Assert.That(json.GetProperty("message").GetString(), Does.Contain("quantities must match the regular expression").Or.Contain("unable to parse quantity's suffix"), type);
         }
     }
+
+    // Beyond decimal's range (7.9e28) KubernetesClient's ToDecimal overflows; Go compares such quantities exactly.
+    [Test]
+    [Explicit("Open (fidelity2 notes): the request did not answer within 30 s on the last run; investigate before CI")]
+    public async Task Quantities_beyond_decimal_range_are_validated_not_a_500()
+    {
+        var negative = Bytes("{\"metadata\":{\"name\":\"" + Name() + "\"},\"spec\":{\"hard\":{\"pods\":\"-1e40\"}}}");
+        var (code, json, _) = await SendAsync(HttpMethod.Post, "/api/v1/namespaces/default/resourcequotas", negative);
+        Assert.That(code, Is.EqualTo(HttpStatusCode.UnprocessableEntity), json.ToString());
+        Assert.That(json.GetProperty("message").GetString(), Does.Contain("spec.hard[pods]: Invalid value: \"-1e40\": must be greater than or equal to 0"));
+
+        var huge = Bytes("{\"metadata\":{\"name\":\"" + Name() + "\"},\"spec\":{\"hard\":{\"pods\":\"1e40\"}}}");
+        (code, json, _) = await SendAsync(HttpMethod.Post, "/api/v1/namespaces/default/resourcequotas", huge);
+        Assert.That(code, Is.EqualTo(HttpStatusCode.Created), json.ToString());
+
+        var pod = Bytes("{\"metadata\":{\"name\":\"" + Name() + "\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\",\"resources\":{\"requests\":{\"cpu\":\"2e40\"},\"limits\":{\"cpu\":\"1e40\"}}}]}}");
+        (code, json, _) = await SendAsync(HttpMethod.Post, "/api/v1/namespaces/default/pods", pod);
+        Assert.That(code, Is.EqualTo(HttpStatusCode.UnprocessableEntity), json.ToString());
+        Assert.That(json.GetProperty("message").GetString(), Does.Contain("must be less than or equal to cpu limit of 1e40"));
+    }
+
+    // YamlDotNet refuses a key repeated in one mapping with an ArgumentException, which escaped as a 500.
+    [Test]
+    public async Task An_apply_body_with_a_repeated_yaml_key_is_a_400()
+    {
+        var name = Name();
+        var body = Bytes("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\ndata:\n  a: \"1\"\n  a: \"2\"\n");
+        var (code, json, _) = await SendAsync(HttpMethod.Patch, $"/api/v1/namespaces/default/configmaps/{name}?fieldManager=fuzz", body, "application/apply-patch+yaml");
+        Assert.That((int)code, Is.InRange(400, 499), json.ToString());
+        Assert.That((string?)json.GetProperty("kind").GetString(), Is.EqualTo("Status"));
+    }
 }

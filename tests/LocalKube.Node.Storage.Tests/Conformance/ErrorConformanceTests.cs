@@ -48,6 +48,28 @@ public sealed class ErrorConformanceTests(TargetKind kind) : ConformanceTest(kin
         await FailsAsync(() => Store.PutAsync(new PutRequest { Key = K("a"), Value = V("x"), Lease = 0x7a11 }, None), StatusCode.NotFound, "etcdserver: requested lease not found");
     }
 
+    [TestCase(new byte[] { 0x0a, 0x05, 0x61 }, "unexpected EOF")]
+    [TestCase(new byte[] { 0x00, 0x01 }, "proto: RangeRequest: illegal tag 0 (wire type 0)")]
+    public async Task A_request_that_does_not_decode_is_Internal_as_grpc_go_answers(byte[] body, string cause)
+    {
+        if (Target.Url is null)
+        {
+            Assert.Pass("in-process target: no wire");
+        }
+
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(Target.Url);
+        var raw = Marshallers.Create(b => b, b => b);
+        var range = new Method<byte[], byte[]>(MethodType.Unary, "etcdserverpb.KV", "Range", raw, raw);
+        var unary = Assert.ThrowsAsync<RpcException>(async () => await channel.CreateCallInvoker().AsyncUnaryCall(range, null, default, body))!;
+        Assert.That((unary.StatusCode, unary.Status.Detail), Is.EqualTo((StatusCode.Internal, "grpc: error unmarshalling request: " + cause)));
+
+        var watch = new Method<byte[], byte[]>(MethodType.DuplexStreaming, "etcdserverpb.Watch", "Watch", raw, raw);
+        using var call = channel.CreateCallInvoker().AsyncDuplexStreamingCall(watch, null, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(30)));
+        await call.RequestStream.WriteAsync([0x0a, 0x05, 0x61]);
+        var stream = Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNext(None))!;
+        Assert.That((stream.StatusCode, stream.Status.Detail), Is.EqualTo((StatusCode.Internal, "grpc: failed to unmarshal the received message unexpected EOF")));
+    }
+
     [Test]
     public async Task Status_reports_the_revision_and_a_size()
     {

@@ -37,7 +37,9 @@ public static class FuzzRun
     /// A failing case is recorded and the run goes on; the run then fails listing each distinct failure.</param>
     /// <param name="cases">Cases per pass in a normal (CI) run.</param>
     /// <param name="print">How a case is shown in a failure report.</param>
-    public static async Task<FuzzReport> RunAsync<T>(string target, Gen<T> gen, Func<T, Task<string>> check, int cases, Func<T, string> print)
+    /// <param name="freshBudget">In a normal run, the fresh pass stops after this long even if it has not run all its
+    /// cases (the fixed pass always runs them all, so CI sees the same cases every time); null: no limit.</param>
+    public static async Task<FuzzReport> RunAsync<T>(string target, Gen<T> gen, Func<T, Task<string>> check, int cases, Func<T, string> print, TimeSpan? freshBudget = null)
     {
         ArgumentNullException.ThrowIfNull(gen);
         ArgumentNullException.ThrowIfNull(check);
@@ -49,7 +51,7 @@ public static class FuzzRun
         var seconds = Environment.GetEnvironmentVariable("LOCALKUBE_FUZZ_SECONDS") is { } s && int.TryParse(s, CultureInfo.InvariantCulture, out var t) ? t : 0;
         if (seconds <= 0)
         {
-            await PassAsync(report, fresh, gen, check, cases, TimeSpan.Zero, print);
+            await PassAsync(report, fresh, gen, check, cases, freshBudget ?? TimeSpan.Zero, print);
         }
         else
         {

@@ -70,7 +70,7 @@ public sealed class PodStrategy : ResourceStrategy<V1Pod>, IDeletionStrategy
     public static string QosClass(V1PodSpec spec)
     {
         var containers = (spec.Containers ?? []).Concat(spec.InitContainers ?? []).ToList();
-        static bool Has(IDictionary<string, ResourceQuantity>? m, string r) => m is not null && m.TryGetValue(r, out var q) && q is not null && q.ToDecimal() != 0;
+        static bool Has(IDictionary<string, ResourceQuantity>? m, string r) => m is not null && m.TryGetValue(r, out var q) && q is not null && QuantityMath.Sign(q) != 0;
         if (containers.All(c => !new[] { "cpu", "memory" }.Any(r => Has(c.Resources?.Requests, r) || Has(c.Resources?.Limits, r))))
         {
             return "BestEffort";
@@ -78,7 +78,7 @@ public sealed class PodStrategy : ResourceStrategy<V1Pod>, IDeletionStrategy
 
         var guaranteed = containers.All(c => new[] { "cpu", "memory" }.All(r =>
             Has(c.Resources?.Limits, r)
-            && (!Has(c.Resources?.Requests, r) || c.Resources!.Requests![r].ToDecimal() == c.Resources.Limits![r].ToDecimal())));
+            && (!Has(c.Resources?.Requests, r) || QuantityMath.Compare(c.Resources!.Requests![r], c.Resources.Limits![r]) == 0)));
         return guaranteed ? "Guaranteed" : "Burstable";
     }
 

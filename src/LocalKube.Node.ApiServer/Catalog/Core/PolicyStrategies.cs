@@ -60,7 +60,7 @@ public sealed class LimitRangeStrategy : ResourceStrategy<V1LimitRange>
 
             foreach (var (k, min) in item.Min ?? new Dictionary<string, ResourceQuantity>())
             {
-                if (item.Max is not null && item.Max.TryGetValue(k, out var max) && min.ToDecimal() > max.ToDecimal())
+                if (item.Max is not null && item.Max.TryGetValue(k, out var max) && min is not null && max is not null && QuantityMath.Compare(min, max) > 0)
                 {
                     errors.Invalid(p.Child("min").Key(k), min.ToString(), $"min value {min} is greater than max value {max}");
                 }
@@ -101,7 +101,7 @@ public sealed class ResourceQuotaStrategy : ResourceStrategy<V1ResourceQuota>
     {
         foreach (var (k, q) in obj.Spec?.Hard ?? new Dictionary<string, ResourceQuantity>())
         {
-            if (q is not null && q.ToDecimal() < 0)
+            if (q is not null && QuantityMath.Sign(q) < 0)
             {
                 errors.Invalid(FieldPath.Root("spec", "hard").Key(k), q.ToString(), "must be greater than or equal to 0");
             }

@@ -202,7 +202,7 @@ public sealed class PersistentVolumeClaimStrategy : ResourceStrategy<V1Persisten
         {
             errors.Required(storagePath);
         }
-        else if (storage.ToDecimal() <= 0)
+        else if (QuantityMath.Sign(storage) <= 0)
         {
             errors.Invalid(storagePath, storage.ToString(), "must be greater than zero");
         }

@@ -163,7 +163,7 @@ public static class ContainerValidation
         {
             foreach (var (name, q) in map ?? new Dictionary<string, ResourceQuantity>())
             {
-                if (q is not null && q.ToDecimal() < 0)
+                if (q is not null && QuantityMath.Sign(q) < 0)
                 {
                     errors.Invalid(path.Child(kind).Key(name), q.ToString(), "must be greater than or equal to 0");
                 }
@@ -173,7 +173,7 @@ public static class ContainerValidation
         foreach (var (name, request) in resources.Requests ?? new Dictionary<string, ResourceQuantity>())
         {
             if (resources.Limits is not null && resources.Limits.TryGetValue(name, out var limit) && limit is not null && request is not null
-                && request.ToDecimal() > limit.ToDecimal())
+                && QuantityMath.Compare(request, limit) > 0)
             {
                 errors.Invalid(path.Child("requests").Key(name), request.ToString(), $"must be less than or equal to {name} limit of {limit}");
             }

@@ -28,9 +28,10 @@ public static class GoValue
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "null",
     };
 
-    /// <summary>Go's <c>%q</c>: a double-quoted string with Go escapes.</summary>
-    public static string Quote(string s)
+    /// <summary>Go's <c>%q</c>: a double-quoted string with Go escapes; null is Go's zero string, <c>""</c>.</summary>
+    public static string Quote(string? s)
     {
+        s ??= "";
         var sb = new StringBuilder(s.Length + 2).Append('"');
         foreach (var c in s)
         {
