@@ -38,6 +38,9 @@ public static class CliServices
         builder.Services.AddHyperVDriver();
         builder.Services.AddXhyveDriver();
         builder.Services.AddSingleton<ClusterManager>();
+
+        // The image commands work through the cluster's lifecycle (its running node), so they come with it.
+        builder.Services.AddSingleton<LocalKube.Core.Images.NodeImages>();
         return builder.Build();
     }
 }

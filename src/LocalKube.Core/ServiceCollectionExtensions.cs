@@ -41,7 +41,6 @@ public static class ServiceCollectionExtensions
             sp.GetService<ILogger<DriverSelector>>()));
         services.TryAddSingleton(_ => new AssetLocator());
         services.TryAddSingleton<Images.HostDocker>();
-        services.TryAddSingleton<Images.NodeImages>();
         return services;
     }
 }

@@ -13,6 +13,7 @@ public sealed partial class ControllerManagerService(
     NodeComponentContext context,
     IEnumerable<ControllerRegistration> registrations,
     ControllerContextFactory contexts,
+    NodeSettings settings,
     IServiceProvider services)
     : NodeComponentService(context)
 {
@@ -29,7 +30,8 @@ public sealed partial class ControllerManagerService(
     protected override async Task RunAsync(Action markReady, CancellationToken stoppingToken)
     {
         // Making a context checks the controller manager's certificate: a missing one refuses the component here.
-        Controllers = registrations.Select(r => r.Create(services, contexts.Create(r.Name))).ToList();
+        var selection = new ControllerSelection(settings.GetList(NodeComponent.Controllers, ControllerSelection.Key));
+        Controllers = registrations.Where(r => selection.IsEnabled(r.Name)).Select(r => r.Create(services, contexts.Create(r.Name))).ToList();
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var running = Controllers.Select(c => c.RunAsync(stopping.Token)).ToList();
         var synced = Task.WhenAll(Controllers.Select(c => c.Synced));

@@ -17,6 +17,7 @@ public static class ControllersServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddNodeClient();
         services.AddNodeComponent<ControllerManagerService>(NodeComponent.Controllers);
+        services.AddNodeSettingDefault(NodeComponent.Controllers, ControllerSelection.Key, ControllerSelection.All);
         services.AddController<Namespace.NamespaceController>(Namespace.NamespaceController.ControllerName);
         services.AddController<ServiceAccount.ServiceAccountsController>(ServiceAccount.ServiceAccountsController.ControllerName);
         services.AddController<ClusterRoleAggregation.ClusterRoleAggregationController>(ClusterRoleAggregation.ClusterRoleAggregationController.ControllerName);

@@ -34,6 +34,7 @@ internal sealed class CliHarness : IDisposable
         services.AddSingleton<HostDocker>(Host);
         services.AddLocalKubeCore();
         services.AddSingleton<ClusterManager>();
+        services.AddSingleton<LocalKube.Core.Images.NodeImages>();
         _services = services.BuildServiceProvider();
     }
 

@@ -294,11 +294,13 @@ public sealed class FieldManagerTests
         { Object = "{'metadata':{'finalizers':['a','b']}}" };
 
         // --- bad configurations ----------------------------------------------------------------------------------
+        // Upstream answers these with 500; here bad input is never a 5xx (docs/testing.md), so they are 400s with
+        // upstream's text.
         yield return new SsaCase("a container without its key", Dep, A("a", D("{'image':'i'}")))
-        { Error = "500|associative list with keys has an element that omits key field 'name'" };
+        { Error = "400|associative list with keys has an element that omits key field 'name'" };
         yield return new SsaCase("duplicate keys in the config", Dep, A("a", D(Ctr("c") + "," + Ctr("c"))))
-        { Error = "500|duplicate entries for key [name='c']" };
+        { Error = "400|duplicate entries for key [name='c']" };
         yield return new SsaCase("duplicate set elements in the config", Cm, A("a", "{'metadata':{'finalizers':['a','a']}}"))
-        { Error = "500|duplicate entries for key [='a']" };
+        { Error = "400|duplicate entries for key [='a']" };
     }
 }

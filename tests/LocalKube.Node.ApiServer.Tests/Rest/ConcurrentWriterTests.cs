@@ -61,7 +61,11 @@ public sealed class ConcurrentWriterTests
         // Reconcile while another writer changes the role between reconciliation's read and its write.
         var writer = agent.Host.Services.GetServices<IAdmissionHook>().OfType<ConcurrentLabelWriter>().Single();
         writer.Armed = true;
-        await new BootstrapPolicyReconciler(agent.Host.Services.GetRequiredService<ResourceStore>()).RunAsync(CancellationToken.None);
+        using (RequestUser.As(KubeUser.ApiServer))
+        {
+            // As the agent runs it: bootstrap writes are the API server's own (a write with no caller is refused).
+            await new BootstrapPolicyReconciler(agent.Host.Services.GetRequiredService<ResourceStore>()).RunAsync(CancellationToken.None);
+        }
         Assert.That(writer.Wrote, Is.True, "the concurrent write happened");
 
         var after = await client.ReadClusterRoleAsync(Role);

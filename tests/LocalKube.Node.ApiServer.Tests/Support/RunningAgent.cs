@@ -44,6 +44,9 @@ internal sealed class RunningAgent : IAsyncDisposable
 
     public int Port => Options.SecurePort;
 
+    /// <summary>Extra config for an agent with the API server alone (no node components).</summary>
+    public const string ApiServerOnly = "agent.disable=scheduler,controllers,container-runtime,kubelet,proxy,dns";
+
     /// <summary>Leave the data folder behind on dispose (restart tests reuse it).</summary>
     public bool KeepData { get; set; }
 
@@ -71,6 +74,10 @@ internal sealed class RunningAgent : IAsyncDisposable
             options.EtcdServers.Add(server);
         }
 
+        // API tests assert what clients wrote: no scheduler binding their pods, no kube-root-ca.crt in their
+        // namespaces, no Deployment or PodDisruptionBudget status writes. A test's own agent.disable (the last one wins) replaces this.
+        options.ExtraConfig.Add("agent.disable=scheduler");
+        options.ExtraConfig.Add("controllers.controllers=*,-root-ca-cert-publisher,-deployment-controller,-disruption-controller");
         foreach (var entry in extraConfig ?? [])
         {
             options.ExtraConfig.Add(entry);
