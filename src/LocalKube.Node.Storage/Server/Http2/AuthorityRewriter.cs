@@ -87,7 +87,13 @@ internal static class AuthorityRewriter
         {
             // A malformed or oversized frame (or a bug here): end the connection with the error, which Kestrel turns
             // into a closed connection. Never leave Kestrel waiting on a pump that stopped.
-            error = e;
+            error = e as InvalidDataException ?? new InvalidDataException("HTTP/2: malformed frame", e);
+        }
+
+        if (error is not null)
+        {
+            // Nothing more is read from this client: a sender blocked on a full socket pipe must not wait forever.
+            await input.CompleteAsync().ConfigureAwait(false);
         }
 
         await output.CompleteAsync(error).ConfigureAwait(false);
