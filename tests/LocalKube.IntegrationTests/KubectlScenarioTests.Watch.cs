@@ -20,7 +20,7 @@ public sealed partial class KubectlScenarioTests
         Assert.That((await _env.KubectlAsync("get", "cm", "-n", "bulk", "-o", "name")).StandardOutput, Is.EqualTo("configmap/keep\nconfigmap/kube-root-ca.crt\n"));
 
         Assert.That(await CreateConfigMapAsync("other", "bulk"), Does.Contain("created"));
-        var all = await _env.KubectlAsync("delete", "cm", "-n", "bulk", "--all", "--field-selector", "metadata.name!=kube-root-ca.crt");
+        var all = await _env.KubectlAsync("delete", "cm", "-n", "bulk", "--field-selector", "metadata.name!=kube-root-ca.crt");
         Assert.That(all.StandardOutput, Is.EqualTo("configmap \"keep\" deleted\nconfigmap \"other\" deleted\n"), all.StandardError);
         Assert.That((await _env.KubectlAsync("get", "cm", "-n", "bulk", "-o", "name")).StandardOutput, Is.EqualTo("configmap/kube-root-ca.crt\n"));
     }

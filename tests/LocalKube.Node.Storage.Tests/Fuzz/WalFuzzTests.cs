@@ -74,7 +74,10 @@ public sealed class WalFuzzTests
         Assert.That(files.Count(f => f.EndsWith(".log", StringComparison.Ordinal)), Is.GreaterThanOrEqualTo(1));
         var gen = new FuzzGen<Corruption>(pcg => Corrupt(pcg, files), c => c.Data.Length);
         var report = await FuzzRun.RunAsync("wal", gen, CheckAsync, Cases, c => c.ToString());
-        Assert.That(report.Outcomes.Keys, Is.SupersetOf(new[] { "refused", "recovered-earlier" }));
+        // Both kinds of outcome must occur, or the generator no longer reaches them (refusals with or without a fixed
+        // checksum count alike).
+        Assert.That(report.Outcomes.Keys, Has.Some.StartsWith("refused"));
+        Assert.That(report.Outcomes.Keys, Has.Member("recovered-earlier"));
     }
 
     private async Task<string> CheckAsync(Corruption corruption)
