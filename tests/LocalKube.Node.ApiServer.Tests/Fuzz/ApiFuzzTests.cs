@@ -45,7 +45,7 @@ public sealed class ApiFuzzTests
         // The API server alone: controllers and the kubelet would change the targets between a refused request and
         // the check that it changed nothing (and the kubelet would run the fuzzed pods).
         _agent = await RunningAgent.StartAsync(_pki, services => services.AddSingleton<ILoggerProvider>(_errors),
-            extraConfig: ["agent.disable=scheduler,controllers,container-runtime,kubelet,proxy,dns"]);
+            extraConfig: [RunningAgent.ApiServerOnly]);
         _http = _agent.CreateClient(_pki.Admin);
         _resources = await DiscoverAsync();
         await SendJsonAsync(HttpMethod.Post, "/api/v1/namespaces", "{\"metadata\":{\"name\":\"" + ApiFuzzRequests.Namespace + "\"}}");
