@@ -62,7 +62,9 @@ internal static class QemuCommandLine
     /// <summary>The kernel command line: what the image's initramfs and init read (images/node/vm).</summary>
     public static string KernelCommandLine(string hostname, QemuAccelerator accelerator)
     {
-        var words = new List<string> { "console=ttyS0", "quiet", "panic=-1", "cryptomgr.notests", "tsc=reliable", "no_timer_check" };
+        // apparmor=0: Debian's kernel enables AppArmor, and the node's dockerd then refuses every container unless
+        // apparmor_parser can load its profile; the node image carries no AppArmor userland (as minikube's ISO).
+        var words = new List<string> { "console=ttyS0", "quiet", "panic=-1", "apparmor=0", "cryptomgr.notests", "tsc=reliable", "no_timer_check" };
         if (!accelerator.IsKvm)
         {
             // TCG does not speculate, so the mitigations only cost time there.

@@ -306,7 +306,7 @@ public sealed class XhyveDriver(XhyveDriverOptions? options = null) : IDriver
         var cpus = (record.Cpus > 0 ? record.Cpus : Environment.ProcessorCount).ToString(CultureInfo.InvariantCulture);
         var memory = (record.MemoryMiB > 0 ? record.MemoryMiB : 2048).ToString(CultureInfo.InvariantCulture);
         var commandLine = string.Join(' ',
-            "console=ttyS0", "quiet", "panic=-1", "localkube.platform=hyperkit", "localkube.root=/dev/vda", "localkube.data=/dev/vdb",
+            "console=ttyS0", "quiet", "panic=-1", "apparmor=0", "localkube.platform=hyperkit", "localkube.root=/dev/vda", "localkube.data=/dev/vdb",
             $"localkube.hostname={record.Name}", "localkube.net=dhcp", $"localkube.ga=vsock:{layout.GuestAgentPort.ToString(CultureInfo.InvariantCulture)}");
         return
         [

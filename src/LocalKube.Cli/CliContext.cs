@@ -15,6 +15,9 @@ public sealed class CliContext(GlobalOptions globals, Func<IServiceProvider> ser
 
     public TextWriter Error { get; } = stderr;
 
+    /// <summary>Whether <see cref="Error"/> is a terminal (progress bars go there, leaving stdout to scripts).</summary>
+    public bool ErrorIsTerminal { get; init; }
+
     public ClusterManager Clusters => services().GetRequiredService<ClusterManager>();
 
     public T Get<T>() where T : notnull => services().GetRequiredService<T>();

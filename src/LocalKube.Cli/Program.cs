@@ -5,11 +5,15 @@ using LocalKube.Cli.Commands;
 // Composition only: the commands live in Commands/, the services in Core and the drivers.
 var stdout = Console.Out;
 var stderr = Console.Error;
-var isTerminal = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("TERM") is not (null or "" or "dumb");
+var capableTerm = Environment.GetEnvironmentVariable("TERM") is not (null or "" or "dumb");
+var isTerminal = !Console.IsOutputRedirected && capableTerm;
 
 var globals = new GlobalOptions();
 IServiceProvider? services = null;
-var cli = new CliContext(globals, () => services ?? throw new InvalidOperationException("Services are not built yet."), stdout, stderr, isTerminal);
+var cli = new CliContext(globals, () => services ?? throw new InvalidOperationException("Services are not built yet."), stdout, stderr, isTerminal)
+{
+    ErrorIsTerminal = !Console.IsErrorRedirected && capableTerm,
+};
 
 var root = new RootCommand("localkube starts and manages a local Kubernetes cluster.");
 globals.AddTo(root);

@@ -76,12 +76,10 @@ public sealed partial class KubeletService(
 
         await using var broadcaster = new EventBroadcaster(client, _context.LoggerFactory, Time, agent.NodeName);
         broadcaster.Start();
-        var configMaps = informers.GetInformer<V1ConfigMap>();
-        var secrets = informers.GetInformer<V1Secret>();
         var services = informers.GetInformer<V1Service>();
         await using var podInformers = new SharedInformerFactory(client, _context.LoggerFactory, Time);
         var pods = podInformers.GetInformer<V1Pod>(new InformerOptions(FieldSelector: $"spec.nodeName={agent.NodeName}"));
-        var api = new KubeletApi(client, configMaps.Lister, secrets.Lister, services.Lister);
+        var api = new KubeletApi(client, services.Lister, Time);
         await using var core = new KubeletCore(runtime, api, new KubeletEvents(broadcaster.NewRecorder("kubelet")), kubeletOptions, Time, _context.LoggerFactory)
         {
             Node = node,
@@ -91,7 +89,7 @@ public sealed partial class KubeletService(
         podInformers.Start();
         informers.Start();
         await pods.WaitForSyncAsync(stoppingToken);
-        await Task.WhenAll(configMaps.WaitForSyncAsync(stoppingToken), secrets.WaitForSyncAsync(stoppingToken), services.WaitForSyncAsync(stoppingToken));
+        await services.WaitForSyncAsync(stoppingToken);
         core.SetSourcesReady();
         Core = core;
         markReady();

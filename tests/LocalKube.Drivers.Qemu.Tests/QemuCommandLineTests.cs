@@ -67,7 +67,7 @@ public sealed class QemuCommandLineTests
 
         Assert.That(words, Is.SupersetOf(new[]
         {
-            "console=ttyS0", "panic=-1", "mitigations=off", "localkube.platform=qemu", "localkube.root=/dev/vda",
+            "console=ttyS0", "panic=-1", "apparmor=0", "mitigations=off", "localkube.platform=qemu", "localkube.root=/dev/vda",
             "localkube.data=/dev/vdb", "localkube.hostname=node-1", "localkube.net=static:10.0.2.15/24:10.0.2.2:10.0.2.3",
             "localkube.share=9p", "localkube.ga=virtio",
         }));

@@ -48,7 +48,7 @@ public sealed class XhyveDriverTests
             Assert.That(invocation, Does.Contain($"-s 2:0,virtio-blk,{root}/root.img -s 3:0,virtio-blk,{root}/var.img -s 4:0,virtio-rnd"));
             Assert.That(invocation, Does.Contain($"-s 5:0,virtio-sock,guest_cid=3,path={root},guest_forwards=10240"));
             Assert.That(invocation, Does.Contain($"-l com1,autopty={root}/tty,log={root}/console-ring"));
-            Assert.That(invocation, Does.EndWith($"-f kexec,{root}/vmlinuz,{root}/initrd.img,console=ttyS0 quiet panic=-1 localkube.platform=hyperkit " +
+            Assert.That(invocation, Does.EndWith($"-f kexec,{root}/vmlinuz,{root}/initrd.img,console=ttyS0 quiet panic=-1 apparmor=0 localkube.platform=hyperkit " +
                 "localkube.root=/dev/vda localkube.data=/dev/vdb localkube.hostname=xh localkube.net=dhcp localkube.ga=vsock:10240"));
             Assert.That(new FileInfo(Path.Combine(root, "var.img")).Length, Is.EqualTo(20_000L * 1024 * 1024), "a 20000 MB sparse /var disk");
             Assert.That(_host.Guest.Commands, Does.Contain("guest-ping"));

@@ -54,15 +54,41 @@ public sealed class LocalKubeEnvironment : IAsyncDisposable
     public Task<BufferedCommandResult> KubectlAsync(IEnumerable<string> args, CancellationToken cancellationToken) =>
         RunAsync("kubectl", "kubectl", args, cancellationToken);
 
+    /// <summary>
+    /// Runs kubectl <paramref name="version"/> (the dispatcher's pinned binary, e.g. <c>1.27</c>, SPDY era; null: the
+    /// one on PATH) with <paramref name="stdin"/> as its standard input.
+    /// </summary>
+    public Task<BufferedCommandResult> KubectlAsync(string? version, IEnumerable<string> args, PipeSource? stdin = null, CancellationToken cancellationToken = default) =>
+        RunAsync(KubectlBinary(version), $"kubectl{version}", args, cancellationToken, stdin);
+
+    /// <summary>The pinned kubectl of the Google Cloud CLI dispatcher (kubectl.1.27 ... kubectl.1.33), or PATH's.</summary>
+    public static string KubectlBinary(string? version)
+    {
+        if (version is null)
+        {
+            return "kubectl";
+        }
+
+        var pinned = System.IO.Path.Combine("/usr/lib/google-cloud-sdk/bin", "kubectl." + version);
+        Assert.That(File.Exists(pinned), Is.True, $"kubectl {version} is not installed ({pinned}); the dispatcher provides it");
+        return pinned;
+    }
+
     /// <summary>Starts the CLI as a raw process in this environment (for tests that kill it or read it as a stream).</summary>
     public Process StartLocalKube(params string[] args) => Start(Assets.Cli, args);
 
     /// <summary>Starts kubectl as a raw process in this environment (watches and waits read as streams).</summary>
     public Process StartKubectl(params string[] args) => Start("kubectl", args);
 
-    private Process Start(string program, string[] args)
+    /// <summary>Starts kubectl <paramref name="version"/> with its standard input open (the caller kills it).</summary>
+    public Process StartPinnedKubectl(string? version, params string[] args) => Start(KubectlBinary(version), args, stdin: true);
+
+    /// <summary>The environment variables of this user, as <c>NAME=value</c> (for a command run by another program, e.g. tmux).</summary>
+    public IEnumerable<string> EnvironmentAssignments() => Variables().Select(v => $"{v.Key}={v.Value}");
+
+    private Process Start(string program, string[] args, bool stdin = false)
     {
-        var start = new ProcessStartInfo(program, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(program, args) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = stdin };
         foreach (var (key, value) in Variables())
         {
             start.Environment[key] = value;

@@ -59,6 +59,16 @@ public sealed class NetworkCluster : IAsyncDisposable
         await NodeShellAsync(script, WebImage);
     }
 
+    /// <summary>
+    /// Builds the seed workshop's stand-in images in the node (<c>workshop/images/build.sh</c>: the node's busybox,
+    /// openssl and tini, <c>docker import</c>).
+    /// </summary>
+    public async Task BuildWorkshopImagesAsync()
+    {
+        await Docker.RunAsync("cp", Path.Combine(Workshop.Root, "images"), $"{Profile}:/var/tmp/workshop-images");
+        await NodeShellAsync("sh /var/tmp/workshop-images/build.sh && rm -rf /var/tmp/workshop-images");
+    }
+
     /// <summary>Runs a shell script in the node container.</summary>
     public Task<string> NodeShellAsync(string script, params string[] args) =>
         Docker.RunAsync(["exec", Profile, "sh", "-c", script, "sh", .. args]);

@@ -7,7 +7,7 @@ namespace LocalKube.Node.Client.Tests;
 
 /// <summary>
 /// Each component identity may do what upstream's may and no more: the bootstrap roles bound to it (RBAC) and, for
-/// a kubelet, NodeRestriction (its own Node, Lease and pods only). One API-server-only agent for the fixture.
+/// a kubelet, the node authorizer and NodeRestriction (its own Node, Lease and pods only; NodeAuthorizerTests has the rest). One API-server-only agent for the fixture.
 /// </summary>
 [TestFixture]
 [Category("Integration")]
@@ -77,21 +77,22 @@ public sealed class ComponentRbacTests
         await kubelet.CoordinationV1.CreateNamespacedLeaseAsync(Lease(Node), "kube-node-lease");
         await _agent.Admin.CoreV1.CreateNamespacedPodAsync(Pod("mine", Node), "default");
         await _agent.Admin.CoreV1.CreateNamespacedPodAsync(Pod("theirs", OtherNode), "default");
-        var mine = await kubelet.CoreV1.ReadNamespacedPodAsync("mine", "default");
+        var mine = await _agent.Admin.CoreV1.ReadNamespacedPodAsync("mine", "default");
         mine.Status.Phase = "Running";
         Assert.That((await kubelet.CoreV1.ReplaceNamespacedPodStatusAsync(mine, "mine", "default")).Status.Phase, Is.EqualTo("Running"));
         var mirror = Pod("static-" + Node, Node);
         mirror.Metadata.Annotations = new Dictionary<string, string> { ["kubernetes.io/config.mirror"] = "hash" };
+        mirror.Metadata.OwnerReferences = [new V1OwnerReference { ApiVersion = "v1", Kind = "Node", Name = Node, Uid = own.Metadata.Uid, Controller = true }];
         await kubelet.CoreV1.CreateNamespacedPodAsync(mirror, "default");
 
         // Another node's: refused by NodeRestriction with upstream's messages.
-        var other = await kubelet.CoreV1.ReadNodeAsync(OtherNode);
+        var other = await _agent.Admin.CoreV1.ReadNodeAsync(OtherNode);
         other.Status = new V1NodeStatus { Conditions = [new V1NodeCondition { Type = "Ready", Status = "False", Reason = "Forged" }] };
         await ForbiddenAsync($"node \"{Node}\" is not allowed to modify node \"{OtherNode}\"", () => kubelet.CoreV1.ReplaceNodeStatusAsync(other, OtherNode));
         await ForbiddenAsync($"node \"{Node}\" is not allowed to modify node \"{OtherNode}\"", () => kubelet.CoreV1.PatchNodeAsync(LabelPatch(), OtherNode));
         await ForbiddenAsync("can only access node lease with the same name as the requesting node",
             () => kubelet.CoordinationV1.CreateNamespacedLeaseAsync(Lease(OtherNode), "kube-node-lease"));
-        var theirs = await kubelet.CoreV1.ReadNamespacedPodAsync("theirs", "default");
+        var theirs = await _agent.Admin.CoreV1.ReadNamespacedPodAsync("theirs", "default");
         theirs.Status.Phase = "Failed";
         await ForbiddenAsync($"node \"{Node}\" can only update pod status for pods with spec.nodeName set to itself",
             () => kubelet.CoreV1.ReplaceNamespacedPodStatusAsync(theirs, "theirs", "default"));

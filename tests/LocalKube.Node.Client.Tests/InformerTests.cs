@@ -55,6 +55,33 @@ public sealed class InformerTests
     }
 
     [Test]
+    public async Task A_removed_informer_stops_notifying_and_a_new_one_takes_its_place()
+    {
+        var ns = await NamespaceAsync();
+        await using var factory = _agent.CreateInformerFactory();
+        var options = new InformerOptions(Namespace: ns);
+        var informer = factory.GetInformer<V1ConfigMap>(options);
+        var recorder = new Recorder<V1ConfigMap>();
+        informer.AddEventHandler(recorder);
+        factory.Start();
+        await informer.WaitForSyncAsync(CancellationToken.None);
+
+        // What the garbage collector does when discovery stops serving a resource.
+        var before = recorder.Calls.Count;
+        Assert.That(await factory.RemoveInformerAsync<V1ConfigMap>(null, options), Is.True);
+        Assert.That(factory.Informers, Does.Not.Contain(informer));
+        Assert.That(await factory.RemoveInformerAsync<V1ConfigMap>(null, options), Is.False, "already gone");
+        await _agent.Admin.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("after"), ns);
+        await Task.Delay(500);
+        Assert.That(recorder.Calls, Has.Count.EqualTo(before), "the stopped informer no longer watches");
+
+        var replacement = factory.GetInformer<V1ConfigMap>(options);
+        Assert.That(replacement, Is.Not.SameAs(informer));
+        await replacement.WaitForSyncAsync(CancellationToken.None);
+        Assert.That(replacement.Lister.Get(ns, "after"), Is.Not.Null);
+    }
+
+    [Test]
     public async Task A_thousand_objects_sync_and_are_listed_by_index_and_selector()
     {
         var ns = await NamespaceAsync();

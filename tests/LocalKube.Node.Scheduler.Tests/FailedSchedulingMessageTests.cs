@@ -14,6 +14,13 @@ public sealed class FailedSchedulingMessageTests
         Assert.That(Schedule(Pod("big", cpu: "1000"), Info(MakeNode())), Is.EqualTo(
             "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.."));
 
+    // Beyond decimal's range (validation allows it): insufficient, not an overflow that fails the scheduling loop,
+    // also on a node that already runs such a pod (a wrapped sum would make it look empty).
+    [Test]
+    public void CpuBeyondDecimalRange_InsufficientCpu() =>
+        Assert.That(Schedule(Pod("huge", cpu: "1e40"), Info(MakeNode(), Pod("other", cpu: "2e40").On("minikube"))), Does.StartWith(
+            "0/1 nodes are available: 1 Insufficient cpu."));
+
     [Test]
     public void CpuAndMemory_BothListed_SortedAsStrings() =>
         Assert.That(Schedule(Pod("big", cpu: "3", memory: "8Gi"), Info(MakeNode())), Is.EqualTo(

@@ -182,7 +182,7 @@ vm_boot_iso() {
   cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 "$iso/isolinux/"
   cp "$2/vmlinuz" "$iso/vmlinuz" && cp "$2/initrd.img" "$iso/initrd.img"
   printf 'DEFAULT localkube\nLABEL localkube\n  KERNEL /vmlinuz\n  INITRD /initrd.img\n  APPEND %s\n' \
-    "console=ttyS0 quiet panic=-1 localkube.platform=hyperv localkube.root=/dev/sda localkube.data=/dev/sdb localkube.net=dhcp localkube.ga=serial:/dev/ttyS1" \
+    "console=ttyS0 quiet panic=-1 apparmor=0 localkube.platform=hyperv localkube.root=/dev/sda localkube.data=/dev/sdb localkube.net=dhcp localkube.ga=serial:/dev/ttyS1" \
     >"$iso/isolinux/isolinux.cfg"
   xorriso -as mkisofs -quiet -o "$2/boot.iso" -V LOCALKUBE -b isolinux/isolinux.bin -c isolinux/boot.cat \
     -no-emul-boot -boot-load-size 4 -boot-info-table "$iso" || die "xorriso failed"

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using LocalKube.Cli.Output;
 using LocalKube.Core.Images;
+using Spectre.Console;
 
 namespace LocalKube.Cli.Commands;
 
@@ -45,8 +46,20 @@ public static class ImageCommand
                 Overwrite = result.GetValue(overwrite),
                 Pull = result.GetValue(pull),
             };
-            var progress = new SyncProgress(line => cli.Error.WriteLine(line));
-            var loaded = await cli.Get<NodeImages>().LoadAsync(cli.Profile(result), request, progress, ct);
+            var loader = cli.Get<NodeImages>();
+            IReadOnlyList<LoadedImage> loaded;
+            if (cli.ErrorIsTerminal)
+            {
+                // The bars replace the "Loading" lines on stderr; stdout keeps only what scripts read.
+                var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(cli.Error) });
+                loaded = await TransferProgressBar.RunAsync(console, transfer =>
+                    loader.LoadAsync(cli.Profile(result), request with { Transfer = transfer }, new SyncProgress(line => console.MarkupLine(Markup.Escape(line))), ct));
+            }
+            else
+            {
+                loaded = await loader.LoadAsync(cli.Profile(result), request, new SyncProgress(line => cli.Error.WriteLine(line)), ct);
+            }
+
             foreach (var image in loaded)
             {
                 if (image.Skipped is not null)

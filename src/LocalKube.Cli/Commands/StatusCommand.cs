@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using LocalKube.Cli.Native;
 using LocalKube.Cli.Output;
 using LocalKube.Core.Cluster;
 
@@ -13,6 +14,8 @@ public static class StatusCommand
         var command = new Command("status", "Gets the status of a local Kubernetes cluster");
         command.SetAction(async (result, ct) =>
         {
+            // Every TLS connection status makes is pinned (ApiServerProbe): skip loading the system's roots.
+            PinnedTrust.UseForThisProcess();
             var status = await cli.Clusters.GetStatusAsync(cli.Profile(result), ct);
             if (cli.Format(result) == OutputFormat.Json)
             {

@@ -6,8 +6,9 @@ namespace LocalKube.Core.Cluster;
 /// <summary>
 /// Probes a node's anonymous health endpoints (<c>/readyz</c>, <c>/livez</c>). It trusts exactly one certificate: the
 /// API server certificate this profile issued and handed to the agent. Pinning it is stricter than chain validation
-/// (another server with a certificate from the same CA is refused) and avoids the first chain build, which costs about
-/// 100 ms per process and would dominate <c>status</c>. Dispose it to release the connection.
+/// (another server with a certificate from the same CA is refused) and needs no chain to validate. SslStream still builds
+/// one before calling the callback, and on Linux that loads the machine's root store (about 80 ms of CPU): <c>status</c>
+/// points that away (<c>PinnedTrust</c> in the CLI). Dispose it to release the connection.
 /// </summary>
 public sealed class ApiServerProbe : IDisposable
 {

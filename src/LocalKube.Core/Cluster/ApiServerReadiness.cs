@@ -6,8 +6,16 @@ namespace LocalKube.Core.Cluster;
 /// <param name="Body">The per-check lines (<c>[+]name ok</c> / <c>[-]name failed: …</c>); empty when unanswered.</param>
 public sealed record ApiServerReadiness(bool Answered, bool Ready, string Body)
 {
+    // The node's own components: status reports them on their own lines, so their failure is not the API server's.
+    private static readonly string[] NodeChecks = ["kubelet", "container-runtime"];
+
+    private IReadOnlyList<(string Name, bool Passed)>? _checks;
+
     /// <summary>No answer (refused, timed out, wrong certificate).</summary>
     public static ApiServerReadiness Unreachable { get; } = new(false, false, "");
+
+    /// <summary>The checks the body lists, in its order: <c>[+]name ok</c> passed, <c>[-]name failed…</c> did not.</summary>
+    public IReadOnlyList<(string Name, bool Passed)> Checks => _checks ??= Parse(Body);
 
     /// <summary>
     /// The kubelet's state as <c>status</c> shows it: <c>Running</c> when its readiness check passes, <c>Stopped</c> when
@@ -22,16 +30,11 @@ public sealed record ApiServerReadiness(bool Answered, bool Ready, string Body)
                 return ClusterStatus.Stopped;
             }
 
-            foreach (var line in Body.Split('\n'))
+            foreach (var (name, passed) in Checks)
             {
-                if (line.StartsWith("[+]kubelet ", StringComparison.Ordinal))
+                if (name == "kubelet")
                 {
-                    return ClusterStatus.Running;
-                }
-
-                if (line.StartsWith("[-]kubelet ", StringComparison.Ordinal))
-                {
-                    return ClusterStatus.Stopped;
+                    return passed ? ClusterStatus.Running : ClusterStatus.Stopped;
                 }
             }
 
@@ -52,27 +55,30 @@ public sealed record ApiServerReadiness(bool Answered, bool Ready, string Body)
                 return true;
             }
 
-            if (!Answered)
-            {
-                return false;
-            }
-
-            var failed = false;
-            foreach (var line in Body.Split('\n'))
-            {
-                if (!line.StartsWith("[-]", StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                failed = true;
-                if (!line.StartsWith("[-]kubelet ", StringComparison.Ordinal) && !line.StartsWith("[-]container-runtime ", StringComparison.Ordinal))
-                {
-                    return false;
-                }
-            }
-
-            return failed;
+            var failed = Checks.Where(c => !c.Passed).ToList();
+            return Answered && failed.Count > 0 && failed.All(c => NodeChecks.Contains(c.Name));
         }
+    }
+
+    /// <summary>Equal answers: the parsed checks are a cache of the body, not part of the value.</summary>
+    public bool Equals(ApiServerReadiness? other) =>
+        other is not null && Answered == other.Answered && Ready == other.Ready && Body == other.Body;
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Answered, Ready, Body);
+
+    private static List<(string Name, bool Passed)> Parse(string body)
+    {
+        var checks = new List<(string, bool)>();
+        foreach (var line in body.Split('\n'))
+        {
+            if (line.Length > 3 && line[0] == '[' && line[2] == ']' && line[1] is '+' or '-')
+            {
+                var end = line.IndexOf(' ', 3);
+                checks.Add((end < 0 ? line[3..] : line[3..end], line[1] == '+'));
+            }
+        }
+
+        return checks;
     }
 }

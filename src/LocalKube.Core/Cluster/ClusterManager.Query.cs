@@ -14,15 +14,27 @@ public sealed partial class ClusterManager
     /// </summary>
     public async Task<ClusterStatus> GetStatusAsync(string profile, CancellationToken cancellationToken)
     {
-        var config = await LoadRequiredAsync(profile, cancellationToken);
-
         // status runs in loops in scripts, so the healthy case must be cheap. The API server's host port is fixed
         // when the node is created and the probe trusts only the certificate this profile issued to its agent: an
         // answer from there proves the node and its agent run, without asking the driver (whose client library
-        // costs more start-up time than the whole probe). The kubeconfig is read meanwhile.
+        // costs more start-up time than the whole probe). The kubeconfig is read from the start, alongside the
+        // profile and then the probe's TLS handshake.
+        ProfileName.Validate(profile);
+        var serverTask = kubeconfig.GetServerAsync(profile, cancellationToken);
+        ClusterConfig config;
+        try
+        {
+            config = await LoadRequiredAsync(profile, cancellationToken);
+        }
+        catch
+        {
+            // The kubeconfig read is not wanted any more, but is not left running either.
+            await Task.WhenAny(serverTask);
+            throw;
+        }
+
         var expected = new Uri($"https://127.0.0.1:{config.ApiServerPort}");
         var readyTask = ReadinessAsync(profile, expected, cancellationToken);
-        var serverTask = kubeconfig.GetServerAsync(profile, cancellationToken);
         await Task.WhenAll(readyTask, serverTask);
         var (readiness, server) = (await readyTask, await serverTask);
         var ready = readiness.ApiServerReady;

@@ -12,11 +12,17 @@ namespace LocalKube.Core.Images;
 /// </summary>
 public class HostDocker
 {
-    /// <summary>The image's ID (<c>sha256:...</c>) in the host's Docker; null when it has no such image.</summary>
-    public virtual async Task<string?> ImageIdAsync(string image, CancellationToken cancellationToken)
+    /// <summary>The image in the host's Docker; null when it has no such image.</summary>
+    public virtual async Task<HostImage?> InspectAsync(string image, CancellationToken cancellationToken)
     {
-        var result = await RunAsync(["image", "inspect", "--format", "{{.Id}}", image], cancellationToken);
-        return result.ExitCode == 0 ? result.StandardOutput.Trim() : null;
+        var result = await RunAsync(["image", "inspect", "--format", "{{.Id}} {{.Size}}", image], cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            return null;
+        }
+
+        var parts = result.StandardOutput.Trim().Split(' ');
+        return new HostImage(parts[0], parts.Length > 1 && long.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var size) ? size : 0);
     }
 
     /// <summary><c>docker pull</c> on the host; the error text when it fails, else null.</summary>

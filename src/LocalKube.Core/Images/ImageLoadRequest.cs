@@ -12,4 +12,7 @@ public sealed record ImageLoadRequest(IReadOnlyList<string> Sources)
 
     /// <summary>Opens the archive given as <c>-</c>.</summary>
     public Func<Stream> OpenStdin { get; init; } = Console.OpenStandardInput;
+
+    /// <summary>Receives the bytes sent of each archive as it streams into the node (a terminal's progress bar).</summary>
+    public IProgress<ImageTransfer>? Transfer { get; init; }
 }

@@ -35,8 +35,8 @@ public sealed partial class NodeImages(ClusterManager clusters, HostDocker host,
         {
             results.Add(source.Kind switch
             {
-                ImageSourceKind.Stdin => await LoadArchiveAsync(node, source.Text, request.OpenStdin(), cancellationToken),
-                ImageSourceKind.Archive => await LoadFileAsync(node, source.Text, progress, cancellationToken),
+                ImageSourceKind.Stdin => await LoadArchiveAsync(node, source.Text, Tracked(request, source.Text, request.OpenStdin(), null), cancellationToken),
+                ImageSourceKind.Archive => await LoadFileAsync(node, source.Text, request, progress, cancellationToken),
                 _ => await LoadFromHostAsync(node, source.Text, request, progress, cancellationToken),
             });
         }
@@ -192,7 +192,12 @@ public sealed partial class NodeImages(ClusterManager clusters, HostDocker host,
             ? value.EnumerateArray().Select(v => v.GetString()).OfType<string>()
             : [];
 
-    private async Task<LoadedImage> LoadFileAsync(NodeAccess node, string path, IProgress<string> progress, CancellationToken cancellationToken)
+    // The archive as the node reads it, reporting to the request's transfer progress when it has one.
+    private static Stream Tracked(ImageLoadRequest request, string source, Stream archive, long? total) =>
+        request.Transfer is not { } transfer ? archive
+            : new ProgressReadStream(archive, sent => transfer.Report(new ImageTransfer(source, sent, total)), TimeProvider.System);
+
+    private async Task<LoadedImage> LoadFileAsync(NodeAccess node, string path, ImageLoadRequest request, IProgress<string> progress, CancellationToken cancellationToken)
     {
         Stream file;
         try
@@ -207,7 +212,7 @@ public sealed partial class NodeImages(ClusterManager clusters, HostDocker host,
         await using (file)
         {
             progress.Report($"Loading {path} ({Bytes(file.Length)}) into the node");
-            return await LoadArchiveAsync(node, path, file, cancellationToken);
+            return await LoadArchiveAsync(node, path, Tracked(request, path, file, file.Length), cancellationToken);
         }
     }
 
@@ -228,8 +233,8 @@ public sealed partial class NodeImages(ClusterManager clusters, HostDocker host,
 
     private async Task<LoadedImage> LoadFromHostAsync(NodeAccess node, string image, ImageLoadRequest request, IProgress<string> progress, CancellationToken cancellationToken)
     {
-        var hostId = await host.ImageIdAsync(image, cancellationToken);
-        if (hostId is null && request.Pull)
+        var hostImage = await host.InspectAsync(image, cancellationToken);
+        if (hostImage is null && request.Pull)
         {
             progress.Report($"Pulling {image} into the host's Docker");
             if (await host.PullAsync(image, cancellationToken) is { } pullError)
@@ -237,10 +242,10 @@ public sealed partial class NodeImages(ClusterManager clusters, HostDocker host,
                 throw new LocalKubeException(Reasons.ImageLoad, $"Cannot pull {image}: {pullError}");
             }
 
-            hostId = await host.ImageIdAsync(image, cancellationToken);
+            hostImage = await host.InspectAsync(image, cancellationToken);
         }
 
-        if (hostId is null)
+        if (hostImage is null)
         {
             throw new LocalKubeException(Reasons.ImageLoad,
                 $"The image {image} is not in the host's Docker ('docker images' lists what it has; no file of that name exists either). Build or pull it first, or pass a 'docker save' archive.");
@@ -248,7 +253,7 @@ public sealed partial class NodeImages(ClusterManager clusters, HostDocker host,
 
         var inNode = await node.CaptureAsync(["docker", "image", "inspect", "--format", "{{.Id}}", image], cancellationToken);
         var nodeId = inNode.Succeeded ? inNode.Stdout.Trim() : null;
-        if (nodeId == hostId)
+        if (nodeId == hostImage.Id)
         {
             return new LoadedImage(image, [image], "the node already has this image");
         }
@@ -258,10 +263,10 @@ public sealed partial class NodeImages(ClusterManager clusters, HostDocker host,
             return new LoadedImage(image, [image], "the node has another image under this name and --overwrite=false");
         }
 
-        progress.Report($"Loading {image} ({hostId[..Math.Min(19, hostId.Length)]}) into the node");
+        progress.Report($"Loading {image} ({hostImage.Id[..Math.Min(19, hostImage.Id.Length)]}, {Bytes(hostImage.Size)}) into the node");
         NodeCommandResult? load = null;
         var saveError = await host.SaveAsync(image, async (stream, ct) =>
-            load = await node.CaptureAsync(["docker", "load"], ct, stream), cancellationToken);
+            load = await node.CaptureAsync(["docker", "load"], ct, Tracked(request, image, stream, hostImage.Size)), cancellationToken);
         if (load is { Succeeded: false })
         {
             throw new LocalKubeException(Reasons.ImageLoad, $"Failed to load {image} into the node: {load.Message}");

@@ -118,8 +118,20 @@ public sealed partial class KubeconfigStore
     /// <exception cref="LocalKubeException"><see cref="Reasons.KubeconfigUpdate"/> when the file is malformed.</exception>
     public async Task<Uri?> GetServerAsync(string profile, CancellationToken cancellationToken)
     {
-        var document = await ReadAsync(cancellationToken);
-        if (document?.Find("clusters", profile) is not { } entry || !KubeconfigDocument.IsOurs(entry, "cluster"))
+        var text = await ReadTextAsync(cancellationToken);
+        if (text is null)
+        {
+            return null;
+        }
+
+        // status asks on every call: the block-style subset kubectl and we write is read without the YAML library.
+        if (BlockYaml.TryParse(text) is Dictionary<string, object?> root)
+        {
+            return ServerOf(root, profile);
+        }
+
+        var document = KubeconfigDocument.Parse(text, Path);
+        if (document.Find("clusters", profile) is not { } entry || !KubeconfigDocument.IsOurs(entry, "cluster"))
         {
             return null;
         }
@@ -134,6 +146,22 @@ public sealed partial class KubeconfigStore
     /// <exception cref="LocalKubeException"><see cref="Reasons.KubeconfigUpdate"/> when the file is malformed.</exception>
     public async Task<string?> GetCurrentContextAsync(CancellationToken cancellationToken) =>
         (await ReadAsync(cancellationToken))?.CurrentContext;
+
+    /// <summary>What <see cref="GetServerAsync"/> reads, from a <see cref="BlockYaml"/> document.</summary>
+    private static Uri? ServerOf(Dictionary<string, object?> root, string profile)
+    {
+        var entry = (root.GetValueOrDefault("clusters") as List<object?> ?? [])
+            .OfType<Dictionary<string, object?>>()
+            .FirstOrDefault(e => e.GetValueOrDefault("name") as string == profile);
+        if (entry?.GetValueOrDefault("cluster") is not Dictionary<string, object?> cluster
+            || !(cluster.GetValueOrDefault("extensions") as List<object?> ?? []).OfType<Dictionary<string, object?>>()
+                .Any(e => e.GetValueOrDefault("name") as string == KubeconfigDocument.StampName))
+        {
+            return null;
+        }
+
+        return Uri.TryCreate(cluster.GetValueOrDefault("server") as string, UriKind.Absolute, out var uri) ? uri : null;
+    }
 
     private async Task<KubeconfigDocument?> ReadAsync(CancellationToken cancellationToken)
     {

@@ -67,9 +67,12 @@ public sealed record ClusterConfig
     /// <summary>The Kubernetes version the node reports.</summary>
     public string KubernetesVersion { get; init; } = DefaultKubernetesVersion;
 
-    /// <summary>The container runtime, defaulted for old profiles: docker where the node runs an engine, simulated elsewhere.</summary>
+    /// <summary>
+    /// The container runtime, defaulted for profiles made before the field: those had only the docker and process
+    /// drivers (every VM profile records its runtime), so docker for the docker driver and simulated otherwise.
+    /// </summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public string EffectiveContainerRuntime => ContainerRuntime ?? (Driver is "docker" or "qemu" or "hyperv" or "xhyve" ? "docker" : "simulated");
+    public string EffectiveContainerRuntime => ContainerRuntime ?? (Driver == "docker" ? Cluster.ClusterDefaults.DockerRuntime : Cluster.ClusterDefaults.SimulatedRuntime);
 
     /// <summary>Driver-specific settings chosen at creation, by flag name (e.g. <c>hyperv-virtual-switch</c>).</summary>
     public IReadOnlyDictionary<string, string> DriverOptions { get; init; } = new Dictionary<string, string>();

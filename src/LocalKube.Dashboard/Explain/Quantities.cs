@@ -60,6 +60,11 @@ internal static class Quantities
         {
             return 0;
         }
+        catch (OverflowException)
+        {
+            // Beyond decimal's range (a pod may ask for "1e40"): the largest value keeps comparisons and sums sane.
+            return quantity.ToDouble() < 0 ? decimal.MinValue / 2 : decimal.MaxValue / 2;
+        }
     }
 
     public static decimal Allocatable(V1Node node, string resource) =>

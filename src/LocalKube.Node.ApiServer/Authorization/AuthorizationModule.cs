@@ -1,5 +1,6 @@
 using k8s;
 using k8s.Models;
+using LocalKube.Node.ApiServer.Admission;
 using LocalKube.Node.ApiServer.Catalog;
 using LocalKube.Node.ApiServer.Protobuf;
 using LocalKube.Node.ApiServer.Rest;
@@ -161,6 +162,11 @@ public sealed class AuthorizationModule(RbacAuthorizer authorizer, ResourceStore
         }
 
         var errors = new List<string>();
+        if (authorizer.RulesIncompleteReason(user) is { } incomplete)
+        {
+            errors.Add(incomplete);
+        }
+
         var rules = authorizer.Policy.RulesFor(user, ns, errors);
         return new V1SelfSubjectRulesReview
         {
@@ -215,6 +221,12 @@ public sealed class AuthorizationModule(RbacAuthorizer authorizer, ResourceStore
         var accounts = store.Resources.FindKind("", "ServiceAccount") ?? throw StatusException.NotFound("", "serviceaccounts", name);
         var account = await store.TryGetAsync(accounts, ns, name, ct) ?? throw StatusException.NotFound("", "serviceaccounts", name);
         var spec = request.Spec ??= new V1TokenRequestSpec();
+        if (NodeRestrictionAdmission.NodeOf(user) is { } node)
+        {
+            await NodeRestrictionAdmission.CheckTokenRequestAsync(node, name, spec.BoundObjectRef,
+                pod => store.Resources.FindKind("", "Pod") is { } pods ? store.TryGetAsync(pods, ns, pod, ct) : Task.FromResult<StoredObject?>(null));
+        }
+
         var seconds = spec.ExpirationSeconds ?? DefaultExpirationSeconds;
         if (seconds < MinExpirationSeconds)
         {

@@ -10,12 +10,15 @@ namespace LocalKube.Node.ApiServer.Authorization;
 public static class AuthorizationServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the RBAC authorizer, its policy cache and the default policy (component <c>apiserver-rbac</c>), escalation
+    /// Adds the authorizer chain (node authorizer and its graph, then RBAC), RBAC's policy cache and the default policy (component <c>apiserver-rbac</c>), escalation
     /// checks, and the review and token endpoints. (Aggregation and service accounts are controllers: Node.Controllers.)
     /// </summary>
     public static IServiceCollection AddLocalKubeAuthorization(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<NodeGraph>();
+        services.TryAddSingleton<NodeAuthorizer>();
+        services.TryAddSingleton<NodeGraphPopulator>();
         services.TryAddSingleton<RbacAuthorizer>();
         services.TryAddSingleton<RbacPolicyCache>();
         services.TryAddSingleton<BootstrapPolicyReconciler>();

@@ -22,6 +22,19 @@ public static partial class BootstrapPolicy
     /// <summary>The default cluster roles.</summary>
     public static IReadOnlyList<V1ClusterRole> ClusterRoles() => [.. CoreClusterRoles(), .. ControllerRoles(), .. VolumeRoles()];
 
+    /// <summary>
+    /// The rules every kubelet gets from the node authorizer (upstream's <c>NodeRules()</c>): those of the
+    /// <c>system:node</c> role, which no binding grants.
+    /// </summary>
+    public static IReadOnlyList<V1PolicyRule> NodeRules() => [.. CoreClusterRoles().Single(r => r.Metadata.Name == "system:node").Rules];
+
+    /// <summary>
+    /// Subjects earlier LocalKube releases bound and the reconciler now takes out again (binding name, subject): the
+    /// <c>system:nodes</c> group on <c>system:node</c>, which let every kubelet read every Secret before the node
+    /// authorizer existed.
+    /// </summary>
+    public static IReadOnlyList<(string Binding, Rbacv1Subject Subject)> RetiredSubjects { get; } = [("system:node", Group("system:nodes"))];
+
     /// <summary>The default cluster role bindings (role name = binding name, as upstream).</summary>
     public static IReadOnlyList<V1ClusterRoleBinding> ClusterRoleBindings() => [.. CoreClusterRoleBindings(), .. ControllerRoleBindings(), .. VolumeRoleBindings()];
 
@@ -146,10 +159,9 @@ public static partial class BootstrapPolicy
         Binding("system:kube-controller-manager", User("system:kube-controller-manager")),
         Binding("system:node-proxier", User("system:kube-proxy")),
 
-        // Upstream leaves this binding without subjects and authorizes kubelets with its Node authorizer; LocalKube
-        // has no Node authorizer, so the group gets the role (NodeRestrictionAdmission keeps each node's writes to its
-        // own Node, Lease and pods).
-        Binding("system:node", Group("system:nodes")),
+        // Without subjects, as upstream: kubelets are authorized by the node authorizer (NodeAuthorizer), which
+        // grants this role's rules except where its graph narrows them (secrets, configmaps, volumes, tokens).
+        Binding("system:node"),
 
         // Upstream leaves the role unbound for the installer to grant; the API server's kubelet client (its
         // certificate, kube-apiserver-kubelet-client) needs it to reach pods through the kubelet API.
@@ -188,7 +200,7 @@ public static partial class BootstrapPolicy
             Annotations = new Dictionary<string, string> { [AutoUpdate] = "true" },
         },
         RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = name },
-        Subjects = [.. subjects],
+        Subjects = subjects.Length == 0 ? null : [.. subjects],
     };
 
     private static Rbacv1Subject Group(string name) => new() { Kind = "Group", ApiGroup = "rbac.authorization.k8s.io", Name = name };

@@ -8,7 +8,8 @@ namespace LocalKube.Node.ApiServer.Authorization;
 /// <summary>
 /// Creates the <see cref="BootstrapPolicy"/> roles and bindings at start, and, like upstream's reconciliation, adds
 /// back what is missing (rules, labels, annotations, aggregation selectors, subjects) to those still annotated
-/// <c>rbac.authorization.kubernetes.io/autoupdate: "true"</c>. Never removes anything. Idempotent.
+/// <c>rbac.authorization.kubernetes.io/autoupdate: "true"</c>. Removes nothing but the subjects earlier releases bound
+/// that the policy no longer grants (<see cref="BootstrapPolicy.RetiredSubjects"/>). Idempotent.
 /// </summary>
 public sealed class BootstrapPolicyReconciler(ResourceStore store)
 {
@@ -54,7 +55,8 @@ public sealed class BootstrapPolicyReconciler(ResourceStore store)
                     }
 
                     b.Subjects ??= [];
-                    return AddMissing(b.Subjects, ((V1ClusterRoleBinding)want).Subjects ?? []);
+                    var retired = RemoveRetired(b.Metadata.Name, b.Subjects);
+                    return AddMissing(b.Subjects, ((V1ClusterRoleBinding)want).Subjects ?? []) | retired;
                 }, cancellationToken);
             }
         }
@@ -122,6 +124,25 @@ public sealed class BootstrapPolicyReconciler(ResourceStore store)
         foreach (var (k, v) in want.Metadata.Annotations ?? new Dictionary<string, string>())
         {
             changed |= current.Metadata.Annotations.TryAdd(k, v);
+        }
+
+        return changed;
+    }
+
+    // Takes out the subjects earlier releases bound that the policy no longer grants (BootstrapPolicy.RetiredSubjects).
+    private static bool RemoveRetired(string binding, IList<Rbacv1Subject> subjects)
+    {
+        var changed = false;
+        foreach (var (name, subject) in BootstrapPolicy.RetiredSubjects)
+        {
+            for (var i = subjects.Count - 1; name == binding && i >= 0; i--)
+            {
+                if (Json.SemanticEquals(subjects[i], subject))
+                {
+                    subjects.RemoveAt(i);
+                    changed = true;
+                }
+            }
         }
 
         return changed;

@@ -4,20 +4,37 @@ using System.Text;
 namespace LocalKube.Node.ApiServer.Authorization;
 
 /// <summary>
-/// The API server's authorizer: <c>system:masters</c> first (always allowed, as upstream's privileged-group
-/// authorizer), then RBAC over the current <see cref="RbacPolicy"/> snapshot, which <see cref="RbacPolicyCache"/>
-/// keeps current. Nothing here reads storage.
+/// The API server's authorizer chain, upstream's <c>--authorization-mode=Node,RBAC</c> behind the privileged group:
+/// <c>system:masters</c> first (always allowed), then the <see cref="NodeAuthorizer"/> for kubelets (when there is
+/// one), then RBAC over the current <see cref="RbacPolicy"/> snapshot, which <see cref="RbacPolicyCache"/> keeps
+/// current. The first to allow decides; a denial carries the reasons of all, one per line, as upstream's union
+/// authorizer. Nothing here reads storage.
 /// </summary>
 public sealed class RbacAuthorizer
 {
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly NodeAuthorizer? _node;
+    private readonly Task _allSynced;
     private volatile RbacPolicy _policy = RbacPolicy.Empty;
+
+    /// <summary>RBAC alone.</summary>
+    public RbacAuthorizer()
+    {
+        _allSynced = _synced.Task;
+    }
+
+    /// <summary>The node authorizer, then RBAC.</summary>
+    public RbacAuthorizer(NodeAuthorizer node)
+    {
+        _node = node ?? throw new ArgumentNullException(nameof(node));
+        _allSynced = Task.WhenAll(_synced.Task, node.Graph.Synced);
+    }
 
     /// <summary>The current snapshot.</summary>
     public RbacPolicy Policy => _policy;
 
-    /// <summary>Completes once the cache has loaded every RBAC object.</summary>
-    public Task Synced => _synced.Task;
+    /// <summary>Completes once the cache has loaded every RBAC object (and the node graph its objects).</summary>
+    public Task Synced => _allSynced;
 
     /// <summary>Replaces the snapshot (the cache, or a test, calls this).</summary>
     public void Publish(RbacPolicy policy)
@@ -30,8 +47,32 @@ public sealed class RbacAuthorizer
     public AuthorizationDecision Authorize(RequestAttributes attributes)
     {
         ArgumentNullException.ThrowIfNull(attributes);
-        return IsPrivileged(attributes.User) ? new AuthorizationDecision(true, "") : _policy.Authorize(attributes);
+        if (IsPrivileged(attributes.User))
+        {
+            return new AuthorizationDecision(true, "");
+        }
+
+        var byNode = _node?.Authorize(attributes) ?? default;
+        if (byNode.Allowed)
+        {
+            return byNode;
+        }
+
+        var byRbac = _policy.Authorize(attributes);
+        if (byRbac.Allowed || string.IsNullOrEmpty(byNode.Reason))
+        {
+            return byRbac;
+        }
+
+        return new AuthorizationDecision(false, byRbac.Reason.Length == 0 ? byNode.Reason : byNode.Reason + "\n" + byRbac.Reason);
     }
+
+    /// <summary>
+    /// Why rule enumeration is incomplete for <paramref name="user"/>, if it is (upstream's node authorizer does not
+    /// enumerate a kubelet's permissions).
+    /// </summary>
+    public string? RulesIncompleteReason(KubeUser user) =>
+        _node is not null && NodeAuthorizer.IsNode(user, out _) ? "node authorizer does not support user rule resolution" : null;
 
     /// <summary>Whether the user bypasses RBAC (member of <c>system:masters</c>).</summary>
     public static bool IsPrivileged(KubeUser user)

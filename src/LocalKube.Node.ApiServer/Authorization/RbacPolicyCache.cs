@@ -21,56 +21,26 @@ public sealed partial class RbacPolicyCache(ResourceStore store, RbacAuthorizer 
     /// <summary>Raised after a new snapshot is published (the aggregation controller listens).</summary>
     public event Action? Changed;
 
-    /// <summary>Runs the four watches until cancelled.</summary>
+    /// <summary>Runs the four watches until cancelled; a broken watch (storage outage included) is relisted, never fatal.</summary>
     public Task RunAsync(CancellationToken cancellationToken) =>
         Task.WhenAll(Kinds.Select((kind, slot) => WatchAsync(slot, store.Resources.FindKind(RbacRules.Group, kind), cancellationToken)));
 
-    private async Task WatchAsync(int slot, RestResource? resource, CancellationToken cancellationToken)
+    private Task WatchAsync(int slot, RestResource? resource, CancellationToken cancellationToken)
     {
         if (resource is null)
         {
             Replace(slot, []);
-            return;
+            return Task.CompletedTask;
         }
 
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                Dictionary<string, IKubernetesObject<V1ObjectMeta>>? initial = [];
-                await foreach (var evt in store.WatchAsync(resource, null, new ListOptions(), false, cancellationToken))
-                {
-                    switch (evt.Type)
-                    {
-                        case "SYNC":
-                            Replace(slot, initial!);
-                            initial = null;
-                            break;
-                        case "ADDED" or "MODIFIED" when evt.Object is { } o:
-                            if (initial is not null)
-                            {
-                                initial[Key(o.Object)] = o.Object;
-                            }
-                            else
-                            {
-                                Apply(slot, o.Object, remove: false);
-                            }
-
-                            break;
-                        case "DELETED" when evt.Object is { } o && initial is null:
-                            Apply(slot, o.Object, remove: true);
-                            break;
-                        case "ERROR":
-                            throw (Exception?)evt.Error ?? new InvalidOperationException("watch failed");
-                    }
-                }
-            }
-            catch (Exception e) when (e is StatusException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
-            {
-                Log.WatchFailed(logger, Kinds[slot], e.Message);
-                await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken);
-            }
-        }
+        return StoreReflector.RunAsync(
+            store,
+            resource,
+            initial => Replace(slot, initial.ToDictionary(Key)),
+            (obj, removed) => Apply(slot, obj, removed),
+            e => Log.WatchFailed(logger, Kinds[slot], e.Message),
+            time,
+            cancellationToken);
     }
 
     private static string Key(IKubernetesObject<V1ObjectMeta> o) => $"{o.Metadata.NamespaceProperty}/{o.Metadata.Name}";

@@ -4,13 +4,14 @@ namespace LocalKube.Node.ApiServer.Authorization;
 
 /// <summary>
 /// The RBAC machinery as a node component (<c>apiserver-rbac</c>): once Storage is ready it reconciles the default
-/// roles and bindings, loads the policy cache (ready from then on: requests are authorized against loaded policy),
-/// then keeps the cache up to date.
+/// roles and bindings, loads the policy cache and the node authorizer's graph (ready from then on: requests are
+/// authorized against loaded policy), then keeps both up to date, riding out storage outages.
 /// </summary>
 public sealed class RbacService(
     NodeComponentContext context,
     BootstrapPolicyReconciler bootstrap,
     RbacPolicyCache cache,
+    NodeGraphPopulator graph,
     RbacAuthorizer authorizer)
     : NodeComponentService(context)
 {
@@ -31,7 +32,7 @@ public sealed class RbacService(
             await bootstrap.RunAsync(stoppingToken);
         }
 
-        var caching = cache.RunAsync(stoppingToken);
+        var caching = Task.WhenAll(cache.RunAsync(stoppingToken), graph.RunAsync(stoppingToken));
         await authorizer.Synced.WaitAsync(stoppingToken);
         markReady();
         await caching;

@@ -4,7 +4,8 @@ namespace LocalKube.Node.ApiServer.Authorization;
 
 /// <summary>
 /// What a request asks to do, as upstream's authorizer.Attributes: a resource request (verb, group, version,
-/// resource, subresource, namespace, name) or a non-resource request (verb is the lower-case HTTP method, plus the path).
+/// resource, subresource, namespace, name, and the field selector of a list or watch, which the node authorizer reads)
+/// or a non-resource request (verb is the lower-case HTTP method, plus the path).
 /// </summary>
 public sealed record RequestAttributes(
     KubeUser User,
@@ -16,7 +17,8 @@ public sealed record RequestAttributes(
     string ApiVersion = "",
     string Resource = "",
     string Subresource = "",
-    string Name = "")
+    string Name = "",
+    string FieldSelector = "")
 {
     private static readonly HashSet<string> SpecialVerbs = ["proxy", "watch"];
     private static readonly HashSet<string> NamespaceSubresources = ["status", "finalize"];
@@ -93,6 +95,7 @@ public sealed record RequestAttributes(
 
         var resource = rest.Length >= 1 ? rest[0] : "";
         var name = rest.Length >= 2 ? rest[1] : "";
+        var fields = "";
         var subresource = rest.Length >= 3 && verb != "proxy" ? rest[2] : "";
         if (name.Length == 0 && verb == "get")
         {
@@ -103,7 +106,7 @@ public sealed record RequestAttributes(
         if (name.Length == 0 && verb is "list" or "watch")
         {
             // Upstream narrows a list/watch to one name when the field selector pins metadata.name.
-            var fields = query["fieldSelector"].ToString();
+            fields = query["fieldSelector"].ToString();
             if (fields.Length > 0 && Rest.FieldSelector.Parse(fields).RequiredValue("metadata.name") is { } pinned)
             {
                 name = pinned;
@@ -121,6 +124,6 @@ public sealed record RequestAttributes(
             verb = "deletecollection";
         }
 
-        return new RequestAttributes(user, verb, true, path, ns, group, version, resource, subresource, name);
+        return new RequestAttributes(user, verb, true, path, ns, group, version, resource, subresource, name, fields);
     }
 }

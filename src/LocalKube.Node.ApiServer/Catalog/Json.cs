@@ -1,4 +1,5 @@
-using k8s;
+using System.Text.Json;
+using LocalKube.Node.ApiServer.Rest;
 
 namespace LocalKube.Node.ApiServer.Catalog;
 
@@ -18,8 +19,9 @@ internal static class Json
         return Serialize(a) == Serialize(b);
     }
 
-    public static string Serialize(object? value) => value is null ? "null" : KubernetesJson.Serialize(value);
+    // The API server's own options: KubernetesClient's would write a negative quantity wrongly or never return.
+    public static string Serialize(object? value) => value is null ? "null" : JsonSerializer.Serialize(value, value.GetType(), ObjectCodec.Options);
 
     /// <summary>A deep copy through JSON (so defaulting or masking a copy never touches the caller's object).</summary>
-    public static T Clone<T>(T value) where T : class => KubernetesJson.Deserialize<T>(KubernetesJson.Serialize(value));
+    public static T Clone<T>(T value) where T : class => JsonSerializer.Deserialize<T>(Serialize(value), ObjectCodec.Options)!;
 }

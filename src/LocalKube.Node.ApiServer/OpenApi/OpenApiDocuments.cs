@@ -20,6 +20,7 @@ public sealed class OpenApiDocuments
     private readonly IReadOnlyList<string> _patchTypes;
     private readonly Lazy<V3> _v3;
     private readonly Lazy<OpenApiDocument> _v2;
+    private readonly Lazy<byte[]> _v2Protobuf;
 
     /// <summary>Documents for <paramref name="registry"/>'s resources; PATCH advertises <paramref name="patchers"/>' media types.</summary>
     public OpenApiDocuments(IResourceRegistry registry, IEnumerable<IPatchHandler> patchers)
@@ -28,6 +29,7 @@ public sealed class OpenApiDocuments
         _patchTypes = patchers.Select(p => p.MediaType).Distinct().Order(StringComparer.Ordinal).ToList();
         _v3 = new Lazy<V3>(BuildV3);
         _v2 = new Lazy<OpenApiDocument>(BuildV2);
+        _v2Protobuf = new Lazy<byte[]>(() => GnosticEncoder.Encode(_v2.Value.Body));
     }
 
     /// <summary>The v3 index: <c>{"paths":{"apis/apps/v1":{"serverRelativeURL":"/openapi/v3/apis/apps/v1?hash=…"}}}</c>.</summary>
@@ -35,6 +37,12 @@ public sealed class OpenApiDocuments
 
     /// <summary>The Swagger 2.0 document of every served resource.</summary>
     public OpenApiDocument V2 => _v2.Value;
+
+    /// <summary>
+    /// <see cref="V2"/> as gnostic's protobuf <c>openapi.v2.Document</c>, encoded from the JSON as upstream does; it
+    /// shares the JSON's ETag.
+    /// </summary>
+    public ReadOnlyMemory<byte> V2Protobuf => _v2Protobuf.Value;
 
     /// <summary>The v3 document of a group-version path (<c>api/v1</c>, <c>apis/apps/v1</c>), or null when not served.</summary>
     public OpenApiDocument? GroupVersion(string path) => _v3.Value.Documents.GetValueOrDefault(path);

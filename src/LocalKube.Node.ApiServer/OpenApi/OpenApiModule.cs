@@ -8,14 +8,17 @@ using Microsoft.Net.Http.Headers;
 namespace LocalKube.Node.ApiServer.OpenApi;
 
 /// <summary>
-/// Serves <c>/openapi/v3</c> (the index), <c>/openapi/v3/&lt;group-version&gt;</c> and <c>/openapi/v2</c> as JSON,
-/// with upstream's caching: an ETag of the content hash honoured through If-None-Match (304), and hashed v3 URLs
-/// cached as <c>public, immutable</c> for a year (a stale hash is redirected to the current one).
+/// Serves <c>/openapi/v3</c> (the index), <c>/openapi/v3/&lt;group-version&gt;</c> as JSON and <c>/openapi/v2</c> as
+/// JSON or gnostic protobuf, with upstream's caching: an ETag of the content hash honoured through If-None-Match
+/// (304), and hashed v3 URLs cached as <c>public, immutable</c> for a year (a stale hash is redirected to the current
+/// one).
 /// </summary>
 /// <remarks>
-/// kubectl 1.32 validates, explains and computes apply patches from v3; it asks for the protobuf v2 document only
-/// when v3 is missing, and its apply falls back to its compiled-in types when v2 cannot be had. So v2 is served as
-/// JSON only and a protobuf-only Accept gets 406.
+/// kubectl 1.32 validates, explains and computes apply patches from v3, and asks for the protobuf v2 document when a
+/// kind is not in v3 (its client-side validation of an unknown kind); kubectl before 1.27 reads only v2, always in
+/// protobuf. v2 is negotiated as kube-openapi does: the Accept clauses by quality, specific before wildcard, each
+/// tried against JSON, then protobuf under its deprecated and current names; the protobuf shares the JSON's ETag;
+/// nothing acceptable is a bare 406.
 /// </remarks>
 public sealed class OpenApiModule(IResourceRegistry registry, IEnumerable<IPatchHandler> patchers, TimeProvider time) : IApiServerModule
 {
@@ -34,8 +37,22 @@ public sealed class OpenApiModule(IResourceRegistry registry, IEnumerable<IPatch
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapMethods("/openapi/v3", Get, context => ServeAsync(context, _documents.Index, immutable: false));
         endpoints.MapMethods("/openapi/v3/{**path}", Get, ServeGroupVersionAsync);
-        endpoints.MapMethods("/openapi/v2", Get, context =>
-            AcceptsJson(context.Request) ? ServeAsync(context, _documents.V2, immutable: false) : NotAcceptableAsync(context));
+        endpoints.MapMethods("/openapi/v2", Get, ServeV2Async);
+    }
+
+    private Task ServeV2Async(HttpContext context)
+    {
+        context.Response.Headers.Vary = HeaderNames.Accept;
+        switch (SwaggerMediaTypes.Negotiate(context.Request.Headers.Accept.ToString()))
+        {
+            case SwaggerMediaType.Json:
+                return ServeAsync(context, _documents.V2, immutable: false);
+            case SwaggerMediaType.Protobuf:
+                return ServeAsync(context, _documents.V2, immutable: false, _documents.V2Protobuf, SwaggerMediaTypes.ProtobufContentType);
+            default:
+                context.Response.StatusCode = StatusCodes.Status406NotAcceptable;
+                return Task.CompletedTask;
+        }
     }
 
     private Task ServeGroupVersionAsync(HttpContext context)
@@ -66,7 +83,7 @@ public sealed class OpenApiModule(IResourceRegistry registry, IEnumerable<IPatch
         return ServeAsync(context, document, immutable: hash.Length > 0);
     }
 
-    private async Task ServeAsync(HttpContext context, OpenApiDocument document, bool immutable)
+    private async Task ServeAsync(HttpContext context, OpenApiDocument document, bool immutable, ReadOnlyMemory<byte>? body = null, string contentType = "application/json")
     {
         var response = context.Response;
         response.Headers.ETag = document.ETag;
@@ -86,11 +103,12 @@ public sealed class OpenApiModule(IResourceRegistry registry, IEnumerable<IPatch
             return;
         }
 
-        response.ContentType = "application/json";
-        response.ContentLength = document.Body.Length;
+        var bytes = body ?? document.Body;
+        response.ContentType = contentType;
+        response.ContentLength = bytes.Length;
         if (!HttpMethods.IsHead(context.Request.Method))
         {
-            await response.Body.WriteAsync(document.Body, context.RequestAborted);
+            await response.Body.WriteAsync(bytes, context.RequestAborted);
         }
     }
 

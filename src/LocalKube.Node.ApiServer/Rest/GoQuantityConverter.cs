@@ -3,12 +3,13 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog;
 
 namespace LocalKube.Node.ApiServer.Rest;
 
 /// <summary>
 /// Reads <see cref="ResourceQuantity"/> as Go's <c>Quantity.UnmarshalJSON</c> does: a JSON string or the raw text of
-/// any other value, checked by <see cref="GoQuantity"/>; writes it as KubernetesClient does.
+/// any other value, checked by <see cref="GoQuantity"/>; writes it as Go does (<see cref="QuantityMath.Format"/>).
 /// </summary>
 public sealed class GoQuantityConverter : JsonConverter<ResourceQuantity>
 {
@@ -34,6 +35,6 @@ public sealed class GoQuantityConverter : JsonConverter<ResourceQuantity>
     public override void Write(Utf8JsonWriter writer, ResourceQuantity value, JsonSerializerOptions options)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteStringValue(value?.ToString());
+        writer.WriteStringValue(value is null ? null : QuantityMath.Format(value));
     }
 }

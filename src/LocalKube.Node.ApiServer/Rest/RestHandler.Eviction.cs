@@ -40,6 +40,7 @@ public sealed partial class RestHandler
         for (var attempt = 1; ; attempt++)
         {
             pod = (V1Pod)(await _store.GetAsync(pods, ns, name, ct)).Object;
+            Admission.NodeRestrictionAdmission.CheckEviction(pod);
             if (!CanIgnoreBudget(pod))
             {
                 break;

@@ -43,12 +43,14 @@ public static class RestServiceCollectionExtensions
         services.AddPatchHandler<Patching.JsonPatchHandler>();
         services.AddPatchHandler<Patching.StrategicMergePatchHandler>();
         services.AddApiServerModule<RestModule>();
+        services.AddApiServerModule<CustomResourceDefinitionsModule>();
         services.AddApiServerModule<Proxy.ProxyModule>();
         services.AddResourceStrategy<NamespaceStrategy>();
         services.AddResourceStrategy<ConfigMapStrategy>();
         services.AddResourceStrategy<SecretStrategy>();
         services.AddAdmissionHook<ServiceAllocation>();
         services.TryAddSingleton<ClusterBootstrap>();
+        services.TryAddSingleton<ControlPlaneLabel>();
         services.AddNodeComponent<BootstrapService>(BootstrapService.Id);
         return services;
     }

@@ -8,7 +8,8 @@ namespace LocalKube.Node.Client.Informers;
 /// <summary>
 /// One informer per (type, options) for everyone who asks (client-go's <c>SharedInformerFactory</c>): every
 /// component of the agent that wants pods shares one pod list and watch. Informers run from <see cref="Start"/>
-/// (or, when asked for later, at once) until the factory is disposed.
+/// (or, when asked for later, at once) until the factory is disposed, or until one is removed
+/// (<see cref="RemoveInformerAsync"/>: a resource the server no longer serves).
 /// </summary>
 public sealed partial class SharedInformerFactory : IAsyncDisposable
 {
@@ -18,6 +19,7 @@ public sealed partial class SharedInformerFactory : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<(Type, ApiResource?, InformerOptions), ISharedInformer> _informers = [];
     private readonly Dictionary<ISharedInformer, Task> _running = [];
+    private readonly Dictionary<ISharedInformer, CancellationTokenSource> _stops = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly ILogger _logger;
     private bool _started;
@@ -82,7 +84,7 @@ public sealed partial class SharedInformerFactory : IAsyncDisposable
             _informers[(typeof(T), resource, options)] = informer;
             if (_started)
             {
-                _running[informer] = informer.RunAsync(_stop.Token);
+                Run(informer);
             }
 
             return informer;
@@ -98,9 +100,58 @@ public sealed partial class SharedInformerFactory : IAsyncDisposable
             _started = true;
             foreach (var informer in _informers.Values.Where(i => !_running.ContainsKey(i)))
             {
-                _running[informer] = ((IRunnableInformer)informer).RunAsync(_stop.Token);
+                Run(informer);
             }
         }
+    }
+
+    /// <summary>
+    /// Stops the informer of <paramref name="resource"/> decoded as <typeparamref name="T"/> with
+    /// <paramref name="options"/> and forgets it (upstream's garbage collector drops the monitor of a resource discovery
+    /// no longer lists); a later <see cref="GetInformer{T}(ApiResource?, InformerOptions?)"/> makes a new one. Returns
+    /// false when there was none.
+    /// </summary>
+    public async Task<bool> RemoveInformerAsync<T>(ApiResource? resource, InformerOptions? options = null)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        options ??= InformerOptions.Default;
+        Task? running;
+        CancellationTokenSource? stop;
+        lock (_lock)
+        {
+            if (!_informers.Remove((typeof(T), resource, options), out var informer))
+            {
+                return false;
+            }
+
+            _running.Remove(informer, out running);
+            _stops.Remove(informer, out stop);
+        }
+
+        if (stop is null)
+        {
+            return true;
+        }
+
+        await stop.CancelAsync();
+        try
+        {
+            await running!;
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped as asked.
+        }
+        catch (Exception e)
+        {
+            Log.StopFailed(_logger, e);
+        }
+        finally
+        {
+            stop.Dispose();
+        }
+
+        return true;
     }
 
     /// <summary>Waits until every informer made so far has synced.</summary>
@@ -131,7 +182,23 @@ public sealed partial class SharedInformerFactory : IAsyncDisposable
             Log.StopFailed(_logger, e);
         }
 
+        lock (_lock)
+        {
+            foreach (var stop in _stops.Values)
+            {
+                stop.Dispose();
+            }
+        }
+
         _stop.Dispose();
+    }
+
+    // Under _lock: each informer gets its own stop, linked to the factory's.
+    private void Run(ISharedInformer informer)
+    {
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        _stops[informer] = stop;
+        _running[informer] = ((IRunnableInformer)informer).RunAsync(stop.Token);
     }
 
     private static partial class Log

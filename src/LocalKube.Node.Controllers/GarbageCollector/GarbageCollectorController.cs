@@ -9,7 +9,8 @@ namespace LocalKube.Node.Controllers.GarbageCollector;
 
 /// <summary>
 /// Upstream's garbage collector (<c>generic-garbage-collector</c>): a metadata informer per deletable resource the
-/// API serves (rediscovered every 30 s, so custom resources join), feeding the ownership graph of
+/// API serves (rediscovered every 30 s, so custom resources join, and the monitors of resources no longer served, such
+/// as those of a deleted CustomResourceDefinition, are stopped rather than retried forever), feeding the ownership graph of
 /// <see cref="GarbageProcessor"/>; workers delete dependents whose owners are gone (background), release the
 /// dependents of owners deleted with the <c>orphan</c> finalizer, and finish foreground deletions once no blocking
 /// dependent is left. Every decision re-reads the objects it is about through the API.
@@ -30,7 +31,7 @@ public sealed partial class GarbageCollectorController : ControllerService
     private readonly DiscoveryClient _discovery;
     private readonly GarbageProcessor _processor;
     private readonly ConcurrentDictionary<string, GraphNode> _pending = new();
-    private readonly HashSet<ApiResource> _watched = [];
+    private readonly Dictionary<ApiResource, IDisposable> _watched = [];
     private readonly TaskCompletionSource _graphSynced = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Creates the collector.</summary>
@@ -96,28 +97,59 @@ public sealed partial class GarbageCollectorController : ControllerService
         Queue.Add(key);
     }
 
+    /// <summary>The resources the collector watches now.</summary>
+    public IReadOnlyCollection<ApiResource> Monitored
+    {
+        get
+        {
+            lock (_watched)
+            {
+                return [.. _watched.Keys];
+            }
+        }
+    }
+
     private async Task DiscoverAsync(CancellationToken cancellationToken)
     {
         var deletable = _resources.Update(await _discovery.ServerPreferredResourcesAsync(cancellationToken));
         var started = new List<ISharedInformer>();
-        foreach (var resource in deletable)
+        List<(ApiResource Resource, IDisposable Handler)> gone;
+        lock (_watched)
         {
-            if (!_watched.Add(resource))
+            foreach (var resource in deletable)
             {
-                continue;
+                if (_watched.ContainsKey(resource))
+                {
+                    continue;
+                }
+
+                var informer = Context.Informers.GetInformer<MetadataObject>(resource);
+                _watched[resource] = informer.AddEventHandler(new ResourceEventHandler<MetadataObject>(
+                    onAdd: (o, _) => Apply(GraphChangeType.Add, resource, o, null),
+                    onUpdate: (old, o) => Apply(GraphChangeType.Update, resource, o, old),
+                    onDelete: (o, _) => Apply(GraphChangeType.Delete, resource, o, null)));
+                started.Add(informer);
             }
 
-            var informer = Context.Informers.GetInformer<MetadataObject>(resource);
-            informer.AddEventHandler(new ResourceEventHandler<MetadataObject>(
-                onAdd: (o, _) => Apply(GraphChangeType.Add, resource, o, null),
-                onUpdate: (old, o) => Apply(GraphChangeType.Update, resource, o, old),
-                onDelete: (o, _) => Apply(GraphChangeType.Delete, resource, o, null)));
-            started.Add(informer);
+            // Upstream's resyncMonitors: a resource discovery no longer serves (its CRD deleted, its API group
+            // removed) loses its monitor, whose list would otherwise fail until the agent restarts.
+            var served = deletable.ToHashSet();
+            gone = [.. _watched.Where(w => !served.Contains(w.Key)).Select(w => (w.Key, w.Value))];
+            foreach (var (resource, _) in gone)
+            {
+                _watched.Remove(resource);
+            }
         }
 
-        if (started.Count > 0)
+        foreach (var (resource, handler) in gone)
         {
-            Log.Watching(Logger, started.Count, _watched.Count);
+            handler.Dispose();
+            await Context.Informers.RemoveInformerAsync<MetadataObject>(resource);
+        }
+
+        if (started.Count > 0 || gone.Count > 0)
+        {
+            Log.Watching(Logger, started.Count, gone.Count, _watched.Count);
         }
 
         Context.Informers.Start();
@@ -139,7 +171,7 @@ public sealed partial class GarbageCollectorController : ControllerService
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Garbage collector: watching {New} more resources ({Total} in all)")]
-        public static partial void Watching(ILogger logger, int @new, int total);
+        [LoggerMessage(1, LogLevel.Information, "Garbage collector: watching {New} more resources, {Gone} no longer served ({Total} in all)")]
+        public static partial void Watching(ILogger logger, int @new, int gone, int total);
     }
 }

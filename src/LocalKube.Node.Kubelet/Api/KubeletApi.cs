@@ -9,11 +9,15 @@ namespace LocalKube.Node.Kubelet.Api;
 
 /// <summary>
 /// <see cref="IKubeletApi"/> over the kubelet's own client (<c>system:node:&lt;node&gt;</c>): writes go to the API
-/// server; ConfigMaps, Secrets and Services are read from watch caches, with a direct read when the cache has not
-/// seen an object yet (one created just before the pod), so a fresh pod does not fail its mount on cache lag.
+/// server; Services are read from a watch cache. ConfigMaps and Secrets are read one by one as the kubelet itself
+/// (upstream's Get strategy): the node authorizer lets a kubelet read only those its pods reference, so no cache of
+/// all of them can exist. Its graph may lag the pod by a moment, so a refusal is retried briefly before it counts.
 /// </summary>
-internal sealed class KubeletApi(Kubernetes client, ILister<V1ConfigMap> configMaps, ILister<V1Secret> secrets, ILister<V1Service> services) : IKubeletApi
+internal sealed class KubeletApi(Kubernetes client, ILister<V1Service> services, TimeProvider time) : IKubeletApi
 {
+    private const int ForbiddenRetries = 10;
+    private static readonly TimeSpan ForbiddenRetryDelay = TimeSpan.FromMilliseconds(200);
+
     public async Task<V1Pod?> PatchPodStatusAsync(V1Pod pod, V1PodStatus status, CancellationToken cancellationToken)
     {
         var body = StatusManager.PatchBody(pod.Metadata.Uid, status);
@@ -61,16 +65,32 @@ internal sealed class KubeletApi(Kubernetes client, ILister<V1ConfigMap> configM
     public Task<Authenticationv1TokenRequest> CreateTokenAsync(string ns, string serviceAccount, Authenticationv1TokenRequest request, CancellationToken cancellationToken) =>
         client.CoreV1.CreateNamespacedServiceAccountTokenAsync(request, serviceAccount, ns, cancellationToken: cancellationToken);
 
-    public async Task<V1ConfigMap?> GetConfigMapAsync(string ns, string name, CancellationToken cancellationToken) =>
-        configMaps.Get(ns, name)
-        ?? await OrNullAsync(() => client.CoreV1.ReadNamespacedConfigMapAsync(name, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    public Task<V1ConfigMap?> GetConfigMapAsync(string ns, string name, CancellationToken cancellationToken) =>
+        ReadReferencedAsync(() => client.CoreV1.ReadNamespacedConfigMapAsync(name, ns, cancellationToken: cancellationToken), cancellationToken);
 
-    public async Task<V1Secret?> GetSecretAsync(string ns, string name, CancellationToken cancellationToken) =>
-        secrets.Get(ns, name)
-        ?? await OrNullAsync(() => client.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    public Task<V1Secret?> GetSecretAsync(string ns, string name, CancellationToken cancellationToken) =>
+        ReadReferencedAsync(() => client.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: cancellationToken), cancellationToken);
 
     public Task<IReadOnlyList<V1Service>> ListServicesAsync(string ns, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<V1Service>>([.. services.List(ns), .. ns == "default" ? [] : services.List("default")]);
+
+    // An object a pod of this node references: a 403 right after the pod was bound is the node authorizer's graph
+    // not having seen the pod yet, so it is asked again for up to 2 s.
+    private async Task<T?> ReadReferencedAsync<T>(Func<Task<T>> read, CancellationToken cancellationToken)
+        where T : class
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await OrNullAsync(read).ConfigureAwait(false);
+            }
+            catch (Exception e) when (KubeErrors.IsForbidden(e) && attempt < ForbiddenRetries)
+            {
+                await Task.Delay(ForbiddenRetryDelay, time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
 
     private static async Task<T?> OrNullAsync<T>(Func<Task<T>> read)
         where T : class

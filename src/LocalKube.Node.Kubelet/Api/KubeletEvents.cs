@@ -19,7 +19,11 @@ internal sealed class KubeletEvents(IEventRecorder recorder) : IKubeletEventSink
             // failure must not hide in the series of readiness failures (upstream's core/v1 events keep the message apart).
             "Unhealthy" or "ProbeWarning" => message.Split(' ', 2)[0] is "Liveness" or "Readiness" or "Startup" ? message.Split(' ', 2)[0] + "Probe" : "Probe",
             "FailedMount" => "Mount",
-            "BackOff" => "BackOff",
+            "BackOff" => message.StartsWith("Back-off pulling", StringComparison.Ordinal) ? "PullBackOff" : "BackOff",
+            // The pull's own failure and startContainer's "Error: <waiting reason>" that follows it are apart upstream
+            // (core/v1 events differ by message); here each gets its own action, so neither folds into the other.
+            "Failed" when message.StartsWith("Failed to pull image", StringComparison.Ordinal) => "Pull",
+            "Failed" when message.StartsWith("Error: ", StringComparison.Ordinal) && message.IndexOf(' ', 7) < 0 && message.Length > 7 => message[7..],
             "SandboxChanged" or "FailedCreatePodSandBox" => "Sandbox",
             "FailedPostStartHook" or "FailedPreStopHook" => "Hook",
             _ => "Sync",

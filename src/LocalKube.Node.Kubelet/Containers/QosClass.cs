@@ -1,4 +1,5 @@
 using k8s.Models;
+using LocalKube.Node.Machinery.Resources;
 
 namespace LocalKube.Node.Kubelet.Containers;
 
@@ -28,19 +29,19 @@ public static class QosClass
         {
             foreach (var (name, q) in container.Resources?.Requests ?? new Dictionary<string, ResourceQuantity>())
             {
-                if (name is "cpu" or "memory" && q.ToDecimal() > 0)
+                if (name is "cpu" or "memory" && QuantityValues.Decimal(q) > 0)
                 {
-                    requests[name] = requests.GetValueOrDefault(name) + q.ToDecimal();
+                    requests[name] = requests.GetValueOrDefault(name) + QuantityValues.Decimal(q);
                 }
             }
 
             var containerLimits = 0;
             foreach (var (name, q) in container.Resources?.Limits ?? new Dictionary<string, ResourceQuantity>())
             {
-                if (name is "cpu" or "memory" && q.ToDecimal() > 0)
+                if (name is "cpu" or "memory" && QuantityValues.Decimal(q) > 0)
                 {
                     containerLimits++;
-                    limits[name] = limits.GetValueOrDefault(name) + q.ToDecimal();
+                    limits[name] = limits.GetValueOrDefault(name) + QuantityValues.Decimal(q);
                 }
             }
 
@@ -75,7 +76,7 @@ public static class QosClass
                 return 1000;
         }
 
-        var request = container.Resources?.Requests?.TryGetValue("memory", out var q) == true ? q.ToDecimal() : 0m;
+        var request = container.Resources?.Requests?.TryGetValue("memory", out var q) == true ? QuantityValues.Decimal(q) : 0m;
         if (nodeMemoryBytes <= 0)
         {
             return 999;

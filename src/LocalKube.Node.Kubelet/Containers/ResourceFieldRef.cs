@@ -1,5 +1,6 @@
 using System.Globalization;
 using k8s.Models;
+using LocalKube.Node.Machinery.Resources;
 
 namespace LocalKube.Node.Kubelet.Containers;
 
@@ -30,8 +31,8 @@ public static class ResourceFieldRef
             quantity = nodeAllocatable.TryGetValue(name, out var a) ? a : null;
         }
 
-        var value = quantity?.ToDecimal() ?? 0m;
-        var div = divisor?.ToDecimal() is { } d && d != 0 ? d : 1m;
+        var value = QuantityValues.Decimal(quantity);
+        var div = QuantityValues.Decimal(divisor) is var d && d != 0 ? d : 1m;
         if (name == "cpu")
         {
             // CPU rounds in millicores: ceil(milli(value) / milli(divisor)).

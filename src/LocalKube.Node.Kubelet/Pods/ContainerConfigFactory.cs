@@ -3,6 +3,7 @@ using k8s.Models;
 using LocalKube.Node.Kubelet.Containers;
 using LocalKube.Node.Kubelet.Runtime;
 using LocalKube.Node.Kubelet.Volumes;
+using LocalKube.Node.Machinery.Resources;
 
 namespace LocalKube.Node.Kubelet.Pods;
 
@@ -107,18 +108,18 @@ internal sealed class ContainerConfigFactory(IConfigSource config, VolumeManager
     {
         var requests = container.Resources?.Requests;
         var limits = container.Resources?.Limits;
-        decimal Milli(IDictionary<string, ResourceQuantity>? list, string name) =>
-            list is not null && list.TryGetValue(name, out var q) ? Math.Ceiling(q.ToDecimal() * 1000) : 0;
+        long Milli(IDictionary<string, ResourceQuantity>? list, string name) =>
+            list is not null && list.TryGetValue(name, out var q) ? QuantityValues.MilliValue(q) : 0;
         var cpuRequest = Milli(requests, "cpu");
         var cpuLimit = Milli(limits, "cpu");
 
         // With only a limit, the request defaults to it (the API server does this for pods; templates may not).
-        var shares = (long)(cpuRequest == 0 && cpuLimit > 0 ? cpuLimit : cpuRequest) * 1024 / 1000;
-        var memory = limits is not null && limits.TryGetValue("memory", out var m) ? (long)m.ToDecimal() : 0;
+        var shares = Math.Min(cpuRequest == 0 && cpuLimit > 0 ? cpuLimit : cpuRequest, long.MaxValue / 1024) * 1024 / 1000;
+        var memory = limits is not null && limits.TryGetValue("memory", out var m) ? QuantityValues.Value(m) : 0;
         return new ContainerResources
         {
             CpuShares = Math.Max(2, shares),
-            CpuQuota = cpuLimit > 0 ? Math.Max(1000, (long)cpuLimit * 100) : 0,
+            CpuQuota = cpuLimit > 0 ? Math.Max(1000, Math.Min(cpuLimit, long.MaxValue / 100) * 100) : 0,
             CpuPeriod = 100_000,
             MemoryLimitBytes = memory,
             OomScoreAdj = QosClass.OomScoreAdj(qosClass, container, nodeMemoryBytes),

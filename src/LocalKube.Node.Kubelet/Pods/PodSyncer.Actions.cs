@@ -125,7 +125,18 @@ internal sealed partial class PodSyncer
 
         try
         {
-            var image = await _images.EnsureAsync(pod, container, cancellationToken).ConfigureAwait(false);
+            string image;
+            try
+            {
+                image = await _images.EnsureAsync(pod, container, cancellationToken).ConfigureAwait(false);
+            }
+            catch (StartFailure e)
+            {
+                // Upstream's startContainer records every image failure once more as "Error: <reason>".
+                _events.Record(pod, container.Name, "Warning", "Failed", $"Error: {e.Reason}");
+                throw;
+            }
+
             var attempt = latest is not null ? PodRuntimeStatus.RestartCountOf(latest) + 1 : RestartCountFromLogs(context.Sandbox.LogDirectory, container.Name);
             var imageInfo = await _runtime.InspectImageAsync(image, cancellationToken).ConfigureAwait(false);
             ContainerConfig config;

@@ -32,7 +32,10 @@ public static class NodeDescription
         };
     }
 
-    /// <summary>The labels the kubelet sets on its Node (and the control-plane role of a single-node cluster).</summary>
+    /// <summary>
+    /// The labels the kubelet sets on its Node: only its own well-known ones, as NodeRestriction allows (the API
+    /// server adds the control-plane role, as kubeadm does).
+    /// </summary>
     public static Dictionary<string, string> Labels(string name) => new()
     {
         ["beta.kubernetes.io/arch"] = Architecture,
@@ -40,7 +43,6 @@ public static class NodeDescription
         ["kubernetes.io/arch"] = Architecture,
         ["kubernetes.io/hostname"] = name,
         ["kubernetes.io/os"] = "linux",
-        ["node-role.kubernetes.io/control-plane"] = "",
     };
 
     /// <summary>

@@ -3,6 +3,7 @@ using System.Text;
 using k8s.Models;
 using LocalKube.Node.Kubelet.Containers;
 using LocalKube.Node.Kubelet.Runtime;
+using LocalKube.Node.Machinery.Resources;
 
 namespace LocalKube.Node.Kubelet.Volumes;
 
@@ -374,7 +375,7 @@ internal sealed partial class VolumeManager(IKubeletApi api, TokenManager tokens
 
         try
         {
-            Native.LibC.MountTmpfs(dir, size is null ? 0 : (long)size.ToDecimal());
+            Native.LibC.MountTmpfs(dir, QuantityValues.Value(size));
         }
         catch (IOException)
         {

@@ -1,6 +1,7 @@
 using k8s.Models;
 using LocalKube.Node.Machinery.Labels;
 using LocalKube.Node.Machinery.Scheduling;
+using LocalKube.Node.Machinery.Resources;
 
 namespace LocalKube.Node.Machinery.Volumes;
 
@@ -134,6 +135,5 @@ public static class VolumeMatcher
     }
 
     // A quantity in whole bytes, rounded up.
-    private static long Bytes(ResourceQuantity? quantity) =>
-        quantity is null ? 0 : (long)decimal.Ceiling(Math.Min(quantity.ToDecimal(), long.MaxValue));
+    private static long Bytes(ResourceQuantity? quantity) => QuantityValues.Value(quantity);
 }

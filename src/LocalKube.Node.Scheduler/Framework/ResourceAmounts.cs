@@ -93,9 +93,9 @@ public sealed class ResourceAmounts
     public void Add(ResourceAmounts other, int sign = 1)
     {
         ArgumentNullException.ThrowIfNull(other);
-        MilliCpu += sign * other.MilliCpu;
-        Memory += sign * other.Memory;
-        EphemeralStorage += sign * other.EphemeralStorage;
+        MilliCpu = Sum(MilliCpu, sign * other.MilliCpu);
+        Memory = Sum(Memory, sign * other.Memory);
+        EphemeralStorage = Sum(EphemeralStorage, sign * other.EphemeralStorage);
         if (other.Scalars is null)
         {
             return;
@@ -103,8 +103,16 @@ public sealed class ResourceAmounts
 
         foreach (var (name, value) in other.Scalars)
         {
-            SetScalar(name, Scalar(name) + (sign * value));
+            SetScalar(name, Sum(Scalar(name), sign * value));
         }
+    }
+
+    // Saturating: a pod may ask for "1e40" CPUs (read as long.MaxValue), and a wrapped sum would make a full node
+    // look empty. Once saturated, removing such a pod undercounts the rest; only absurd requests get there.
+    private static long Sum(long a, long b)
+    {
+        var sum = unchecked(a + b);
+        return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? long.MinValue : long.MaxValue) : sum;
     }
 
     /// <summary>Raises each resource to at least <paramref name="other"/>'s amount.</summary>

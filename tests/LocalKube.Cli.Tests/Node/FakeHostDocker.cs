@@ -13,8 +13,8 @@ internal sealed class FakeHostDocker : HostDocker
 
     public List<string> Saved { get; } = [];
 
-    public override Task<string?> ImageIdAsync(string image, CancellationToken cancellationToken) =>
-        Task.FromResult(Images.TryGetValue(image, out var found) ? found.Id : null);
+    public override Task<HostImage?> InspectAsync(string image, CancellationToken cancellationToken) =>
+        Task.FromResult(Images.TryGetValue(image, out var found) ? new HostImage(found.Id, found.Archive.Length) : null);
 
     public override Task<string?> PullAsync(string image, CancellationToken cancellationToken)
     {

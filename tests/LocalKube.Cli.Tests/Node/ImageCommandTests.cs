@@ -77,6 +77,49 @@ public sealed class ImageCommandTests
     }
 
     [Test]
+    public async Task Load_ReportsTheBytesSentOfEachArchive_ForItsProgressBar()
+    {
+        var archive = _cli.Combine("app.tar");
+        await File.WriteAllTextAsync(archive, "ARCHIVE-BYTES");
+        _cli.Host.Images["app:1"] = ("sha256:aaa", "SAVED");
+        _driver.Handler = (args, _) => args[1] == "image" ? (1, "", "no such image") : (0, "Loaded image: x\n", "");
+        var reports = new List<ImageTransfer>();
+        var request = new ImageLoadRequest([archive, "app:1"]) { Transfer = new LocalKube.Cli.Output.SyncProgress<ImageTransfer>(reports.Add) };
+
+        await _cli.Services.GetRequiredService<NodeImages>().LoadAsync(Profile, request, new Progress<string>(), CancellationToken.None);
+
+        Assert.That(reports.GroupBy(r => r.Source).Select(g => g.Last()), Is.EqualTo(new[]
+        {
+            new ImageTransfer(archive, 13, 13),
+            new ImageTransfer("app:1", 5, 5),
+        }));
+    }
+
+    [Test]
+    public async Task ProgressBar_ShowsEachArchiveWithItsBytes()
+    {
+        using var output = new StringWriter();
+        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        {
+            Out = new Spectre.Console.AnsiConsoleOutput(output),
+            Ansi = Spectre.Console.AnsiSupport.Yes,
+            Interactive = Spectre.Console.InteractionSupport.Yes,
+        });
+
+        var result = await LocalKube.Cli.Output.TransferProgressBar.RunAsync(console, progress =>
+        {
+            progress.Report(new ImageTransfer("app:1", 1024, 2048));
+            progress.Report(new ImageTransfer("app:1", 2048, 2048));
+            progress.Report(new ImageTransfer("-", 3072, null));
+            return Task.FromResult(7);
+        });
+
+        Assert.That(result, Is.EqualTo(7));
+        var screen = System.Text.RegularExpressions.Regex.Replace(output.ToString(), "\u001b\\[[0-9;?]*[A-Za-z]", "");
+        Assert.That(screen, Does.Contain("app:1").And.Contain("100%").And.Contain("2.0 KiB").And.Contain("3.0 KiB"));
+    }
+
+    [Test]
     public async Task Load_HostImageTheNodeHas_SendsNothing()
     {
         _cli.Host.Images["app:1"] = ("sha256:aaa", "SAVED");

@@ -53,6 +53,16 @@ public sealed class KubeconfigStoreTests
     private YamlMappingNode Read() => YamlMeaning.Parse(File.ReadAllText(_path));
 
     [Test]
+    public async Task The_file_we_write_is_read_back_without_the_yaml_library()
+    {
+        await _store.UpdateAsync(Entry(port: 32999), CancellationToken.None);
+        await _store.UpdateAsync(Entry("second", port: 33000), CancellationToken.None);
+        Assert.That(BlockYaml.TryParse(File.ReadAllText(_path)), Is.Not.Null, File.ReadAllText(_path));
+        Assert.That(await _store.GetServerAsync("dev", CancellationToken.None), Is.EqualTo(new Uri("https://127.0.0.1:32999")));
+        Assert.That(await _store.GetServerAsync("second", CancellationToken.None), Is.EqualTo(new Uri("https://127.0.0.1:33000")));
+    }
+
+    [Test]
     public async Task Update_NoFile_CreatesItOwnerOnlyWithEmbeddedCredentials()
     {
         await _store.UpdateAsync(Entry(), CancellationToken.None);

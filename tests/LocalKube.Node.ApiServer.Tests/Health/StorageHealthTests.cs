@@ -55,7 +55,6 @@ public sealed class StorageHealthTests
     }
 
     [Test]
-    [Ignore("Known bug since the wave merge: when an external etcd goes away the agent exits (a component's loop ends with an error) instead of reporting failed etcd checks; see docs/notes/lead.md")]
     public async Task An_unreachable_external_etcd_fails_the_etcd_checks()
     {
         using var pki = new TestPki();

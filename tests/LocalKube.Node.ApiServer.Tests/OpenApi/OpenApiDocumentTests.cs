@@ -11,7 +11,8 @@ namespace LocalKube.Node.ApiServer.Tests.OpenApi;
 [TestFixture]
 public sealed class OpenApiDocumentTests
 {
-    private static readonly Lazy<OpenApiDocuments> Documents = new(() => new OpenApiDocuments(
+    /// <summary>The documents of the whole built-in catalog (shared with the protobuf tests).</summary>
+    internal static readonly Lazy<OpenApiDocuments> Documents = new(() => new OpenApiDocuments(
         new ResourceRegistry(CatalogServiceCollectionExtensions.CreateAll().Select(s => s.Descriptor)
             .Concat([Descriptors.Of("", "v1", "Namespace", "namespaces", false), Descriptors.Of("", "v1", "ConfigMap", "configmaps", true), Descriptors.Of("", "v1", "Secret", "secrets", true)])),
         [new MergePatchHandler()]));

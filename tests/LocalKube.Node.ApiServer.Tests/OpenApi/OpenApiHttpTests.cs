@@ -86,22 +86,63 @@ public sealed class OpenApiHttpTests
     }
 
     [Test]
-    public async Task Unknown_group_version_is_a_404_status_and_protobuf_only_is_406()
+    public async Task Unknown_group_version_is_a_404_status()
     {
         using var missing = await _http.GetAsync(new Uri("/openapi/v3/apis/nope.io/v1", UriKind.Relative));
         Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That(await missing.Content.ReadAsStringAsync(), Does.Contain("\"kind\":\"Status\""));
+    }
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/openapi/v2", UriKind.Relative));
-        request.Headers.TryAddWithoutValidation("Accept", "application/com.github.proto-openapi.spec.v2@v1.0+protobuf");
-        using var protobuf = await _http.SendAsync(request);
-        Assert.That(protobuf.StatusCode, Is.EqualTo(HttpStatusCode.NotAcceptable));
-
+    [Test]
+    public async Task V2_is_json_or_gnostic_protobuf_under_one_etag()
+    {
         using var v2 = await _http.GetAsync(new Uri("/openapi/v2", UriKind.Relative));
         Assert.That(v2.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(v2.Content.Headers.ContentType!.MediaType, Is.EqualTo("application/json"));
         var body = JsonNode.Parse(await v2.Content.ReadAsStringAsync())!;
         Assert.That((string?)body["swagger"], Is.EqualTo("2.0"));
         Assert.That(body["definitions"]!["io.k8s.api.core.v1.Pod"], Is.Not.Null);
+        var etag = v2.Headers.ETag!;
+        Assert.That(etag.Tag, Does.Match("^\"[0-9A-F]{128}\"$"));
+
+        // What client-go asks for: the deprecated name; the answer carries the current one.
+        using var protobuf = await GetV2Async("application/com.github.proto-openapi.spec.v2@v1.0+protobuf");
+        Assert.That(protobuf.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(protobuf.Content.Headers.ContentType!.ToString(), Is.EqualTo("application/com.github.proto-openapi.spec.v2.v1.0+protobuf"));
+        Assert.That(protobuf.Headers.ETag, Is.EqualTo(etag));
+        Assert.That(protobuf.Headers.Vary, Does.Contain("Accept"));
+        var document = LocalKube.Node.ApiServer.Protobuf.Kube.OpenapiV2.Document.Parser.ParseFrom(await protobuf.Content.ReadAsByteArrayAsync());
+        Assert.That(document.Swagger, Is.EqualTo("2.0"));
+        Assert.That(document.Definitions.AdditionalProperties.Select(d => d.Name), Does.Contain("io.k8s.api.core.v1.Pod"));
+
+        using var current = await GetV2Async("application/com.github.proto-openapi.spec.v2.v1.0+protobuf", etag.Tag);
+        Assert.That(current.StatusCode, Is.EqualTo(HttpStatusCode.NotModified));
+        Assert.That(await current.Content.ReadAsByteArrayAsync(), Is.Empty);
+        using var changed = await GetV2Async("application/com.github.proto-openapi.spec.v2.v1.0+protobuf", "\"0000\"");
+        Assert.That(changed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        // kube-openapi answers a bare 406 when nothing is acceptable.
+        using var yaml = await GetV2Async("application/yaml");
+        Assert.That(yaml.StatusCode, Is.EqualTo(HttpStatusCode.NotAcceptable));
+    }
+
+    [Test]
+    public async Task Crds_are_listed_empty_but_not_served()
+    {
+        // kubectl's field-validation check lists CRDs for a kind no OpenAPI document has (see KubectlVersionTests).
+        using var list = await _http.GetAsync(new Uri("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", UriKind.Relative));
+        Assert.That(list.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var body = JsonNode.Parse(await list.Content.ReadAsStringAsync())!;
+        Assert.That((string?)body["kind"], Is.EqualTo("CustomResourceDefinitionList"));
+        Assert.That(body["items"]!.AsArray(), Is.Empty);
+        Assert.That(long.Parse((string)body["metadata"]!["resourceVersion"]!, System.Globalization.CultureInfo.InvariantCulture), Is.Positive);
+
+        using var discovery = await _http.GetAsync(new Uri("/apis", UriKind.Relative));
+        Assert.That(await discovery.Content.ReadAsStringAsync(), Does.Not.Contain("apiextensions.k8s.io"));
+        using var one = await _http.GetAsync(new Uri("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/foos.example.com", UriKind.Relative));
+        Assert.That(one.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        using var create = await PostAsync("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", "{}");
+        Assert.That(create.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
 
     [Test]
@@ -153,6 +194,18 @@ public sealed class OpenApiHttpTests
         using var warn = await PatchAsync("/api/v1/namespaces/default/configmaps/patched?fieldValidation=Warn", """{"data":{"a":"1"},"spec":{"foo":1}}""");
         Assert.That(warn.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(warn.Headers.GetValues("Warning"), Is.EqualTo(new[] { "299 - \"unknown field \\\"spec\\\"\"" }));
+    }
+
+    private async Task<HttpResponseMessage> GetV2Async(string accept, string? ifNoneMatch = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/openapi/v2", UriKind.Relative));
+        request.Headers.TryAddWithoutValidation("Accept", accept);
+        if (ifNoneMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
+        }
+
+        return await _http.SendAsync(request);
     }
 
     private Task<HttpResponseMessage> PostAsync(string url, string json) =>

@@ -95,6 +95,16 @@ internal sealed class KubectlAgent : IAsyncDisposable
         return (code, stdout + stderr);
     }
 
+    /// <summary>
+    /// Runs another kubectl binary (an older or newer version) to exit, with a HOME of its own so versions do not share
+    /// discovery caches.
+    /// </summary>
+    public async Task<(int Code, string Stdout, string Stderr)> RunBinaryAsync(string binary, params string[] args)
+    {
+        var home = Directory.CreateDirectory(Dir.Combine("home-" + Path.GetFileName(binary))).FullName;
+        return await ExecAsync(Kubeconfig, args, binary, home);
+    }
+
     /// <summary>A streamed kubectl (get -w, wait) whose interleaved output can be polled while it runs.</summary>
     public KubectlProcess Start(params string[] args) => new(Process.Start(StartInfo(Kubeconfig, args))!);
 
@@ -109,9 +119,9 @@ internal sealed class KubectlAgent : IAsyncDisposable
         Dir.Dispose();
     }
 
-    private async Task<(int Code, string Stdout, string Stderr)> ExecAsync(string kubeconfig, string[] args)
+    private async Task<(int Code, string Stdout, string Stderr)> ExecAsync(string kubeconfig, string[] args, string? binary = null, string? home = null)
     {
-        using var process = Process.Start(StartInfo(kubeconfig, args))!;
+        using var process = Process.Start(StartInfo(kubeconfig, args, binary, home))!;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
         var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
@@ -119,10 +129,10 @@ internal sealed class KubectlAgent : IAsyncDisposable
         return (process.ExitCode, await stdout, await stderr);
     }
 
-    private ProcessStartInfo StartInfo(string kubeconfig, string[] args)
+    private ProcessStartInfo StartInfo(string kubeconfig, string[] args, string? binary = null, string? home = null)
     {
-        var start = new ProcessStartInfo(_kubectl) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["HOME"] = Home;
+        var start = new ProcessStartInfo(binary ?? _kubectl) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["HOME"] = home ?? Home;
         start.ArgumentList.Add("--kubeconfig");
         start.ArgumentList.Add(kubeconfig);
         foreach (var arg in args)

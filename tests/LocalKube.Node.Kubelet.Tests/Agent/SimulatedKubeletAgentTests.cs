@@ -79,6 +79,44 @@ public sealed class SimulatedKubeletAgentTests
     }
 
     [Test]
+    public async Task A_pod_gets_the_secret_and_configmap_it_references_read_by_the_kubelet_itself()
+    {
+        await _agent.Admin.CoreV1.CreateNamespacedSecretAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = "app-secret" }, StringData = new Dictionary<string, string> { ["k"] = "v" } }, "default");
+        await _agent.Admin.CoreV1.CreateNamespacedSecretAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = "unrelated" }, StringData = new Dictionary<string, string> { ["k"] = "v" } }, "default");
+        await _agent.Admin.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "app-config" }, Data = new Dictionary<string, string> { ["mode"] = "fast" } }, "default");
+        var pod = Pod("configured");
+        pod.Spec.Volumes = [new V1Volume { Name = "creds", Secret = new V1SecretVolumeSource { SecretName = "app-secret" } }];
+        pod.Spec.Containers[0].VolumeMounts = [new V1VolumeMount { Name = "creds", MountPath = "/creds" }];
+        pod.Spec.Containers[0].Env = [new V1EnvVar { Name = "MODE", ValueFrom = new V1EnvVarSource { ConfigMapKeyRef = new V1ConfigMapKeySelector { Name = "app-config", Key = "mode" } } }];
+        await _agent.Admin.CoreV1.CreateNamespacedPodAsync(pod, "default");
+
+        // The node authorizer let the kubelet read what its pod references; anything else stays out of its reach.
+        await WaitForPodAsync("configured", p => p.Status?.Phase == "Running");
+        var denied = Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => _agent.Kubelet.CoreV1.ReadNamespacedSecretAsync("unrelated", "default"));
+        Assert.That(denied!.Response.Content, Does.Contain("no relationship found between node 'test-node' and this object"));
+    }
+
+    [Test]
+    public async Task The_api_server_labels_the_kubelets_node_as_the_control_plane()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        V1Node node;
+        do
+        {
+            node = await _agent.Admin.CoreV1.ReadNodeAsync("test-node");
+        }
+        while (node.Metadata.Labels?.ContainsKey("node-role.kubernetes.io/control-plane") != true && DateTime.UtcNow < deadline && await Delay());
+
+        Assert.That(node.Metadata.Labels, Does.ContainKey("node-role.kubernetes.io/control-plane").And.ContainKey("kubernetes.io/hostname"));
+
+        static async Task<bool> Delay()
+        {
+            await Task.Delay(100);
+            return true;
+        }
+    }
+
+    [Test]
     public async Task A_pod_for_another_node_is_left_alone()
     {
         var pod = Pod("elsewhere");

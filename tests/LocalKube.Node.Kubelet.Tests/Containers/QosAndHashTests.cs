@@ -32,6 +32,13 @@ public sealed class QosAndHashTests
             Assert.That(QosClass.OomScoreAdj("BestEffort", new V1Container(), 1 << 30), Is.EqualTo(1000));
             Assert.That(QosClass.OomScoreAdj("Burstable", C(null, "512Mi", null, null), 1L << 30), Is.EqualTo(500));
             Assert.That(QosClass.OomScoreAdj("Burstable", C(null, "1Gi", null, null), 1L << 30), Is.EqualTo(3));
+
+            // Beyond decimal's range (the API allows it): a class and cgroup values, not an OverflowException.
+            Assert.That(QosClass.Of(new V1PodSpec { Containers = [C("1e40", "1e40", "1e40", "1e40")] }), Is.EqualTo("Guaranteed"));
+            var huge = LocalKube.Node.Kubelet.Pods.ContainerConfigFactory.Resources(C("1e40", null, "1e40", "1e40"), "Burstable", 1L << 30);
+            Assert.That(huge.CpuQuota, Is.Positive);
+            Assert.That(huge.CpuShares, Is.Positive);
+            Assert.That(huge.MemoryLimitBytes, Is.EqualTo(long.MaxValue));
         });
     }
 

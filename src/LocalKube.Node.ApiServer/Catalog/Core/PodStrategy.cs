@@ -86,7 +86,17 @@ public sealed class PodStrategy : ResourceStrategy<V1Pod>, IDeletionStrategy
     protected override void Default(V1Pod obj)
     {
         obj.Spec ??= new V1PodSpec();
+        var unnamedAccount = string.IsNullOrEmpty(obj.Spec.ServiceAccountName) && string.IsNullOrEmpty(obj.Spec.ServiceAccount);
         PodSpecDefaults.ApplyToPod(obj.Spec);
+
+        // Upstream's ServiceAccount admission, not defaulting, names the account, and it leaves mirror pods without
+        // one (NodeRestriction refuses a kubelet's mirror pod that names any).
+        if (unnamedAccount && obj.Metadata?.Annotations?.ContainsKey("kubernetes.io/config.mirror") == true)
+        {
+            obj.Spec.ServiceAccountName = null;
+            obj.Spec.ServiceAccount = null;
+        }
+
         obj.Status ??= new V1PodStatus();
         if (string.IsNullOrEmpty(obj.Status.Phase))
         {

@@ -103,7 +103,7 @@ public sealed class ResourceQuotaStrategy : ResourceStrategy<V1ResourceQuota>
         {
             if (q is not null && QuantityMath.Sign(q) < 0)
             {
-                errors.Invalid(FieldPath.Root("spec", "hard").Key(k), q.ToString(), "must be greater than or equal to 0");
+                errors.Invalid(FieldPath.Root("spec", "hard").Key(k), QuantityMath.Format(q), "must be greater than or equal to 0");
             }
         }
 

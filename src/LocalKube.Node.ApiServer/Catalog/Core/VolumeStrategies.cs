@@ -204,7 +204,7 @@ public sealed class PersistentVolumeClaimStrategy : ResourceStrategy<V1Persisten
         }
         else if (QuantityMath.Sign(storage) <= 0)
         {
-            errors.Invalid(storagePath, storage.ToString(), "must be greater than zero");
+            errors.Invalid(storagePath, QuantityMath.Format(storage), "must be greater than zero");
         }
 
         if (spec.VolumeMode is { } mode && mode is not ("Block" or "Filesystem"))

@@ -165,7 +165,7 @@ public static class ContainerValidation
             {
                 if (q is not null && QuantityMath.Sign(q) < 0)
                 {
-                    errors.Invalid(path.Child(kind).Key(name), q.ToString(), "must be greater than or equal to 0");
+                    errors.Invalid(path.Child(kind).Key(name), QuantityMath.Format(q), "must be greater than or equal to 0");
                 }
             }
         }
@@ -175,7 +175,7 @@ public static class ContainerValidation
             if (resources.Limits is not null && resources.Limits.TryGetValue(name, out var limit) && limit is not null && request is not null
                 && QuantityMath.Compare(request, limit) > 0)
             {
-                errors.Invalid(path.Child("requests").Key(name), request.ToString(), $"must be less than or equal to {name} limit of {limit}");
+                errors.Invalid(path.Child("requests").Key(name), QuantityMath.Format(request), $"must be less than or equal to {name} limit of {QuantityMath.Format(limit)}");
             }
         }
     }

@@ -24,8 +24,11 @@ public sealed record DockerRuntimeOptions
     /// <summary>The bridge's own address (the pods' gateway).</summary>
     public string PodGateway { get; init; } = "10.244.0.1";
 
-    /// <summary>Rotate a container's log at this size (json-file <c>max-size</c>), upstream's 10 MiB.</summary>
-    public string LogMaxSize { get; init; } = "10m";
+    /// <summary>
+    /// Rotate a container's log at this size (json-file <c>max-size</c>), upstream's 10 MiB. In bytes: the engine
+    /// reads "10m" (and "10Mi") as decimal megabytes, 10,000,000.
+    /// </summary>
+    public string LogMaxSize { get; init; } = "10485760";
 
     /// <summary>Keep this many log files per container (json-file <c>max-file</c>), upstream's 5.</summary>
     public int LogMaxFiles { get; init; } = 5;

@@ -15,6 +15,8 @@ namespace LocalKube.Node.Kubelet.Server.Stats;
 /// </summary>
 internal sealed class StatsCollector(IKubeletPodSource source, string rootDirectory, DateTimeOffset startTime, TimeProvider time)
 {
+    // Engine stats requests in flight at once while sampling.
+    private const int StatsConcurrency = 8;
     private readonly ConcurrentDictionary<string, (DateTimeOffset At, ulong Cpu)> _previous = new(StringComparer.Ordinal);
 
     /// <summary>The Summary as JSON.</summary>
@@ -98,33 +100,41 @@ internal sealed class StatsCollector(IKubeletPodSource source, string rootDirect
     private async Task<(NodeUsage Node, List<PodSample> Pods)> SampleAsync(CancellationToken cancellationToken)
     {
         var node = NodeUsage.Read(rootDirectory);
-        var pods = new List<PodSample>();
         var runtime = source.Runtime;
         var all = await runtime.ListContainersAsync(null, cancellationToken).ConfigureAwait(false);
-        foreach (var pod in source.Pods)
+        var sandboxes = await runtime.ListPodSandboxesAsync(null, cancellationToken).ConfigureAwait(false);
+
+        // One engine request per container, a few at a time: one after another they took seconds per scrape with a
+        // few dozen pods (metrics-server gives up after 10 s).
+        using var gate = new SemaphoreSlim(StatsConcurrency);
+        async Task<ContainerStats?> StatsAsync(string id)
         {
-            var running = all.Where(c => c.PodUid == pod.Metadata.Uid && c.State == ContainerState.Running).ToList();
-            var containers = new List<ContainerSample>();
-            foreach (var container in running)
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
             {
-                if (await runtime.GetContainerStatsAsync(container.Id, cancellationToken).ConfigureAwait(false) is { } stats)
-                {
-                    containers.Add(new ContainerSample(container.Metadata.Name, container.Id, container.CreatedAt, stats));
-                }
+                return await runtime.GetContainerStatsAsync(id, cancellationToken).ConfigureAwait(false);
             }
-
-            ContainerStats? network = null;
-            var sandbox = (await runtime.ListPodSandboxesAsync(pod.Metadata.Uid, cancellationToken).ConfigureAwait(false))
-                .FirstOrDefault(s => s.State == PodSandboxState.Ready);
-            if (sandbox is not null && !sandbox.HostNetwork)
+            finally
             {
-                network = await runtime.GetContainerStatsAsync(sandbox.Id, cancellationToken).ConfigureAwait(false);
+                gate.Release();
             }
-
-            pods.Add(new PodSample(pod, containers, network));
         }
 
-        return (node, pods);
+        async Task<PodSample> PodAsync(V1Pod pod)
+        {
+            var running = all.Where(c => c.PodUid == pod.Metadata.Uid && c.State == ContainerState.Running).ToList();
+            var stats = await Task.WhenAll(running.Select(c => StatsAsync(c.Id))).ConfigureAwait(false);
+            var containers = running.Zip(stats)
+                .Where(p => p.Second is not null)
+                .Select(p => new ContainerSample(p.First.Metadata.Name, p.First.Id, p.First.CreatedAt, p.Second!))
+                .ToList();
+            var sandbox = sandboxes.FirstOrDefault(s => s.Metadata.Uid == pod.Metadata.Uid && s.State == PodSandboxState.Ready);
+            var network = sandbox is not null && !sandbox.HostNetwork ? await StatsAsync(sandbox.Id).ConfigureAwait(false) : null;
+            return new PodSample(pod, containers, network);
+        }
+
+        var pods = await Task.WhenAll(source.Pods.Select(PodAsync)).ConfigureAwait(false);
+        return (node, [.. pods]);
     }
 
     private JsonObject PodJson(PodSample pod, string stamp, DateTimeOffset now, NodeUsage node)

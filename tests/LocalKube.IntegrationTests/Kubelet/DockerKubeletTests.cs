@@ -1,43 +1,39 @@
 using System.Diagnostics;
 using System.Text.Json;
-using CliWrap;
-using CliWrap.Buffered;
 using LocalKube.Testing;
+using static LocalKube.IntegrationTests.Kubelet.KubeletCluster;
 
-namespace LocalKube.IntegrationTests;
+namespace LocalKube.IntegrationTests.Kubelet;
 
 /// <summary>
-/// The kubelet's acceptance with real containers: one <c>localkube start --driver docker</c> cluster, a busybox
-/// image built from the node's own busybox and loaded into the node's engine (no registry), and the real kubectl.
+/// The kubelet's acceptance with real containers on the shared docker-driver cluster (<see cref="KubeletCluster"/>)
+/// and the real kubectl.
 /// What the containers did is read inside them through the node's engine (<c>docker exec</c> twice), so these tests
 /// do not depend on the streaming endpoints.
 /// </summary>
 [TestFixture]
 [Category("E2E")]
 [RequiresDocker]
+[Order(1)]
 public sealed class DockerKubeletTests
 {
-    private const string Image = "localkube.test/busybox:1";
+    private const string Image = KubeletCluster.Image;
+    private KubeletCluster _cluster = null!;
     private LocalKubeEnvironment _env = null!;
     private string _node = null!;
 
     [OneTimeSetUp]
     public async Task StartCluster()
     {
-        _env = new LocalKubeEnvironment();
-        _node = _env.Profile("kubelet");
-        var start = await _env.LocalKubeAsync("start", "--driver", "docker", "-p", _node);
-        Assert.That(start.ExitCode, Is.Zero, start.StandardOutput + start.StandardError);
-        await LoadBusyboxImageAsync();
+        _cluster = await KubeletCluster.GetAsync();
+        _env = _cluster.Env;
+        _node = _cluster.Node;
     }
-
-    [OneTimeTearDown]
-    public async Task DeleteCluster() => await _env.DisposeAsync();
 
     [Test]
     public async Task Pods_run_in_the_node_engine_and_reach_Ready_with_upstream_status_and_events()
     {
-        await ApplyAsync($$$"""
+        await _cluster.ApplyAsync($$$"""
             apiVersion: v1
             kind: Pod
             metadata: {name: bound}
@@ -56,7 +52,7 @@ public sealed class DockerKubeletTests
 
         var wait = await _env.KubectlAsync("wait", "--for=condition=Ready", "pod/bound", "pod/scheduled", "--timeout=90s");
         Assert.That(wait.ExitCode, Is.Zero, wait.StandardError);
-        var pod = await PodAsync("bound");
+        var pod = await _cluster.PodAsync("bound");
         var status = pod.GetProperty("status");
         var container = status.GetProperty("containerStatuses")[0];
         Assert.Multiple(() =>
@@ -72,8 +68,8 @@ public sealed class DockerKubeletTests
         });
 
         // The container really runs in the pod's sandbox, with the ServiceAccount token the admission asked for.
-        Assert.That(await InContainerAsync("bound", "app", "cat /var/run/secrets/kubernetes.io/serviceaccount/namespace"), Is.EqualTo("default"));
-        var describe = await KubectlOkAsync("describe", "pod", "bound");
+        Assert.That(await _cluster.InContainerAsync("bound", "app", "cat /var/run/secrets/kubernetes.io/serviceaccount/namespace"), Is.EqualTo("default"));
+        var describe = await _cluster.KubectlOkAsync("describe", "pod", "bound");
         Assert.That(describe, Does.Contain($"Container image \"{Image}\" already present on machine")
             .And.Contain("Created container: app").And.Contain("Started container app"));
     }
@@ -81,7 +77,7 @@ public sealed class DockerKubeletTests
     [Test]
     public async Task Exits_follow_the_restart_policy_with_CrashLoopBackOff_and_termination_messages()
     {
-        await ApplyAsync($$$"""
+        await _cluster.ApplyAsync($$$"""
             apiVersion: v1
             kind: Pod
             metadata: {name: crash}
@@ -114,13 +110,13 @@ public sealed class DockerKubeletTests
               - {name: app, image: {{{Image}}}, command: [sh, -c, "exit 0"]}
             """);
 
-        var crash = await WaitForPodAsync("crash", p => Container(p).GetProperty("restartCount").GetInt32() >= 2
+        var crash = await _cluster.WaitForPodAsync("crash", p => Container(p).GetProperty("restartCount").GetInt32() >= 2
             && Waiting(p)?.GetProperty("reason").GetString() == "CrashLoopBackOff");
-        var failed = await WaitForPodAsync("failed", p => Phase(p) == "Failed");
-        await WaitForPodAsync("done", p => Phase(p) == "Succeeded");
-        var onFailure = await WaitForPodAsync("onfailure", p => Phase(p) == "Succeeded");
+        var failed = await _cluster.WaitForPodAsync("failed", p => Phase(p) == "Failed");
+        await _cluster.WaitForPodAsync("done", p => Phase(p) == "Succeeded");
+        var onFailure = await _cluster.WaitForPodAsync("onfailure", p => Phase(p) == "Succeeded");
         // crash's STATUS moves between Error, Running and CrashLoopBackOff; its waiting reason is checked above.
-        var table = await KubectlOkAsync("get", "pods", "done", "failed", "--no-headers");
+        var table = await _cluster.KubectlOkAsync("get", "pods", "done", "failed", "--no-headers");
         var terminated = Container(failed).GetProperty("state").GetProperty("terminated");
         Assert.Multiple(() =>
         {
@@ -137,7 +133,7 @@ public sealed class DockerKubeletTests
     [Test]
     public async Task Init_containers_run_in_order_before_the_app_and_a_failing_one_blocks_it()
     {
-        await ApplyAsync($$$"""
+        await _cluster.ApplyAsync($$$"""
             apiVersion: v1
             kind: Pod
             metadata: {name: inits}
@@ -160,20 +156,20 @@ public sealed class DockerKubeletTests
               - {name: app, image: {{{Image}}}, command: [sleep, "3600"]}
             """);
 
-        await WaitForPodAsync("inits", p => Phase(p) == "Running");
-        var bad = await WaitForPodAsync("badinit", p => Phase(p) == "Failed");
+        await _cluster.WaitForPodAsync("inits", p => Phase(p) == "Running");
+        var bad = await _cluster.WaitForPodAsync("badinit", p => Phase(p) == "Failed");
         Assert.Multiple(async () =>
         {
-            Assert.That(await InContainerAsync("inits", "app", "cat /work/order"), Is.EqualTo("first\nsecond\napp"));
+            Assert.That(await _cluster.InContainerAsync("inits", "app", "cat /work/order"), Is.EqualTo("first\nsecond\napp"));
             Assert.That(Container(bad).GetProperty("state").TryGetProperty("terminated", out _), Is.False, "the app never started");
-            Assert.That(await KubectlOkAsync("get", "pod", "badinit", "--no-headers"), Does.Match(@"badinit\s+0/1\s+Init:Error"));
+            Assert.That(await _cluster.KubectlOkAsync("get", "pod", "badinit", "--no-headers"), Does.Match(@"badinit\s+0/1\s+Init:Error"));
         });
     }
 
     [Test]
     public async Task Probes_restart_on_liveness_failure_and_flip_readiness_both_ways()
     {
-        await ApplyAsync($$$"""
+        await _cluster.ApplyAsync($$$"""
             apiVersion: v1
             kind: Pod
             metadata: {name: probed}
@@ -189,27 +185,27 @@ public sealed class DockerKubeletTests
               volumes: [{name: state, emptyDir: {}}]
             """);
 
-        await WaitForPodAsync("probed", p => Phase(p) == "Running" && !Container(p).GetProperty("ready").GetBoolean());
-        await InContainerAsync("probed", "app", "touch /state/ready");
-        await WaitForPodAsync("probed", p => Container(p).GetProperty("ready").GetBoolean());
-        await InContainerAsync("probed", "app", "rm /state/ready");
-        await WaitForPodAsync("probed", p => !Container(p).GetProperty("ready").GetBoolean());
+        await _cluster.WaitForPodAsync("probed", p => Phase(p) == "Running" && !Container(p).GetProperty("ready").GetBoolean());
+        await _cluster.InContainerAsync("probed", "app", "touch /state/ready");
+        await _cluster.WaitForPodAsync("probed", p => Container(p).GetProperty("ready").GetBoolean());
+        await _cluster.InContainerAsync("probed", "app", "rm /state/ready");
+        await _cluster.WaitForPodAsync("probed", p => !Container(p).GetProperty("ready").GetBoolean());
 
         // The emptyDir outlives the restart, so the marker is removed by the new container's first command.
-        await InContainerAsync("probed", "app", "touch /state/dead");
-        await WaitForPodAsync("probed", p => Container(p).GetProperty("restartCount").GetInt32() >= 1
+        await _cluster.InContainerAsync("probed", "app", "touch /state/dead");
+        await _cluster.WaitForPodAsync("probed", p => Container(p).GetProperty("restartCount").GetInt32() >= 1
             && Container(p).GetProperty("state").TryGetProperty("running", out _));
         await Docker.RunAsync("exec", _node, "sh", "-c", "rm -f /var/lib/kubelet/pods/*/volumes/kubernetes.io~empty-dir/state/dead");
-        var describe = await KubectlOkAsync("describe", "pod", "probed");
+        var describe = await _cluster.KubectlOkAsync("describe", "pod", "probed");
         Assert.That(describe, Does.Contain("Liveness probe failed:").And.Contain("Container app failed liveness probe, will be restarted"));
     }
 
     [Test]
     public async Task Volumes_and_environment_hold_what_the_pod_asked_for()
     {
-        await KubectlOkAsync("create", "configmap", "settings", "--from-literal=mode=blue");
-        await KubectlOkAsync("create", "secret", "generic", "creds", "--from-literal=password=s3cret");
-        await ApplyAsync($$$"""
+        await _cluster.KubectlOkAsync("create", "configmap", "settings", "--from-literal=mode=blue");
+        await _cluster.KubectlOkAsync("create", "secret", "generic", "creds", "--from-literal=password=s3cret");
+        await _cluster.ApplyAsync($$$"""
             apiVersion: v1
             kind: Pod
             metadata: {name: vols, labels: {tier: web}}
@@ -241,32 +237,30 @@ public sealed class DockerKubeletTests
               - {name: creds400, secret: {secretName: creds, defaultMode: 0400}}
               - {name: info, downwardAPI: {items: [{path: labels, fieldRef: {fieldPath: metadata.labels}}]}}
             """);
-        await WaitForPodAsync("vols", p => Phase(p) == "Running" && AllReady(p));
+        await _cluster.WaitForPodAsync("vols", p => Phase(p) == "Running" && AllReady(p));
 
         Assert.Multiple(async () =>
         {
-            Assert.That(await InContainerAsync("vols", "app", "echo \"$GREETING\""), Is.EqualTo("vols is blue"));
-            Assert.That(await InContainerAsync("vols", "app", "cat /shared/note"), Is.EqualTo("from-writer"));
-            Assert.That(await InContainerAsync("vols", "app", "stat -L -c %a /creds/password /creds400/password"), Is.EqualTo("644\n400"));
-            Assert.That(await InContainerAsync("vols", "app", "cat /creds/password"), Is.EqualTo("s3cret"));
-            Assert.That(await InContainerAsync("vols", "app", "cat /info/labels"), Is.EqualTo("tier=\"web\""));
+            Assert.That(await _cluster.InContainerAsync("vols", "app", "echo \"$GREETING\""), Is.EqualTo("vols is blue"));
+            Assert.That(await _cluster.InContainerAsync("vols", "app", "cat /shared/note"), Is.EqualTo("from-writer"));
+            Assert.That(await _cluster.InContainerAsync("vols", "app", "stat -L -c %a /creds/password /creds400/password"), Is.EqualTo("644\n400"));
+            Assert.That(await _cluster.InContainerAsync("vols", "app", "cat /creds/password"), Is.EqualTo("s3cret"));
+            Assert.That(await _cluster.InContainerAsync("vols", "app", "cat /info/labels"), Is.EqualTo("tier=\"web\""));
         });
 
-        await KubectlOkAsync("patch", "configmap", "settings", "-p", """{"data":{"mode":"green"}}""");
+        await _cluster.KubectlOkAsync("patch", "configmap", "settings", "-p", """{"data":{"mode":"green"}}""");
         var watch = Stopwatch.StartNew();
-        while (await InContainerAsync("vols", "app", "cat /settings/mode") != "green")
+        while (await _cluster.InContainerAsync("vols", "app", "cat /settings/mode") != "green")
         {
             Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(90)), "the ConfigMap update reaches the running container");
             await Task.Delay(1000);
         }
-
-        static bool AllReady(JsonElement p) => p.GetProperty("status").GetProperty("containerStatuses").EnumerateArray().All(c => c.GetProperty("ready").GetBoolean());
     }
 
     [Test]
     public async Task A_memory_hog_over_its_limit_is_OOMKilled()
     {
-        await ApplyAsync($$$"""
+        await _cluster.ApplyAsync($$$"""
             apiVersion: v1
             kind: Pod
             metadata: {name: hog}
@@ -279,13 +273,13 @@ public sealed class DockerKubeletTests
                 resources: {limits: {memory: 10Mi}}
             """);
 
-        var pod = await WaitForPodAsync("hog", p => Phase(p) == "Failed");
+        var pod = await _cluster.WaitForPodAsync("hog", p => Phase(p) == "Failed");
         var terminated = Container(pod).GetProperty("state").GetProperty("terminated");
         Assert.Multiple(async () =>
         {
             Assert.That(terminated.GetProperty("reason").GetString(), Is.EqualTo("OOMKilled"));
             Assert.That(terminated.GetProperty("exitCode").GetInt32(), Is.EqualTo(137));
-            Assert.That(await KubectlOkAsync("get", "pod", "hog", "--no-headers"), Does.Match(@"hog\s+0/1\s+OOMKilled"));
+            Assert.That(await _cluster.KubectlOkAsync("get", "pod", "hog", "--no-headers"), Does.Match(@"hog\s+0/1\s+OOMKilled"));
         });
     }
 
@@ -293,7 +287,7 @@ public sealed class DockerKubeletTests
     public async Task Deletion_runs_preStop_before_SIGTERM_and_honours_the_grace_period()
     {
         // 'stubborn' ignores SIGTERM (sleep as PID 1), so only SIGKILL at the end of its 4 s grace stops it.
-        await ApplyAsync($$$"""
+        await _cluster.ApplyAsync($$$"""
             apiVersion: v1
             kind: Pod
             metadata: {name: graceful}
@@ -309,10 +303,10 @@ public sealed class DockerKubeletTests
               - {name: stubborn, image: {{{Image}}}, command: [sleep, "3600"]}
               volumes: [{name: log, hostPath: {path: /tmp/graceful-order, type: DirectoryOrCreate}}]
             """);
-        await WaitForPodAsync("graceful", p => Phase(p) == "Running");
+        await _cluster.WaitForPodAsync("graceful", p => Phase(p) == "Running");
 
         var watch = Stopwatch.StartNew();
-        await KubectlOkAsync("delete", "pod", "graceful", "--timeout=60s");
+        await _cluster.KubectlOkAsync("delete", "pod", "graceful", "--timeout=60s");
         watch.Stop();
         var order = await Docker.RunAsync("exec", _node, "cat", "/tmp/graceful-order/order");
         Assert.Multiple(() =>
@@ -326,7 +320,7 @@ public sealed class DockerKubeletTests
     [Test]
     public async Task A_killed_agent_adopts_the_running_containers_without_restarting_them()
     {
-        await ApplyAsync($$$"""
+        await _cluster.ApplyAsync($$$"""
             apiVersion: v1
             kind: Pod
             metadata: {name: survivor}
@@ -334,7 +328,7 @@ public sealed class DockerKubeletTests
               containers:
               - {name: app, image: {{{Image}}}, command: [sleep, "3600"]}
             """);
-        var before = Container(await WaitForPodAsync("survivor", p => Phase(p) == "Running")).GetProperty("containerID").GetString();
+        var before = Container(await _cluster.WaitForPodAsync("survivor", p => Phase(p) == "Running")).GetProperty("containerID").GetString();
 
         await Docker.RunAsync("exec", _node, "sh", "-c", "kill -9 $(cat /run/localkube/agent.pid)");
         var start = await _env.LocalKubeAsync("start", "-p", _node);
@@ -342,7 +336,7 @@ public sealed class DockerKubeletTests
 
         var wait = await _env.KubectlAsync("wait", "--for=condition=Ready", "pod/survivor", "--timeout=60s");
         Assert.That(wait.ExitCode, Is.Zero, wait.StandardError);
-        var after = Container(await PodAsync("survivor"));
+        var after = Container(await _cluster.PodAsync("survivor"));
         var running = await Docker.RunAsync("exec", _node, "docker", "ps", "-q", "--filter", "name=k8s_app_survivor_");
         Assert.Multiple(() =>
         {
@@ -351,73 +345,4 @@ public sealed class DockerKubeletTests
             Assert.That(running.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(1), "no duplicate container");
         });
     }
-
-    /// <summary>A one-layer image of the node's static busybox, built and loaded inside the node (no registry).</summary>
-    private async Task LoadBusyboxImageAsync()
-    {
-        var script = await File.ReadAllTextAsync(Path.Combine(Assets.Root, "images", "node", "image-archive.sh"));
-        await Cli.Wrap("docker").WithArguments(["exec", "-i", _node, "sh", "-c", "cat > /tmp/image-archive.sh"])
-            .WithStandardInputPipe(PipeSource.FromString(script)).ExecuteAsync();
-        await Docker.RunAsync("exec", _node, "sh", "-c", $"""
-            set -e
-            root=/tmp/busybox-root; rm -rf $root; mkdir -p $root/bin $root/tmp $root/etc
-            cp /bin/busybox $root/bin/busybox
-            for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -s busybox $root/bin/$a; done
-            echo 'root:x:0:0:root:/root:/bin/sh' > $root/etc/passwd
-            chmod 1777 $root/tmp
-            sh /tmp/image-archive.sh $root {Image} null 0:0 /tmp/busybox.tar
-            docker load -i /tmp/busybox.tar
-            """);
-    }
-
-    private async Task ApplyAsync(string yaml)
-    {
-        var path = Path.Combine(_env.Home, $"pods-{Guid.NewGuid():N}.yaml");
-        await File.WriteAllTextAsync(path, yaml);
-        await KubectlOkAsync("apply", "-f", path);
-    }
-
-    private async Task<string> KubectlOkAsync(params string[] args)
-    {
-        var result = await _env.KubectlAsync(args);
-        Assert.That(result.ExitCode, Is.Zero, $"kubectl {string.Join(' ', args)}: {result.StandardError}");
-        return result.StandardOutput;
-    }
-
-    private async Task<JsonElement> PodAsync(string name) =>
-        JsonDocument.Parse(await KubectlOkAsync("get", "pod", name, "-o", "json")).RootElement;
-
-    private async Task<JsonElement> WaitForPodAsync(string name, Func<JsonElement, bool> done, int seconds = 90)
-    {
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            var pod = await PodAsync(name);
-            if (pod.GetProperty("status").TryGetProperty("containerStatuses", out _) && done(pod))
-            {
-                return pod;
-            }
-
-            Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(seconds)), $"pod {name} did not get there; last status: {pod.GetProperty("status")}");
-            await Task.Delay(500);
-        }
-    }
-
-    /// <summary>Runs <paramref name="command"/> in a container of a pod through the node's engine; returns its trimmed output.</summary>
-    private async Task<string> InContainerAsync(string pod, string container, string command)
-    {
-        var id = Container(await PodAsync(pod), container).GetProperty("containerID").GetString()!["docker://".Length..];
-        var result = await Cli.Wrap("docker").WithArguments(["exec", _node, "docker", "exec", id, "sh", "-c", command])
-            .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
-        Assert.That(result.ExitCode, Is.Zero, $"{command} in {pod}/{container}: {result.StandardError}");
-        return result.StandardOutput.Trim();
-    }
-
-    private static string? Phase(JsonElement pod) => pod.GetProperty("status").GetProperty("phase").GetString();
-
-    private static JsonElement Container(JsonElement pod, string? name = null) =>
-        pod.GetProperty("status").GetProperty("containerStatuses").EnumerateArray().First(c => name is null || c.GetProperty("name").GetString() == name);
-
-    private static JsonElement? Waiting(JsonElement pod) =>
-        Container(pod).GetProperty("state").TryGetProperty("waiting", out var waiting) ? waiting : null;
 }

@@ -3,10 +3,11 @@ using CliWrap;
 using CliWrap.Buffered;
 using LocalKube.Testing;
 
-namespace LocalKube.IntegrationTests;
+namespace LocalKube.IntegrationTests.Kubelet;
 
 /// <summary>
-/// <c>image load|ls|rm|build</c> and <c>ssh</c> against one docker-driver cluster with the real kubectl: an image made
+/// <c>image load|ls|rm|build</c> and <c>ssh</c> against the shared docker-driver cluster (<see cref="KubeletCluster"/>;
+/// its pods then live through <see cref="DockerResumeTests"/>' stop and start) with the real kubectl: an image made
 /// from files (no registry) is loaded from an archive, from stdin and from the host's Docker, and pods run it with
 /// <c>imagePullPolicy: IfNotPresent</c>; an image built in the node runs too; <c>ssh</c> passes exit codes and stdin.
 /// </summary>
@@ -14,6 +15,7 @@ namespace LocalKube.IntegrationTests;
 [Category("E2E")]
 [RequiresDocker]
 [NonParallelizable]
+[Order(4)]
 public sealed class NodeImagesDockerTests
 {
     private const string Image = "localkube-e2e/hello:1";
@@ -26,11 +28,10 @@ public sealed class NodeImagesDockerTests
     [OneTimeSetUp]
     public async Task StartCluster()
     {
-        _env = new LocalKubeEnvironment();
+        var cluster = await KubeletCluster.GetAsync();
+        _env = cluster.Env;
+        _profile = cluster.Node;
         _files = new TempDirectory("lkimg");
-        _profile = _env.Profile("img");
-        var start = await _env.LocalKubeAsync("start", "--driver", "docker", "-p", _profile);
-        Assert.That(start.ExitCode, Is.Zero, start.StandardOutput + start.StandardError);
 
         // A one-layer image from files only: the node's static busybox, as images/node/image-archive.sh writes images.
         var rootfs = Directory.CreateDirectory(_files.Combine("rootfs", "bin")).Parent!.FullName;
@@ -44,7 +45,7 @@ public sealed class NodeImagesDockerTests
     }
 
     [OneTimeTearDown]
-    public async Task DeleteCluster()
+    public async Task RemoveHostImages()
     {
         if (_hostTag is not null)
         {
@@ -52,7 +53,6 @@ public sealed class NodeImagesDockerTests
             await Cli.Wrap("docker").WithArguments(["rmi", "--force", _hostTag, Image]).WithValidation(CommandResultValidation.None).ExecuteAsync();
         }
 
-        await _env.DisposeAsync();
         _files.Dispose();
     }
 
