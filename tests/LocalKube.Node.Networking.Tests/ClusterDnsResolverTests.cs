@@ -1,7 +1,6 @@
 using System.Net;
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
-using k8s.Models;
 using LocalKube.Node.Networking.Dns;
 
 namespace LocalKube.Node.Networking.Tests;
@@ -14,12 +13,7 @@ public sealed class ClusterDnsResolverTests
     [SetUp]
     public void SetUp()
     {
-        _data = new FakeDnsData();
-        _data.Add(Service("default", "hello", "10.96.0.20", ("http", 80)));
-        _data.Add(Service("default", "nginx", "None", ("web", 80)));
-        _data.Add(new V1Service { Metadata = new V1ObjectMeta { Name = "ext", NamespaceProperty = "default" }, Spec = new V1ServiceSpec { Type = "ExternalName", ExternalName = "example.org" } });
-        _data.Add(Slice("default", "nginx", ("10.244.0.7", "web-0", true), ("10.244.0.8", null, true), ("10.244.0.9", null, false)));
-        _data.Add(Slice("default", "hello", ("10.244.0.3", null, true)));
+        _data = FakeDnsData.Sample();
         _resolver = new ClusterDnsResolver(_data);
     }
 
@@ -95,40 +89,5 @@ public sealed class ClusterDnsResolverTests
         Assert.That(Ask("example.org").IsForward, Is.True);
         _data.Synced = false;
         Assert.That(Ask("hello.default.svc.cluster.local").Code, Is.EqualTo(ReturnCode.ServerFailure));
-    }
-
-    private static V1Service Service(string ns, string name, string clusterIp, params (string Name, int Port)[] ports) => new()
-    {
-        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
-        Spec = new V1ServiceSpec { ClusterIP = clusterIp, Ports = ports.Select(p => new V1ServicePort { Name = p.Name, Port = p.Port, Protocol = "TCP" }).ToList() },
-    };
-
-    private static V1EndpointSlice Slice(string ns, string service, params (string Ip, string? Hostname, bool Ready)[] endpoints) => new()
-    {
-        Metadata = new V1ObjectMeta { Name = service + "-abc", NamespaceProperty = ns, Labels = new Dictionary<string, string> { ["kubernetes.io/service-name"] = service } },
-        AddressType = "IPv4",
-        Ports = [new Discoveryv1EndpointPort { Name = service == "nginx" ? "web" : "http", Port = 8080, Protocol = "TCP" }],
-        Endpoints = endpoints.Select(e => new V1Endpoint { Addresses = [e.Ip], Hostname = e.Hostname, Conditions = new V1EndpointConditions { Ready = e.Ready } }).ToList(),
-    };
-
-    private sealed class FakeDnsData : IClusterDnsData
-    {
-        private readonly List<V1Service> _services = [];
-        private readonly List<V1EndpointSlice> _slices = [];
-
-        public bool Synced { get; set; } = true;
-
-        public void Add(V1Service service) => _services.Add(service);
-
-        public void Add(V1EndpointSlice slice) => _slices.Add(slice);
-
-        public V1Service? Service(string ns, string name) => _services.FirstOrDefault(s => s.Metadata.NamespaceProperty == ns && s.Metadata.Name == name);
-
-        public IEnumerable<V1Service> Services() => _services;
-
-        public IEnumerable<V1EndpointSlice> Slices(string ns, string name) =>
-            _slices.Where(s => s.Metadata.NamespaceProperty == ns && s.Metadata.Labels["kubernetes.io/service-name"] == name);
-
-        public IEnumerable<V1EndpointSlice> AllSlices() => _slices;
     }
 }
