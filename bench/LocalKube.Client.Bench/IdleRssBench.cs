@@ -12,10 +12,10 @@ namespace LocalKube.Client.Bench;
 /// </summary>
 internal static class IdleRssBench
 {
-    public static async Task<IEnumerable<(string, string)>> RunAsync(TimeSpan idle)
+    public static async Task<IEnumerable<(string, string)>> RunAsync(string agent, TimeSpan idle)
     {
-        var alone = await MeasureAsync(string.Join(',', DisabledComponents.Switchable.Select(c => c.Name)), idle);
-        var all = await MeasureAsync(null, idle);
+        var alone = await MeasureAsync(agent, string.Join(',', DisabledComponents.Switchable.Select(c => c.Name)), idle);
+        var all = await MeasureAsync(agent, null, idle);
         return
         [
             ("Agent idle RSS, store + API server alone (median of 10 samples)", Percentiles.Format(alone, "MiB")),
@@ -23,13 +23,13 @@ internal static class IdleRssBench
         ];
     }
 
-    private static async Task<double> MeasureAsync(string? disable, TimeSpan idle)
+    private static async Task<double> MeasureAsync(string agent, string? disable, TimeSpan idle)
     {
         using var dir = new TempDirectory("lk-clientbench");
         using var pki = new NodeTestPki();
         pki.WriteCertDir(dir.Combine("certs"), "bench");
         var port = TestAgent.FreePort();
-        var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "localkube-node")) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo(agent) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[]
         {
             "run", "--data-dir", dir.Combine("data"), "--cert-dir", dir.Combine("certs"), "--bind-address", "127.0.0.1",

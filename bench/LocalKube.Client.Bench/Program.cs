@@ -1,9 +1,12 @@
 using LocalKube.Client.Bench;
 
 // Node.Client benchmark (issue 9): informer initial sync, event delivery to many informers, and the agent's idle RSS
-// with every component's informers running. Usage: [sync] [delivery] [rss] (all three by default), [--quick].
+// with every component's informers running. Usage: [sync] [delivery] [rss] (all three by default), [--quick],
+// [--agent PATH] (the localkube-node that `rss` starts; default: the framework-dependent build next to the bench).
 var quick = args.Contains("--quick");
-var scenarios = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+var agentAt = Array.IndexOf(args, "--agent");
+var agent = agentAt >= 0 && agentAt + 1 < args.Length ? Path.GetFullPath(args[agentAt + 1]) : Path.Combine(AppContext.BaseDirectory, "localkube-node");
+var scenarios = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && i != agentAt + 1).ToHashSet(StringComparer.Ordinal);
 if (scenarios.Count == 0)
 {
     scenarios = ["sync", "delivery", "rss"];
@@ -22,7 +25,7 @@ if (scenarios.Contains("delivery"))
 
 if (scenarios.Contains("rss"))
 {
-    results.AddRange(await IdleRssBench.RunAsync(idle: TimeSpan.FromSeconds(quick ? 5 : 20)));
+    results.AddRange(await IdleRssBench.RunAsync(agent, idle: TimeSpan.FromSeconds(quick ? 5 : 20)));
 }
 
 Console.WriteLine();

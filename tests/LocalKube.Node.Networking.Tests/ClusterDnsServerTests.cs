@@ -34,6 +34,33 @@ public sealed class ClusterDnsServerTests
     }
 
     [Test]
+    public async Task PipelinedTcpQueriesAreEachAnswered()
+    {
+        // glibc's resolver, falling back to TCP, sends its A and AAAA queries back to back on one connection.
+        var port = FreePort();
+        using var server = new ClusterDnsServer(new IPEndPoint(IPAddress.Loopback, port), new ClusterDnsResolver(FakeDnsData.Sample()), [], NullLogger.Instance);
+        server.Start();
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, port);
+        var stream = client.GetStream();
+        byte[] a = [0x11, 0x11, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 5, .. "hello"u8, 7, .. "default"u8, 3, .. "svc"u8, 7, .. "cluster"u8, 5, .. "local"u8, 0, 0, 1, 0, 1];
+        byte[] aaaa = [0x22, 0x22, .. a[2..^4], 0, 28, 0, 1];
+        await stream.WriteAsync((byte[])[0, (byte)a.Length, .. a, 0, (byte)aaaa.Length, .. aaaa]);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var ids = new List<int>();
+        for (var i = 0; i < 2; i++)
+        {
+            var length = new byte[2];
+            await stream.ReadExactlyAsync(length, timeout.Token);
+            var message = new byte[(length[0] << 8) | length[1]];
+            await stream.ReadExactlyAsync(message, timeout.Token);
+            ids.Add((message[0] << 8) | message[1]);
+        }
+
+        Assert.That(ids, Is.EquivalentTo(new[] { 0x1111, 0x2222 }));
+    }
+
+    [Test]
     public void UpstreamsComeFromResolvConfWithoutTheClusterAddress()
     {
         var upstreams = ClusterDnsService.Upstreams("# c\nnameserver 127.0.0.11\nnameserver 10.96.0.10\nsearch x\nnameserver bogus\noptions ndots:0\n");
