@@ -6,7 +6,7 @@ using LocalKube.Client.Bench;
 var quick = args.Contains("--quick");
 var agentAt = Array.IndexOf(args, "--agent");
 var agent = agentAt >= 0 && agentAt + 1 < args.Length ? Path.GetFullPath(args[agentAt + 1]) : Path.Combine(AppContext.BaseDirectory, "localkube-node");
-var scenarios = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && i != agentAt + 1).ToHashSet(StringComparer.Ordinal);
+var scenarios = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (agentAt < 0 || i != agentAt + 1)).ToHashSet(StringComparer.Ordinal);
 if (scenarios.Count == 0)
 {
     scenarios = ["sync", "delivery", "rss"];

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using k8s;
@@ -14,7 +15,14 @@ internal static class KubeHttp
     public static async Task<HttpResponseMessage> SendAsync(
         Kubernetes client, HttpMethod method, string pathAndQuery, HttpContent? content, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, new Uri(client.BaseUri, pathAndQuery)) { Content = content };
+        // HTTP/2 when the server offers it, as client-go: an identity's watches then share one TLS connection
+        // instead of holding one connection each (about 60 in an idle agent over HTTP/1.1).
+        using var request = new HttpRequestMessage(method, new Uri(client.BaseUri, pathAndQuery))
+        {
+            Content = content,
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+        };
         request.Headers.Accept.Add(Json);
         if (client.Credentials is { } credentials)
         {

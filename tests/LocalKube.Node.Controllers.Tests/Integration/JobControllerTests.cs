@@ -64,7 +64,9 @@ public sealed class JobControllerTests
     {
         var ns = await _w.NamespaceAsync("ttl");
         var job = Job("short", 1, 1, "exit:0");
-        job.Spec.TtlSecondsAfterFinished = 1;
+        // Long enough that `kubectl wait` sees the finished Job before the TTL removes it, even on a loaded machine
+        // (with 1 s it failed once with NotFound at load 15).
+        job.Spec.TtlSecondsAfterFinished = 5;
         await _w.Admin.BatchV1.CreateNamespacedJobAsync(job, ns);
         await _w.KubectlOkAsync("wait", "--for=condition=complete", "job/short", "-n", ns, "--timeout=60s");
         await WorkloadAgent.EventuallyAsync(() => _w.Admin.BatchV1.ListNamespacedJobAsync(ns), l => l.Items.Count == 0, "the Job deleted after its TTL");
