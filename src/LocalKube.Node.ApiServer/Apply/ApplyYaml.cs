@@ -40,6 +40,12 @@ public static class ApplyYaml
         {
             throw StatusException.BadRequest($"error decoding YAML: {e.Message}");
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's representation model throws this, not a YamlException, for some broken flow collections
+            // (an unterminated `[` before a mapping key); found by the API fuzz harness as a 500.
+            throw StatusException.BadRequest($"error decoding YAML: {e.Message}");
+        }
         catch (ArgumentException e)
         {
             // YamlDotNet's representation model refuses a key repeated in one mapping this way (yaml.v2: "key already set").

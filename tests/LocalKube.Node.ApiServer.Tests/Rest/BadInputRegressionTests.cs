@@ -38,6 +38,18 @@ public sealed class BadInputRegressionTests
 
     private static byte[] Bytes(string s) => Encoding.UTF8.GetBytes(s);
 
+    // Found by the 30-minute fuzz run (seed 0xCF8FF067FB1DD59A, case 3879): YamlDotNet threw InvalidOperationException.
+    [Test]
+    public async Task An_apply_patch_with_an_unterminated_flow_sequence_is_a_400()
+    {
+        var name = Name();
+        await SendAsync(HttpMethod.Post, "/api/v1/namespaces/default/configmaps", Bytes($$$"""{"metadata":{"name":"{{{name}}}"}}"""));
+        var patch = Bytes($"\"apiVersion\": \"v1\"\n\"kind\": [ConfigMap\"\n\"metadata\":\n  \"name\": \"{name}\"\n\"data\":\n  \"k\": \"v\"\n");
+        var (code, json, _) = await SendAsync(HttpMethod.Patch, $"/api/v1/namespaces/default/configmaps/{name}?fieldManager=fuzz", patch, "application/apply-patch+yaml");
+        Assert.That(code, Is.EqualTo(HttpStatusCode.BadRequest), json.ToString());
+        Assert.That(json.GetProperty("message").GetString(), Does.StartWith("error decoding YAML"));
+    }
+
     // Go's decoder turns each byte of invalid UTF-8 inside a string into U+FFFD instead of failing: a ConfigMap value
     // is then stored with it, and a name becomes an invalid name (422).
     [Test]
