@@ -18,4 +18,18 @@ public static class FreeTcpPort
         listener.Stop();
         return port;
     }
+
+    /// <summary>
+    /// Returns a port free on 127.0.0.1 for both UDP and TCP a moment ago (a DNS server binds both): the OS picks a
+    /// UDP port, and a TCP listener proves the same number free for TCP.
+    /// </summary>
+    public static int GetForUdpAndTcp()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)socket.LocalEndPoint!).Port;
+        using var listener = new TcpListener(IPAddress.Loopback, port);
+        listener.Start();
+        return port;
+    }
 }
