@@ -4,6 +4,7 @@ using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
 using k8s.Models;
 using LocalKube.Node.Networking.Dns;
+using LocalKube.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LocalKube.Node.Networking.Tests;
@@ -15,7 +16,7 @@ public sealed class ClusterDnsServerTests
     public async Task AnswersOverUdpAndServesLargeAnswersOverTcp()
     {
         var data = new ManyEndpoints(60);
-        var port = FreePort();
+        var port = FreeTcpPort.GetForUdpAndTcp();
         using var server = new ClusterDnsServer(new IPEndPoint(IPAddress.Loopback, port), new ClusterDnsResolver(data), [], NullLogger.Instance);
         server.Start();
         var name = DomainName.Parse("many.default.svc.cluster.local");
@@ -37,7 +38,7 @@ public sealed class ClusterDnsServerTests
     public async Task PipelinedTcpQueriesAreEachAnswered()
     {
         // glibc's resolver, falling back to TCP, sends its A and AAAA queries back to back on one connection.
-        var port = FreePort();
+        var port = FreeTcpPort.GetForUdpAndTcp();
         using var server = new ClusterDnsServer(new IPEndPoint(IPAddress.Loopback, port), new ClusterDnsResolver(FakeDnsData.Sample()), [], NullLogger.Instance);
         server.Start();
         using var client = new TcpClient();
@@ -65,16 +66,6 @@ public sealed class ClusterDnsServerTests
     {
         var upstreams = ClusterDnsService.Upstreams("# c\nnameserver 127.0.0.11\nnameserver 10.96.0.10\nsearch x\nnameserver bogus\noptions ndots:0\n");
         Assert.That(upstreams.Select(u => u.ToString()), Is.EqualTo(new[] { "127.0.0.11" }));
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        var port = ((IPEndPoint)socket.LocalEndPoint!).Port;
-        using var listener = new TcpListener(IPAddress.Loopback, port);
-        listener.Start();
-        return port;
     }
 
     private sealed class ManyEndpoints(int count) : IClusterDnsData

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using LocalKube.Node.Networking.Dns;
+using LocalKube.Testing;
 using LocalKube.Testing.Fuzz;
 using Microsoft.Extensions.Logging.Abstractions;
 using static LocalKube.Testing.Fuzz.Mutations;
@@ -47,7 +48,7 @@ public sealed class DnsServerFuzzTests
     [OneTimeSetUp]
     public void StartServer()
     {
-        _port = FreePort();
+        _port = FreeTcpPort.GetForUdpAndTcp();
         // No upstream resolvers: names outside the cluster get SERVFAIL at once, so no case waits on the network.
         _server = new ClusterDnsServer(new IPEndPoint(IPAddress.Loopback, _port), new ClusterDnsResolver(FakeDnsData.Sample()), [], NullLogger.Instance);
         _server.Start();
@@ -345,16 +346,6 @@ public sealed class DnsServerFuzzTests
     {
         bytes.Add((byte)(value >> 8));
         bytes.Add((byte)value);
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        var port = ((IPEndPoint)socket.LocalEndPoint!).Port;
-        using var listener = new TcpListener(IPAddress.Loopback, port);
-        listener.Start();
-        return port;
     }
 
     private sealed record Query(byte[] Bytes, bool Tcp, bool WellFormed, string What)
