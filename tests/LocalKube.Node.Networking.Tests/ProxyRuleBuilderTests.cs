@@ -84,6 +84,31 @@ public sealed class ProxyRuleBuilderTests
     }
 
     [Test]
+    public void APartialSyncWritesTheFixedChainsAndOnlyTheServiceChainsThatChanged()
+    {
+        var web = Web(Ready("10.244.0.5"), Ready("10.244.0.6"));
+        var api = Web(Ready("10.244.0.9")) with { Name = "api", ClusterIp = "10.96.0.21", NodePort = 30081 };
+        var full = ProxyRuleBuilder.Build([web, api], PodCidr, []);
+        Assert.That(full.WrittenChains, Is.EqualTo(full.ChainRules.Count));
+
+        // Nothing changed: no service chain is declared (declaring flushes) or written; the fixed chains are.
+        var same = ProxyRuleBuilder.Build([web, api], PodCidr, full.ServiceChains, applied: full.ChainRules);
+        Assert.That(same.WrittenChains, Is.Zero);
+        Assert.That(same.Text, Does.Not.Contain($":{ChainNames.Service(web)} "));
+        Assert.That(same.Text, Does.Not.Contain($"-A {ChainNames.Service(web)} "));
+        Assert.That(same.Text, Does.Contain($"-j {ChainNames.Service(web)}\n"), "KUBE-SERVICES still jumps to the kept chain");
+
+        // web's endpoint 10.244.0.6 goes away: web's service chain is rewritten, its gone endpoint chain deleted, and
+        // api's chains are left alone.
+        var changed = ProxyRuleBuilder.Build([Web(Ready("10.244.0.5")), api], PodCidr, full.ServiceChains, applied: full.ChainRules);
+        Assert.That(changed.Text, Does.Contain($":{ChainNames.Service(web)} - [0:0]"));
+        Assert.That(changed.Text, Does.Contain($"-X {ChainNames.Endpoint(web, Ready("10.244.0.6"))}\n"));
+        Assert.That(changed.Text, Does.Not.Contain(ChainNames.Service(api) + " - [0:0]"));
+        Assert.That(changed.Text, Does.Not.Contain($"-A {ChainNames.Endpoint(api, Ready("10.244.0.9"))} "));
+        Assert.That(changed.WrittenChains, Is.EqualTo(1), "only web's service chain (its kept endpoint chain is unchanged)");
+    }
+
+    [Test]
     public void ChainNamesAreStableAndShortEnoughForIptables()
     {
         var name = ChainNames.Endpoint(Web(), Ready("10.244.0.5"));

@@ -36,13 +36,17 @@ public static class ProxyRuleBuilder
     /// <param name="podCidr">The pod network (traffic from outside it to a ClusterIP is masqueraded).</param>
     /// <param name="staleChains">Service chains of the previous sync (or found at start) that must go if unused.</param>
     /// <param name="masqueradeAll">Masquerade all service traffic (when bridged replies do not pass iptables).</param>
-    public static ProxyRuleSet Build(IEnumerable<ServicePortEntry> ports, string podCidr, IEnumerable<string> staleChains, bool masqueradeAll = false)
+    /// <param name="applied">The service chains' rules as the last successful restore left them (its
+    /// <see cref="ProxyRuleSet.ChainRules"/>), or null for a full sync. A chain whose rules are unchanged is left out
+    /// of the input (with <c>--noflush</c> the kernel keeps it), as kube-proxy's partial syncs do since 1.27: a
+    /// change then rewrites the fixed chains and the changed services' chains, not every service's.</param>
+    public static ProxyRuleSet Build(IEnumerable<ServicePortEntry> ports, string podCidr, IEnumerable<string> staleChains, bool masqueradeAll = false, IReadOnlyDictionary<string, string>? applied = null)
     {
         ArgumentNullException.ThrowIfNull(ports);
         var filter = new StringBuilder();
-        var natChains = new StringBuilder();
         var nat = new StringBuilder();
-        var declared = new HashSet<string>(StringComparer.Ordinal);
+        var chainRules = new Dictionary<string, StringBuilder>(StringComparer.Ordinal);
+        StringBuilder Chain(string name) => chainRules.TryGetValue(name, out var rules) ? rules : chainRules[name] = new StringBuilder();
 
         filter.Append("*filter\n");
         foreach (var chain in FilterChains)
@@ -80,13 +84,13 @@ public static class ProxyRuleBuilder
             }
 
             var svc = ChainNames.Service(port);
-            Declare(natChains, declared, svc);
+            Chain(svc);
             nat.Append($"-A KUBE-SERVICES -m comment --comment \"{port.DisplayName} cluster IP\" -d {port.ClusterIp}/32 {match} -j {svc}\n");
             var external = port.NodePort > 0 || port.ExternalIps.Count > 0;
             if (external)
             {
                 var ext = ChainNames.External(port);
-                Declare(natChains, declared, ext);
+                Chain(ext);
                 foreach (var ip in port.ExternalIps)
                 {
                     nat.Append($"-A KUBE-SERVICES -m comment --comment \"{port.DisplayName} external IP\" -d {ip}/32 {match} -j {ext}\n");
@@ -100,40 +104,40 @@ public static class ProxyRuleBuilder
                 if (port.ExternalLocal)
                 {
                     // Local policy keeps external clients' addresses; pods and the node itself still get masqueraded.
-                    nat.Append($"-A {ext} -m comment --comment \"pod traffic for {port.DisplayName} external destinations\" -s {podCidr} -j {svc}\n");
-                    nat.Append($"-A {ext} -m comment --comment \"masquerade LOCAL traffic for {port.DisplayName} external destinations\" -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ\n");
-                    nat.Append($"-A {ext} -j {svc}\n");
+                    Chain(ext).Append($"-A {ext} -m comment --comment \"pod traffic for {port.DisplayName} external destinations\" -s {podCidr} -j {svc}\n");
+                    Chain(ext).Append($"-A {ext} -m comment --comment \"masquerade LOCAL traffic for {port.DisplayName} external destinations\" -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ\n");
+                    Chain(ext).Append($"-A {ext} -j {svc}\n");
                 }
                 else
                 {
-                    nat.Append($"-A {ext} -m comment --comment \"masquerade traffic for {port.DisplayName} external destinations\" -j KUBE-MARK-MASQ\n");
-                    nat.Append($"-A {ext} -j {svc}\n");
+                    Chain(ext).Append($"-A {ext} -m comment --comment \"masquerade traffic for {port.DisplayName} external destinations\" -j KUBE-MARK-MASQ\n");
+                    Chain(ext).Append($"-A {ext} -j {svc}\n");
                 }
             }
 
             var masqueradeSource = masqueradeAll ? "" : $"! -s {podCidr} ";
-            nat.Append($"-A {svc} -m comment --comment \"{port.DisplayName} cluster IP\" {masqueradeSource}-d {port.ClusterIp}/32 {match} -j KUBE-MARK-MASQ\n");
+            Chain(svc).Append($"-A {svc} -m comment --comment \"{port.DisplayName} cluster IP\" {masqueradeSource}-d {port.ClusterIp}/32 {match} -j KUBE-MARK-MASQ\n");
             var seps = endpoints.Select(e => (Endpoint: e, Chain: ChainNames.Endpoint(port, e))).ToList();
             if (port.AffinitySeconds > 0)
             {
                 foreach (var (endpoint, chain) in seps)
                 {
-                    nat.Append($"-A {svc} -m comment --comment \"{port.DisplayName} -> {endpoint.Address}\" -m recent --name {chain} --rcheck --seconds {Num(port.AffinitySeconds)} --reap -j {chain}\n");
+                    Chain(svc).Append($"-A {svc} -m comment --comment \"{port.DisplayName} -> {endpoint.Address}\" -m recent --name {chain} --rcheck --seconds {Num(port.AffinitySeconds)} --reap -j {chain}\n");
                 }
             }
 
             for (var i = 0; i < seps.Count; i++)
             {
                 var (endpoint, chain) = seps[i];
-                Declare(natChains, declared, chain);
+                Chain(chain);
                 var remaining = seps.Count - i;
                 var probability = remaining > 1
                     ? $" -m statistic --mode random --probability {(1.0 / remaining).ToString("0.0000000000", CultureInfo.InvariantCulture)}"
                     : "";
-                nat.Append($"-A {svc} -m comment --comment \"{port.DisplayName} -> {endpoint.Address}\"{probability} -j {chain}\n");
-                nat.Append($"-A {chain} -m comment --comment {comment} -s {endpoint.Ip}/32 -j KUBE-MARK-MASQ\n");
+                Chain(svc).Append($"-A {svc} -m comment --comment \"{port.DisplayName} -> {endpoint.Address}\"{probability} -j {chain}\n");
+                Chain(chain).Append($"-A {chain} -m comment --comment {comment} -s {endpoint.Ip}/32 -j KUBE-MARK-MASQ\n");
                 var affinity = port.AffinitySeconds > 0 ? $" -m recent --name {chain} --set" : "";
-                nat.Append($"-A {chain} -m comment --comment {comment}{affinity} -p {port.Proto} -m {port.Proto} -j DNAT --to-destination {endpoint.Address}\n");
+                Chain(chain).Append($"-A {chain} -m comment --comment {comment}{affinity} -p {port.Proto} -m {port.Proto} -j DNAT --to-destination {endpoint.Address}\n");
             }
         }
 
@@ -146,7 +150,7 @@ public static class ProxyRuleBuilder
         filter.Append("-A KUBE-FORWARD -m comment --comment \"kubernetes forwarding conntrack rule\" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n");
         filter.Append("COMMIT\n");
 
-        var text = new StringBuilder(filter.Length + nat.Length + natChains.Length + 256);
+        var text = new StringBuilder(filter.Length + nat.Length + (chainRules.Count * 256));
         text.Append(filter);
         text.Append("*nat\n");
         foreach (var chain in NatChains)
@@ -154,8 +158,17 @@ public static class ProxyRuleBuilder
             text.Append(':').Append(chain).Append(" - [0:0]\n");
         }
 
-        text.Append(natChains);
-        var stale = staleChains.Where(c => !declared.Contains(c)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var written = chainRules
+            .Select(c => (Name: c.Key, Rules: c.Value.ToString()))
+            .Where(c => applied is null || !applied.TryGetValue(c.Name, out var before) || before != c.Rules)
+            .ToList();
+        foreach (var (name, _) in written)
+        {
+            // Declaring flushes the chain; the rules below refill it.
+            text.Append(':').Append(name).Append(" - [0:0]\n");
+        }
+
+        var stale = staleChains.Where(c => !chainRules.ContainsKey(c)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         foreach (var chain in stale)
         {
             // Declaring flushes it, so it has no rules left when -X removes it.
@@ -163,25 +176,22 @@ public static class ProxyRuleBuilder
         }
 
         text.Append(nat);
+        foreach (var (_, rules) in written)
+        {
+            text.Append(rules);
+        }
+
         foreach (var chain in stale)
         {
             text.Append("-X ").Append(chain).Append('\n');
         }
 
         text.Append("COMMIT\n");
-        return new ProxyRuleSet(text.ToString(), declared);
+        return new ProxyRuleSet(text.ToString(), chainRules.ToDictionary(c => c.Key, c => c.Value.ToString(), StringComparer.Ordinal), written.Count);
     }
 
     /// <summary>Whether <paramref name="ip"/> is a real ClusterIP (not empty, not <c>None</c>).</summary>
     public static bool IsClusterIp(string? ip) => !string.IsNullOrEmpty(ip) && ip != "None";
-
-    private static void Declare(StringBuilder chains, HashSet<string> declared, string chain)
-    {
-        if (declared.Add(chain))
-        {
-            chains.Append(':').Append(chain).Append(" - [0:0]\n");
-        }
-    }
 
     private static string Quote(string text) => "\"" + text + "\"";
 

@@ -26,6 +26,9 @@ public sealed partial class ServiceProxyService(
     /// <summary>The time between syncs when nothing changes.</summary>
     public static readonly TimeSpan SyncPeriod = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often a sync rewrites every service chain rather than only the changed ones (partial syncs).</summary>
+    public static readonly TimeSpan FullSyncPeriod = TimeSpan.FromHours(1);
+
     private readonly NodeComponentContext _context = context;
     private readonly SemaphoreSlim _changed = new(0, 1);
     private readonly Iptables _iptables = new();
@@ -61,6 +64,8 @@ public sealed partial class ServiceProxyService(
 
         var ready = false;
         var lastSync = DateTimeOffset.MinValue;
+        var lastFullSync = DateTimeOffset.MinValue;
+        IReadOnlyDictionary<string, string>? applied = null;
         var lastJumpCheck = Time.GetUtcNow();
         while (true)
         {
@@ -82,9 +87,18 @@ public sealed partial class ServiceProxyService(
                 }
 
                 var entries = ServicePortTable.Build(services.Lister.List(), slices.Lister.List());
-                var rules = ProxyRuleBuilder.Build(entries, podCidr, chains, masqueradeAll);
+                if (lastSync - lastFullSync >= FullSyncPeriod)
+                {
+                    // Now and then every chain is rewritten, in case something changed them behind the proxy's back.
+                    applied = null;
+                }
+
+                var rules = ProxyRuleBuilder.Build(entries, podCidr, chains, masqueradeAll, applied);
+                applied = null; // until the restore is known to have worked: a failed one means a full sync next
                 await _iptables.RestoreAsync(rules.Text, stoppingToken);
                 chains = rules.ServiceChains;
+                applied = rules.ChainRules;
+                lastFullSync = rules.WrittenChains == rules.ChainRules.Count ? lastSync : lastFullSync;
                 Log.Synced(Logger, entries.Count, (Time.GetUtcNow() - lastSync).TotalMilliseconds);
                 if (!ready)
                 {
