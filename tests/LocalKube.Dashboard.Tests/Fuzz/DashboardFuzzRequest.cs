@@ -34,8 +34,9 @@ internal sealed record DashboardFuzzRequest(string Endpoint, string Method, stri
     /// <summary>The size CsCheck shrinks.</summary>
     public long Size => Target.Length + Headers.Sum(h => h.Name.Length + h.Value.Length) + (Body?.Length ?? 0);
 
-    /// <summary>The request's bytes for a dashboard on <paramref name="port"/> with <paramref name="secret"/>.</summary>
-    public byte[] Encode(int port, string secret)
+    /// <summary>The request's bytes for a dashboard on <paramref name="port"/> with <paramref name="secret"/>; <paramref name="marker"/>
+    /// (a query parameter) ends the target, so what the proxy sends on can be told from what earlier cases sent.</summary>
+    public byte[] Encode(int port, string secret, string? marker = null)
     {
         string Fill(string value) => value.Replace("{port}", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("{secret}", secret, StringComparison.Ordinal);
@@ -45,6 +46,11 @@ internal sealed record DashboardFuzzRequest(string Endpoint, string Method, stri
             FuzzSecret.Wrong when Target.Length % 2 == 0 => Target + (Target.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "token=" + secret + "x",
             _ => Target,
         };
+        if (marker is not null)
+        {
+            target += (target.Contains('?', StringComparison.Ordinal) ? "&" : "?") + marker;
+        }
+
         var head = new StringBuilder().Append(Method).Append(' ').Append(target).Append(" HTTP/1.1\r\n");
         foreach (var (name, value) in Headers)
         {
