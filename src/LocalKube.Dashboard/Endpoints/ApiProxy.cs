@@ -53,6 +53,13 @@ public sealed class ApiProxy(KubeApi api, ClusterHealth health)
         }
 
         using var message = new HttpRequestMessage(new HttpMethod(request.Method), target);
+        if (HttpMethods.IsHead(request.Method))
+        {
+            // A HEAD answer has no body, so HttpClient pools its connection at once, while the API server may still be
+            // serving it (a HEAD watch runs until its timeout): the next request on that connection would wait as long.
+            message.Headers.ConnectionClose = true;
+        }
+
         if (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0)
         {
             message.Content = new StreamContent(request.Body);

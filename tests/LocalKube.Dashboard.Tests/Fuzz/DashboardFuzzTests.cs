@@ -123,6 +123,19 @@ public sealed class DashboardFuzzTests
         Assert.That((answer?.Status, answer?.Streaming), Is.EqualTo(((int?)200, (bool?)true)), answer?.Text);
     }
 
+    [Test]
+    public async Task Found_by_fuzzing_a_HEAD_watch_does_not_stall_the_next_requests()
+    {
+        // The fake holds a watch open, HEAD or not, as an API server does; the connection must not go back to the pool.
+        var head = await SendAsync(Own("HEAD", "/api/k8s/apis?watch=true&resourceVersion=10", [], null));
+        Assert.That(head?.Status, Is.EqualTo(200));
+        for (var i = 0; i < 3; i++)
+        {
+            var next = await SendAsync(Own("GET", "/api/explain/namespaces/demo/pods/nope", [], null));
+            Assert.That(next?.Status, Is.EqualTo(404), next?.Text);
+        }
+    }
+
     // A request of the page itself: the cookie, the dashboard's Host and its own Origin.
     private static DashboardFuzzRequest Own(string method, string target, (string, string)[] headers, byte[]? body) =>
         new("regression", method, target, FuzzSecret.Cookie, [("Host", "127.0.0.1:{port}"), ("Origin", "http://127.0.0.1:{port}"), .. headers], body, "regression");
