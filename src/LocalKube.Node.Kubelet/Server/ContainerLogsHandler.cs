@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using LocalKube.Node.Kubelet.Runtime;
 using Microsoft.AspNetCore.Http;
@@ -17,6 +16,14 @@ internal static class ContainerLogsHandler
     {
         var ct = context.RequestAborted;
         var query = context.Request.Query;
+        // Upstream's order: the query is decoded (400) and validated (422) before the pod and container are looked up.
+        var parsed = LogQuery.Parse(query);
+        if (parsed.Error is { } error)
+        {
+            await KubeletResponses.TextAsync(context, parsed.Status, error, ct).ConfigureAwait(false);
+            return;
+        }
+
         var pod = KubeletPodLookup.Find(source, ns, name);
         if (pod is null)
         {
@@ -30,17 +37,11 @@ internal static class ContainerLogsHandler
             return;
         }
 
-        if (!TryParse(query, out var options, out var limitBytes, out var timestamps, out var problem))
-        {
-            await KubeletResponses.TextAsync(context, 400, problem!, ct).ConfigureAwait(false);
-            return;
-        }
-
-        var previous = Flag(query, "previous");
-        var id = ContainerLogSelector.Select(KubeletPodLookup.Status(source, pod), name, container, previous, out var error);
+        var (options, limitBytes, timestamps, previous) = (parsed.Options, parsed.LimitBytes, parsed.Timestamps, parsed.Previous);
+        var id = ContainerLogSelector.Select(KubeletPodLookup.Status(source, pod), name, container, previous, out var unavailable);
         if (id is null)
         {
-            await KubeletResponses.TextAsync(context, 400, error ?? $"container \"{container}\" in pod \"{name}\" is not available", ct).ConfigureAwait(false);
+            await KubeletResponses.TextAsync(context, 400, unavailable ?? $"container \"{container}\" in pod \"{name}\" is not available", ct).ConfigureAwait(false);
             return;
         }
 
@@ -49,8 +50,10 @@ internal static class ContainerLogsHandler
         var follow = options.Follow && !previous;
         if (follow)
         {
-            // Send the headers now: a follower must see the stream open before the first line is written.
+            // Send the headers now: a follower must see the stream open before the first line is written. StartAsync
+            // only makes the headers final; the flush puts them on the wire (a quiet container writes nothing else).
             await context.Response.StartAsync(ct).ConfigureAwait(false);
+            await context.Response.Body.FlushAsync(ct).ConfigureAwait(false);
         }
 
         var written = 0L;
@@ -92,63 +95,4 @@ internal static class ContainerLogsHandler
         line.CopyTo(all.AsSpan(prefix.Length));
         return all;
     }
-
-    private static bool TryParse(IQueryCollection query, out LogOptions options, out long? limitBytes, out bool timestamps, out string? problem)
-    {
-        options = new LogOptions(Follow: Flag(query, "follow"));
-        limitBytes = null;
-        timestamps = Flag(query, "timestamps");
-        problem = null;
-        DateTimeOffset? since = null;
-        if (query["sinceSeconds"].ToString() is { Length: > 0 } seconds)
-        {
-            if (!long.TryParse(seconds, NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) || s < 1)
-            {
-                problem = "sinceSeconds: Invalid value: must be greater than 0";
-                return false;
-            }
-
-            since = DateTimeOffset.UtcNow.AddSeconds(-s);
-        }
-
-        if (query["sinceTime"].ToString() is { Length: > 0 } sinceTime)
-        {
-            if (!DateTimeOffset.TryParse(sinceTime, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t))
-            {
-                problem = $"sinceTime: Invalid value: \"{sinceTime}\": must be RFC 3339";
-                return false;
-            }
-
-            // Both given: the later one wins (upstream).
-            since = since is { } other && other > t ? other : t;
-        }
-
-        int? tail = null;
-        if (query["tailLines"].ToString() is { Length: > 0 } tailText)
-        {
-            if (!int.TryParse(tailText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
-            {
-                problem = $"tailLines: Invalid value: \"{tailText}\"";
-                return false;
-            }
-
-            tail = n < 0 ? null : n;
-        }
-
-        if (query["limitBytes"].ToString() is { Length: > 0 } limitText)
-        {
-            if (!long.TryParse(limitText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) || l < 1)
-            {
-                problem = "limitBytes: Invalid value: must be greater than 0";
-                return false;
-            }
-
-            limitBytes = l;
-        }
-
-        options = options with { Since = since, TailLines = tail };
-        return true;
-    }
-
-    private static bool Flag(IQueryCollection query, string name) => query[name].ToString() is "true" or "1" or "True";
 }

@@ -6,9 +6,9 @@ namespace LocalKube.Node.Kubelet.Server;
 /// <summary>Finds what a streaming or log request names: the pod, its running container, its ready sandbox.</summary>
 internal static class KubeletPodLookup
 {
-    /// <summary>The pod named <paramref name="name"/> in <paramref name="ns"/> (and with <paramref name="uid"/> when given).</summary>
-    public static V1Pod? Find(IKubeletPodSource source, string ns, string name, string? uid = null) =>
-        source.Pods.FirstOrDefault(p => p.Metadata.NamespaceProperty == ns && p.Metadata.Name == name && (string.IsNullOrEmpty(uid) || p.Metadata.Uid == uid));
+    /// <summary>The pod named <paramref name="name"/> in <paramref name="ns"/> (upstream's GetPodByName: the UID is checked by the caller).</summary>
+    public static V1Pod? Find(IKubeletPodSource source, string ns, string name) =>
+        source.Pods.FirstOrDefault(p => p.Metadata.NamespaceProperty == ns && p.Metadata.Name == name);
 
     /// <summary>The pod's status: the kubelet's latest, else the API's.</summary>
     public static V1PodStatus Status(IKubeletPodSource source, V1Pod pod) => source.GetStatus(pod.Metadata.Uid) ?? pod.Status ?? new V1PodStatus();

@@ -31,11 +31,21 @@ internal sealed class StreamingHandlers(IKubeletPodSource source, TimeSpan strea
             return;
         }
 
-        var pod = KubeletPodLookup.Find(source, ns, name, uid);
-        var running = pod is null ? null : await KubeletPodLookup.RunningContainerAsync(source, pod, container, ct).ConfigureAwait(false);
+        var pod = KubeletPodLookup.Find(source, ns, name);
+        if (pod is null)
+        {
+            await KubeletResponses.TextAsync(context, 404, "pod does not exist", ct).ConfigureAwait(false);
+            return;
+        }
+
+        // A UID that is not the pod's finds no container, as upstream's lookup by UID.
+        var running = string.IsNullOrEmpty(uid) || pod.Metadata.Uid == uid
+            ? await KubeletPodLookup.RunningContainerAsync(source, pod, container, ct).ConfigureAwait(false)
+            : null;
         if (running is null)
         {
-            // Upstream: the streaming server's findContainer error, written with 500.
+            // Upstream: the streaming server's findContainer error, written with 500 (streaming.WriteError), which the
+            // API server passes on and kubectl prints; kept for fidelity (the fuzz target allows exactly this text).
             await KubeletResponses.TextAsync(context, 500, $"container not found (\"{container}\")", ct).ConfigureAwait(false);
             return;
         }
@@ -82,16 +92,23 @@ internal sealed class StreamingHandlers(IKubeletPodSource source, TimeSpan strea
     public async Task PortForwardAsync(HttpContext context, string ns, string name, string? uid)
     {
         var ct = context.RequestAborted;
-        var pod = KubeletPodLookup.Find(source, ns, name, uid);
+        var pod = KubeletPodLookup.Find(source, ns, name);
         if (pod is null)
         {
             await KubeletResponses.TextAsync(context, 404, "pod does not exist", ct).ConfigureAwait(false);
             return;
         }
 
+        if (!string.IsNullOrEmpty(uid) && pod.Metadata.Uid != uid)
+        {
+            await KubeletResponses.TextAsync(context, 404, "pod not found", ct).ConfigureAwait(false);
+            return;
+        }
+
         var sandbox = await KubeletPodLookup.ReadySandboxAsync(source, pod, ct).ConfigureAwait(false);
         if (sandbox is null)
         {
+            // Upstream: GetPortForward's error, written with 500 by streaming.WriteError; kept for fidelity.
             await KubeletResponses.TextAsync(context, 500, $"pod not found (\"{name}_{ns}\")", ct).ConfigureAwait(false);
             return;
         }
