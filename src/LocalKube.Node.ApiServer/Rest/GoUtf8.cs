@@ -38,4 +38,77 @@ public static class GoUtf8
 
         return output.WrittenSpan.ToArray();
     }
+
+    /// <summary>
+    /// <paramref name="json"/> itself when its <c>\u</c> escapes pair their surrogates; otherwise a copy with each
+    /// unpaired one (<c>\uD83D</c> alone, <c>\uDE00</c> alone) written as <c>\uFFFD</c>, which is how Go's decoder reads
+    /// them. System.Text.Json accepts such escapes while parsing and fails only when the string is read, deep inside
+    /// a request (a merge patch's keys, found by the fuzz harness as a 500).
+    /// </summary>
+    public static byte[] ReplaceLoneSurrogateEscapes(byte[] json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        byte[]? copy = null;
+        for (var i = 0; i < json.Length - 1; i++)
+        {
+            if (json[i] != (byte)'\\')
+            {
+                continue;
+            }
+
+            // Any escape is two bytes or more: skipping the escaped byte keeps "\\uD800" (an escaped backslash) whole.
+            if (json[i + 1] != (byte)'u' || !Hex(json, i + 2, out var unit))
+            {
+                i++;
+                continue;
+            }
+
+            if (unit is >= 0xD800 and <= 0xDBFF && i + 11 < json.Length && json[i + 6] == (byte)'\\' && json[i + 7] == (byte)'u'
+                && Hex(json, i + 8, out var low) && low is >= 0xDC00 and <= 0xDFFF)
+            {
+                i += 11;
+                continue;
+            }
+
+            if (unit is >= 0xD800 and <= 0xDFFF)
+            {
+                copy ??= (byte[])json.Clone();
+                "\\uFFFD"u8.CopyTo(copy.AsSpan(i));
+            }
+
+            i += 5;
+        }
+
+        return copy ?? json;
+    }
+
+    private static bool Hex(byte[] text, int at, out int value)
+    {
+        value = 0;
+        if (at + 4 > text.Length)
+        {
+            return false;
+        }
+
+        for (var k = at; k < at + 4; k++)
+        {
+            var digit = HexDigit(text[k]);
+            if (digit < 0)
+            {
+                return false;
+            }
+
+            value = (value << 4) | digit;
+        }
+
+        return true;
+    }
+
+    private static int HexDigit(byte b) => b switch
+    {
+        >= (byte)'0' and <= (byte)'9' => b - '0',
+        >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
+        >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
+        _ => -1,
+    };
 }

@@ -20,12 +20,21 @@ public static class RequestBody
 
     /// <summary>
     /// Reads the whole body, refusing more than <see cref="MaxBytes"/>. A text body (anything but protobuf) has its
-    /// invalid UTF-8 replaced as Go's decoder reads it (<see cref="GoUtf8"/>).
+    /// invalid UTF-8 replaced as Go's decoder reads it (<see cref="GoUtf8"/>), and a JSON body its unpaired surrogate
+    /// escapes too.
     /// </summary>
     public static async Task<byte[]> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var body = await ReadBytesAsync(request, cancellationToken);
-        return MediaType(request) == Protobuf.KubeProtobuf.MediaType ? body : GoUtf8.ReplaceInvalid(body);
+        var media = MediaType(request);
+        if (media == Protobuf.KubeProtobuf.MediaType)
+        {
+            return body;
+        }
+
+        body = GoUtf8.ReplaceInvalid(body);
+        var json = media.EndsWith("json", StringComparison.Ordinal) || (media == "application/apply-patch+yaml" && body.AsSpan().TrimStart(" \t\r\n"u8).StartsWith("{"u8));
+        return json ? GoUtf8.ReplaceLoneSurrogateEscapes(body) : body;
     }
 
     private static async Task<byte[]> ReadBytesAsync(HttpRequest request, CancellationToken cancellationToken)

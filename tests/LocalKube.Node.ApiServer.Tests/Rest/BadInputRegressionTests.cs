@@ -38,6 +38,25 @@ public sealed class BadInputRegressionTests
 
     private static byte[] Bytes(string s) => Encoding.UTF8.GetBytes(s);
 
+    // Found by the third 30-minute fuzz run (seed 0x73DD3CFBC94E0482, case 3777): an unpaired surrogate escape in a
+    // merge patch's key was a 500 (System.Text.Json fails when the key is read). Go's decoder reads it as U+FFFD.
+    [Test]
+    public async Task Unpaired_surrogate_escapes_are_read_as_the_replacement_character()
+    {
+        var name = Name();
+        await SendAsync(HttpMethod.Post, "/api/v1/namespaces/default/configmaps", Bytes($$$"""{"metadata":{"name":"{{{name}}}"}}"""));
+        var value = Bytes("""{"data":{"k":"v\uDE00","ok":"\uD83D\uDE00"}}""");
+        var (code, json, _) = await SendAsync(HttpMethod.Patch, $"/api/v1/namespaces/default/configmaps/{name}", value, "application/merge-patch+json");
+        Assert.That(code, Is.EqualTo(HttpStatusCode.OK), json.ToString());
+        Assert.That(json.GetProperty("data").GetProperty("k").GetString(), Is.EqualTo("v\uFFFD"));
+        Assert.That(json.GetProperty("data").GetProperty("ok").GetString(), Is.EqualTo("\U0001F600"), "a paired escape is one character");
+
+        var key = Bytes("""{"metadata":{"annotations":{"a\uD83Db":"x"}}}""");
+        (code, json, _) = await SendAsync(HttpMethod.Patch, $"/api/v1/namespaces/default/configmaps/{name}", key, "application/merge-patch+json");
+        Assert.That(code, Is.EqualTo(HttpStatusCode.UnprocessableEntity), json.ToString());
+        Assert.That(json.GetProperty("message").GetString(), Does.Contain("a\uFFFDb"));
+    }
+
     // Found by the 30-minute fuzz run (seed 0xCF8FF067FB1DD59A, case 3879): YamlDotNet threw InvalidOperationException.
     [Test]
     public async Task An_apply_patch_with_an_unterminated_flow_sequence_is_a_400()
