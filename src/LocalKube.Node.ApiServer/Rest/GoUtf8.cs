@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 using System.Text.Unicode;
 
@@ -82,33 +83,10 @@ public static class GoUtf8
         return copy ?? json;
     }
 
+    // Four hex digits at at (no sign, no spaces: AllowHexSpecifier alone).
     private static bool Hex(byte[] text, int at, out int value)
     {
         value = 0;
-        if (at + 4 > text.Length)
-        {
-            return false;
-        }
-
-        for (var k = at; k < at + 4; k++)
-        {
-            var digit = HexDigit(text[k]);
-            if (digit < 0)
-            {
-                return false;
-            }
-
-            value = (value << 4) | digit;
-        }
-
-        return true;
+        return at + 4 <= text.Length && int.TryParse(text.AsSpan(at, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value);
     }
-
-    private static int HexDigit(byte b) => b switch
-    {
-        >= (byte)'0' and <= (byte)'9' => b - '0',
-        >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
-        >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
-        _ => -1,
-    };
 }

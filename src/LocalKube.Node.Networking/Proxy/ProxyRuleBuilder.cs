@@ -158,8 +158,9 @@ public static class ProxyRuleBuilder
             text.Append(':').Append(chain).Append(" - [0:0]\n");
         }
 
-        var written = chainRules
-            .Select(c => (Name: c.Key, Rules: c.Value.ToString()))
+        var rendered = chainRules.ToDictionary(c => c.Key, c => c.Value.ToString(), StringComparer.Ordinal);
+        var written = rendered
+            .Select(c => (Name: c.Key, Rules: c.Value))
             .Where(c => applied is null || !applied.TryGetValue(c.Name, out var before) || before != c.Rules)
             .ToList();
         foreach (var (name, _) in written)
@@ -187,7 +188,7 @@ public static class ProxyRuleBuilder
         }
 
         text.Append("COMMIT\n");
-        return new ProxyRuleSet(text.ToString(), chainRules.ToDictionary(c => c.Key, c => c.Value.ToString(), StringComparer.Ordinal), written.Count);
+        return new ProxyRuleSet(text.ToString(), rendered, written.Count);
     }
 
     /// <summary>Whether <paramref name="ip"/> is a real ClusterIP (not empty, not <c>None</c>).</summary>
