@@ -27,13 +27,14 @@ public sealed partial class PidFileService(IOptions<NodeAgentOptions> options, I
     }
 
     /// <inheritdoc />
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken)
     {
+        // Read and removed even when the host's shutdown time is up (the token cancelled): a stale pid file would
+        // make a driver signal whatever process gets this pid next. The file is a few bytes.
         try
         {
             // Only remove our own pid: a second agent may have taken the file over.
-            var content = await File.ReadAllTextAsync(_path, cancellationToken);
-            if (content.Trim() == _pid)
+            if (File.ReadAllText(_path).Trim() == _pid)
             {
                 File.Delete(_path);
                 Log.Removed(logger, _path);
@@ -45,6 +46,8 @@ public sealed partial class PidFileService(IOptions<NodeAgentOptions> options, I
         catch (DirectoryNotFoundException)
         {
         }
+
+        return Task.CompletedTask;
     }
 
     private static partial class Log

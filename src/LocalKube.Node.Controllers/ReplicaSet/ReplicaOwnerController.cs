@@ -67,7 +67,7 @@ public abstract class ReplicaOwnerController<TOwner> : ControllerService
         var candidates = _pods.Lister.ByOwner(owner.Metadata.Uid)
             .Concat(_pods.Lister.ByIndex(PodIndexes.Orphans, ns ?? ""))
             .Where(PodState.IsActive)
-            .Distinct();
+            .DistinctBy(p => p.Metadata.Uid, StringComparer.Ordinal); // not Distinct(): a model's hash walks the whole pod
         var manager = new ControllerRefManager(owner, SelectorOf(owner), ct => CanAdoptAsync(owner, ct));
         var pods = await manager.ClaimAsync(candidates, new ResourceClient<V1Pod>(Client), cancellationToken);
         var api = new ReplicaSetApi(Client, _events, _expectations, key, owner);

@@ -11,12 +11,16 @@ namespace LocalKube.Node.Kubelet.Api;
 /// <see cref="IKubeletApi"/> over the kubelet's own client (<c>system:node:&lt;node&gt;</c>): writes go to the API
 /// server; Services are read from a watch cache. ConfigMaps and Secrets are read one by one as the kubelet itself
 /// (upstream's Get strategy): the node authorizer lets a kubelet read only those its pods reference, so no cache of
-/// all of them can exist. Its graph may lag the pod by a moment, so a refusal is retried briefly before it counts.
+/// all of them can exist; reads of one object within a second are shared (<see cref="RecentReads{T}"/>). Its graph
+/// may lag the pod by a moment, so a refusal is retried briefly before it counts.
 /// </summary>
 internal sealed class KubeletApi(Kubernetes client, ILister<V1Service> services, TimeProvider time) : IKubeletApi
 {
     private const int ForbiddenRetries = 10;
     private static readonly TimeSpan ForbiddenRetryDelay = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan ShareReadsFor = TimeSpan.FromSeconds(1);
+    private readonly RecentReads<V1ConfigMap> _configMaps = new(time, ShareReadsFor);
+    private readonly RecentReads<V1Secret> _secrets = new(time, ShareReadsFor);
 
     public async Task<V1Pod?> PatchPodStatusAsync(V1Pod pod, V1PodStatus status, CancellationToken cancellationToken)
     {
@@ -66,10 +70,10 @@ internal sealed class KubeletApi(Kubernetes client, ILister<V1Service> services,
         client.CoreV1.CreateNamespacedServiceAccountTokenAsync(request, serviceAccount, ns, cancellationToken: cancellationToken);
 
     public Task<V1ConfigMap?> GetConfigMapAsync(string ns, string name, CancellationToken cancellationToken) =>
-        ReadReferencedAsync(() => client.CoreV1.ReadNamespacedConfigMapAsync(name, ns, cancellationToken: cancellationToken), cancellationToken);
+        _configMaps.GetAsync(ns, name, () => ReadReferencedAsync(() => client.CoreV1.ReadNamespacedConfigMapAsync(name, ns, cancellationToken: cancellationToken), cancellationToken));
 
     public Task<V1Secret?> GetSecretAsync(string ns, string name, CancellationToken cancellationToken) =>
-        ReadReferencedAsync(() => client.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: cancellationToken), cancellationToken);
+        _secrets.GetAsync(ns, name, () => ReadReferencedAsync(() => client.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: cancellationToken), cancellationToken));
 
     public Task<IReadOnlyList<V1Service>> ListServicesAsync(string ns, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<V1Service>>([.. services.List(ns), .. ns == "default" ? [] : services.List("default")]);

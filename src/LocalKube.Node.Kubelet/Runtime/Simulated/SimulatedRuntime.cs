@@ -19,6 +19,10 @@ public sealed class SimulatedRuntime : IContainerRuntime
     private readonly TimeProvider _time;
     private readonly Dictionary<string, SimSandbox> _sandboxes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SimulatedContainer> _containers = new(StringComparer.Ordinal);
+
+    // Sandbox and container ids by pod UID: the kubelet reads one pod's objects on every sync, and scanning all of
+    // them made a sync cost grow with the node's pod count (10,000 simulated pods).
+    private readonly Dictionary<string, List<string>> _byPod = new(StringComparer.Ordinal);
     private readonly HashSet<string> _pulled = new(StringComparer.Ordinal);
     private readonly List<ChannelWriter<RuntimeEvent>> _watchers = [];
     private readonly PodAddressPool _addresses;
@@ -65,6 +69,7 @@ public sealed class SimulatedRuntime : IContainerRuntime
             var id = NewId();
             var ip = config.HostNetwork ? "" : _addresses.Allocate();
             _sandboxes[id] = new SimSandbox(id, config, _time.GetUtcNow(), ip);
+            Index(config.Metadata.Uid, id);
             Publish(new RuntimeEvent(id, config.Metadata.Uid, RuntimeEventKind.Started));
             return Task.FromResult(id);
         }
@@ -93,6 +98,7 @@ public sealed class SimulatedRuntime : IContainerRuntime
         {
             if (_sandboxes.Remove(sandboxId, out var sandbox))
             {
+                Unindex(sandbox.Config.Metadata.Uid, sandboxId);
                 if (sandbox.Ready)
                 {
                     _addresses.Release(sandbox.Ip);
@@ -121,8 +127,7 @@ public sealed class SimulatedRuntime : IContainerRuntime
     {
         lock (_lock)
         {
-            return Task.FromResult<IReadOnlyList<PodSandboxStatus>>(_sandboxes.Values
-                .Where(s => podUid is null || s.Config.Metadata.Uid == podUid).Select(s => s.Status()).ToList());
+            return Task.FromResult<IReadOnlyList<PodSandboxStatus>>(Of(_sandboxes, podUid).Select(s => s.Status()).ToList());
         }
     }
 
@@ -147,6 +152,7 @@ public sealed class SimulatedRuntime : IContainerRuntime
                 Pod = sandbox.Metadata,
                 CreatedAt = _time.GetUtcNow(),
             };
+            Index(sandbox.Metadata.Uid, id);
             Publish(new RuntimeEvent(id, sandbox.Metadata.Uid, RuntimeEventKind.Created));
             return Task.FromResult(id);
         }
@@ -237,6 +243,7 @@ public sealed class SimulatedRuntime : IContainerRuntime
         {
             if (_containers.Remove(containerId, out var container))
             {
+                Unindex(container.Pod.Uid, containerId);
                 container.Timer?.Dispose();
                 CompleteFollowers(container);
                 Publish(new RuntimeEvent(containerId, container.Pod.Uid, RuntimeEventKind.Removed));
@@ -251,7 +258,7 @@ public sealed class SimulatedRuntime : IContainerRuntime
     {
         lock (_lock)
         {
-            return Task.FromResult<IReadOnlyList<ContainerInfo>>(_containers.Values.Where(c => podUid is null || c.Pod.Uid == podUid).Select(c => new ContainerInfo(
+            return Task.FromResult<IReadOnlyList<ContainerInfo>>(Of(_containers, podUid).Select(c => new ContainerInfo(
                 c.Id, c.SandboxId, c.Config.Metadata, c.Pod.Uid, c.Pod.Name, c.Pod.Namespace, c.Config.Image, c.State, c.CreatedAt,
                 c.Config.Labels, c.Config.Annotations)).ToList());
         }
@@ -550,6 +557,37 @@ public sealed class SimulatedRuntime : IContainerRuntime
 
     private SimulatedContainer Find(string id) =>
         _containers.TryGetValue(id, out var c) ? c : throw new RuntimeObjectNotFoundException($"No such container: {id}");
+
+    // The objects of one pod (or all, for null), in the order they were made, as a scan of the dictionary gives them.
+    private IEnumerable<T> Of<T>(Dictionary<string, T> objects, string? podUid)
+    {
+        if (podUid is null)
+        {
+            return objects.Values;
+        }
+
+        return _byPod.TryGetValue(podUid, out var ids)
+            ? ids.Where(objects.ContainsKey).Select(id => objects[id])
+            : [];
+    }
+
+    private void Index(string podUid, string id)
+    {
+        if (!_byPod.TryGetValue(podUid, out var ids))
+        {
+            _byPod[podUid] = ids = [];
+        }
+
+        ids.Add(id);
+    }
+
+    private void Unindex(string podUid, string id)
+    {
+        if (_byPod.TryGetValue(podUid, out var ids) && ids.Remove(id) && ids.Count == 0)
+        {
+            _byPod.Remove(podUid);
+        }
+    }
 
     private string NewId() => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
         BitConverter.GetBytes(Interlocked.Increment(ref _nextId)).Concat(Guid.NewGuid().ToByteArray()).ToArray()));
