@@ -1,5 +1,6 @@
 using LocalKube.Abstractions.Errors;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace LocalKube.Core.Kubeconfig;
@@ -157,6 +158,21 @@ internal sealed class KubeconfigDocument
         var writer = new StringWriter { NewLine = "\n" };
         // A huge best width keeps long values (exec args, tokens) on one line, as they were.
         var emitter = new Emitter(writer, 2, 1 << 20);
+        // Block style throughout, as kubectl writes: an empty list is written "[]", read back as a flow sequence, and
+        // would otherwise keep everything later added to it on one line (and out of BlockYaml's quick path).
+        foreach (var node in Root.AllNodes)
+        {
+            switch (node)
+            {
+                case YamlMappingNode mapping:
+                    mapping.Style = MappingStyle.Any;
+                    break;
+                case YamlSequenceNode sequence:
+                    sequence.Style = SequenceStyle.Any;
+                    break;
+            }
+        }
+
         new YamlStream(new YamlDocument(Root)).Save(emitter, assignAnchors: false);
         // The emitter closes the document with an explicit "..."; kubectl never writes one, so drop it.
         var text = writer.ToString();

@@ -63,6 +63,22 @@ public sealed class KubeconfigStoreTests
     }
 
     [Test]
+    public async Task A_cluster_added_after_the_last_one_was_deleted_is_written_in_block_style()
+    {
+        // Deleting the only cluster leaves "clusters: []"; read back, that list is a flow sequence, and the next
+        // cluster used to be written inside it on one line (which `status` then read through the slow path).
+        await _store.UpdateAsync(Entry(port: 32999), CancellationToken.None);
+        await _store.RemoveAsync("dev", CancellationToken.None);
+        Assert.That(File.ReadAllText(_path), Does.Contain("clusters: []"));
+
+        await _store.UpdateAsync(Entry(port: 33001), CancellationToken.None);
+        var text = File.ReadAllText(_path);
+        Assert.That(text, Does.Not.Contain("[{"), text);
+        Assert.That(BlockYaml.TryParse(text), Is.Not.Null, text);
+        Assert.That(await _store.GetServerAsync("dev", CancellationToken.None), Is.EqualTo(new Uri("https://127.0.0.1:33001")));
+    }
+
+    [Test]
     public async Task Update_NoFile_CreatesItOwnerOnlyWithEmbeddedCredentials()
     {
         await _store.UpdateAsync(Entry(), CancellationToken.None);
