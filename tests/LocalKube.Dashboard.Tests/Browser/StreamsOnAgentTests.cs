@@ -1,6 +1,6 @@
 using System.Net.Sockets;
-using System.Text;
 using System.Text.RegularExpressions;
+using LocalKube.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -82,13 +82,6 @@ public sealed class StreamsOnAgentTests
     private static async Task<string> EchoAsync(int port, string text)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        using var client = new TcpClient();
-        await client.ConnectAsync("127.0.0.1", port, timeout.Token);
-        var stream = client.GetStream();
-        var bytes = Encoding.ASCII.GetBytes(text);
-        await stream.WriteAsync(bytes, timeout.Token);
-        var received = new byte[bytes.Length];
-        await stream.ReadExactlyAsync(received, timeout.Token);
-        return Encoding.ASCII.GetString(received);
+        return await TcpEcho.RoundTripAsync(port, text, timeout.Token);
     }
 }
