@@ -45,7 +45,7 @@ public sealed class YamlTests
     {
         // The PUT's answer and the watch event of the same change race to the page (either may come first). Here the
         // watch is held back until the answer is in: the page must not take its older live object for a change on
-        // the server (it reloaded at once and the "Applied" notice vanished: this test's sibling failed 1 run in 3).
+        // the server (it reloaded at once and the "Applied" notice vanished: the test above failed 1 to 2 runs in 6).
         await _cluster.KubectlAsync("create", "configmap", "lagging", "-n", _ns, "--from-literal=greeting=hello");
         var (context, page) = await DashboardPage.OpenAsync(_cluster.DashboardUrl, "/");
         await using (context)
