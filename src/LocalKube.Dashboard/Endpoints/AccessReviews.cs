@@ -18,10 +18,16 @@ public sealed class AccessReviews(KubeApi api, TimeProvider time)
 
     public async Task HandleAsync(HttpContext context)
     {
-        var checks = await context.Request.ReadFromJsonAsync(DashboardJsonContext.Default.ListAccessCheck, context.RequestAborted);
-        if (checks is null || checks.Count > 100)
+        var checks = await JsonBody.ReadAsync(context, DashboardJsonContext.Default.ListAccessCheck);
+        if (checks is null)
         {
-            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        if (checks.Count > 100 || checks.Any(c => c is null || string.IsNullOrEmpty(c.Verb) || string.IsNullOrEmpty(c.Resource)))
+        {
+            await ApiProxy.WriteStatusAsync(context.Response, System.Net.HttpStatusCode.BadRequest, "BadRequest",
+                "at most 100 checks, each with a verb and a resource", context.RequestAborted);
             return;
         }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using LocalKube.Dashboard.Security;
 using LocalKube.Dashboard.Upstream;
 using LocalKube.Dashboard.Watch;
 using Microsoft.AspNetCore.Http;
@@ -37,7 +38,28 @@ public sealed class ApiProxy(KubeApi api, ClusterHealth health)
             return;
         }
 
-        using var message = new HttpRequestMessage(new HttpMethod(request.Method), path + request.QueryString);
+        // The link's secret is the dashboard's alone: it never goes on to the API server (and its audit log).
+        var query = request.Query.ContainsKey(AccessGuard.TokenParameter)
+            ? QueryString.Create(request.Query.Where(q => !q.Key.Equals(AccessGuard.TokenParameter, StringComparison.OrdinalIgnoreCase)))
+            : request.QueryString;
+
+        // Resolved here, not by HttpClient: "//api/v1" is a network-path reference (host "api", with the profile's
+        // credentials), and backslashes and dot segments resolve to paths outside the allowed roots.
+        if (!Uri.TryCreate(path + query, UriKind.Relative, out var relative) || !Uri.TryCreate(api.Server, relative, out var target) || target.Scheme != api.Server.Scheme
+            || target.Authority != api.Server.Authority || !AllowedRoots.Contains(target.AbsolutePath.TrimStart('/').Split('/', 2)[0]))
+        {
+            await WriteStatusAsync(response, HttpStatusCode.NotFound, "NotFound", $"the dashboard does not proxy {path}", context.RequestAborted);
+            return;
+        }
+
+        using var message = new HttpRequestMessage(new HttpMethod(request.Method), target);
+        if (HttpMethods.IsHead(request.Method))
+        {
+            // A HEAD answer has no body, so HttpClient pools its connection at once, while the API server may still be
+            // serving it (a HEAD watch runs until its timeout): the next request on that connection would wait as long.
+            message.Headers.ConnectionClose = true;
+        }
+
         if (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0)
         {
             message.Content = new StreamContent(request.Body);
@@ -49,6 +71,14 @@ public sealed class ApiProxy(KubeApi api, ClusterHealth health)
             if (!request.Headers.TryGetValue(name, out var values))
             {
                 continue;
+            }
+
+            // Kestrel takes Latin-1 and controls in a value, HttpClient sends only visible ASCII: refuse it here, as
+            // the page's mistake, before it reads as a cluster that cannot be reached.
+            if (values.ToString().Any(c => c is < ' ' or > '~' && c != '\t'))
+            {
+                await WriteStatusAsync(response, HttpStatusCode.BadRequest, "BadRequest", $"the {name} header has characters that cannot be passed on", context.RequestAborted);
+                return;
             }
 
             if (name == "Content-Type")
@@ -66,6 +96,13 @@ public sealed class ApiProxy(KubeApi api, ClusterHealth health)
         try
         {
             upstream = await api.Http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
+        }
+        catch (HttpRequestException e) when (BodyRefusal(e) is { } refusal)
+        {
+            // The page's body broke Kestrel's limits while it was being sent on (too large, cut short): the page's
+            // mistake, not the cluster's.
+            await WriteStatusAsync(response, (HttpStatusCode)refusal.StatusCode, "BadRequest", refusal.Message, context.RequestAborted);
+            return;
         }
         catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !context.RequestAborted.IsCancellationRequested))
         {
@@ -92,7 +129,9 @@ public sealed class ApiProxy(KubeApi api, ClusterHealth health)
             var buffer = new byte[16 * 1024];
             try
             {
+                // StartAsync makes the headers final; the flush sends them, so a watch with no event yet is open.
                 await response.StartAsync(context.RequestAborted);
+                await response.Body.FlushAsync(context.RequestAborted);
                 int read;
                 while ((read = await body.ReadAsync(buffer, context.RequestAborted)) > 0)
                 {
@@ -106,6 +145,19 @@ public sealed class ApiProxy(KubeApi api, ClusterHealth health)
                 context.Abort();
             }
         }
+    }
+
+    private static BadHttpRequestException? BodyRefusal(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is BadHttpRequestException refusal)
+            {
+                return refusal;
+            }
+        }
+
+        return null;
     }
 
     internal static async Task WriteStatusAsync(HttpResponse response, HttpStatusCode code, string reason, string message, CancellationToken cancellationToken)

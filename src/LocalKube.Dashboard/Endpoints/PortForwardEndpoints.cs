@@ -17,10 +17,9 @@ internal static class PortForwardEndpoints
 
         app.MapPost("/api/portforwards", (RequestDelegate)(async context =>
         {
-            var request = await context.Request.ReadFromJsonAsync(DashboardJsonContext.Default.PortForwardRequest, context.RequestAborted);
+            var request = await JsonBody.ReadAsync(context, DashboardJsonContext.Default.PortForwardRequest);
             if (request is null)
             {
-                await ApiProxy.WriteStatusAsync(context.Response, HttpStatusCode.BadRequest, "BadRequest", "a forward needs namespace, kind, name and port", context.RequestAborted);
                 return;
             }
 
@@ -38,6 +37,12 @@ internal static class PortForwardEndpoints
             {
                 await ApiProxy.WriteStatusAsync(context.Response, HttpStatusCode.Conflict, "AlreadyExists",
                     $"local port {request.LocalPort} is already in use", context.RequestAborted);
+            }
+            catch (SocketException e)
+            {
+                // A port below 1024 without the privilege, or another refusal of the local listener: the request's port.
+                await ApiProxy.WriteStatusAsync(context.Response, HttpStatusCode.BadRequest, "BadRequest",
+                    $"cannot listen on local port {request.LocalPort}: {e.Message}", context.RequestAborted);
             }
             catch (InvalidOperationException e)
             {

@@ -64,7 +64,8 @@ public sealed class AccessGuard(DashboardSecret secret, Func<int> port)
         // The link's token has done its job: drop it from the address bar (and so from history and bookmarks).
         if (!string.IsNullOrEmpty(fromQuery) && HttpMethods.IsGet(request.Method) && !request.Path.StartsWithSegments("/api"))
         {
-            var rest = QueryString.Create(request.Query.Where(q => q.Key != TokenParameter));
+            // Query names match case-insensitively (so "TOKEN" was read as the token too): drop it in any case.
+            var rest = QueryString.Create(request.Query.Where(q => !q.Key.Equals(TokenParameter, StringComparison.OrdinalIgnoreCase)));
             response.Redirect(request.PathBase + request.Path + rest);
             return;
         }

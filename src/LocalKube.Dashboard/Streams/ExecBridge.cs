@@ -30,7 +30,8 @@ public sealed class ExecBridge(KubeApi api)
         var pod = query["pod"].ToString();
         var commands = query["command"].OfType<string>().Where(c => c.Length > 0).ToList();
         var tty = query["tty"] == "true";
-        var offered = context.WebSockets.WebSocketRequestedProtocols.Where(Protocols.Contains).ToList();
+        // Once each: ClientWebSocket refuses a subprotocol offered twice (ArgumentException, a 500 before the fix).
+        var offered = context.WebSockets.WebSocketRequestedProtocols.Where(Protocols.Contains).Distinct(StringComparer.Ordinal).ToList();
         if (offered.Count == 0)
         {
             offered.AddRange(Protocols);

@@ -17,7 +17,8 @@ namespace LocalKube.Dashboard.Tests.Streaming;
 /// pod (<c>demo/web</c>), its log (<c>follow=true</c> streams what the test writes), an exec WebSocket that behaves
 /// like a tiny shell (v5 and v4 channel protocol), a port-forward WebSocket (v4 channel protocol) in front of a
 /// fixed HTTP answer, and a ConfigMap list whose first watch ends in 410 Gone. Every other list is empty and every
-/// other watch stays open.
+/// other watch stays open. Started <c>strict</c> (for the fuzz target), it answers as a real API server would where
+/// the streaming tests do not care: 404 for objects it does not have, 400 for a body it cannot read.
 /// </summary>
 public sealed class FakeApiServer : IAsyncDisposable
 {
@@ -25,8 +26,9 @@ public sealed class FakeApiServer : IAsyncDisposable
     public const string Pod = "web";
 
     private readonly WebApplication _app;
+    private readonly bool _strict;
 
-    private FakeApiServer(WebApplication app) => _app = app;
+    private FakeApiServer(WebApplication app, bool strict) => (_app, _strict) = (app, strict);
 
     public Uri Url { get; private set; } = null!;
 
@@ -45,18 +47,21 @@ public sealed class FakeApiServer : IAsyncDisposable
     /// <summary>Requests for the log, with their query strings.</summary>
     public ConcurrentQueue<string> LogRequests { get; } = new();
 
+    /// <summary>Every request, as <c>METHOD path?query</c>, in the order they came.</summary>
+    public ConcurrentQueue<string> Requests { get; } = new();
+
     /// <summary>How many times the ConfigMap list was requested (1 + relists).</summary>
     public int ConfigMapLists;
 
-    public static async Task<FakeApiServer> StartAsync()
+    public static async Task<FakeApiServer> StartAsync(bool strict = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
-        var fake = new FakeApiServer(app);
+        var fake = new FakeApiServer(app, strict);
         app.UseWebSockets();
-        app.Run(fake.HandleAsync);
+        app.Run(fake.RecordAsync);
         await app.StartAsync();
         fake.Url = new Uri(app.Urls.First());
         return fake;
@@ -68,6 +73,9 @@ public sealed class FakeApiServer : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
+
+    private const string DeploymentJson =
+        """{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"demo","uid":"uid-deploy","resourceVersion":"3","generation":1},"spec":{"replicas":1,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"app","image":"demo/app:1"}]}}},"status":{"observedGeneration":1,"replicas":1,"readyReplicas":1}}""";
 
     public static string PodJson(string phase = "Running") => JsonSerializer.Serialize(new
     {
@@ -87,6 +95,63 @@ public sealed class FakeApiServer : IAsyncDisposable
             containerStatuses = new[] { new { name = "app", ready = true, restartCount = 0, image = "demo/app:1", imageID = "", state = new { running = new { startedAt = "2026-01-01T00:00:00Z" } } } },
         },
     });
+
+    private async Task RecordAsync(HttpContext context)
+    {
+        Requests.Enqueue($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}");
+        if (!_strict)
+        {
+            await HandleAsync(context);
+            return;
+        }
+
+        try
+        {
+            if (!await NotFoundAsync(context))
+            {
+                await HandleAsync(context);
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException && !context.Response.HasStarted)
+        {
+            await StatusAsync(context, 400, "BadRequest", "the fake cannot read this request: " + e.GetType().Name);
+        }
+    }
+
+    // A named object (or a subresource of one) other than demo/web's pod and Deployment does not exist.
+    private static async Task<bool> NotFoundAsync(HttpContext context)
+    {
+        var segments = (context.Request.Path.Value ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var rest = segments switch
+        {
+            ["api", "v1", .. var r] => r,
+            ["apis", _, _, .. var r] => r,
+            _ => null,
+        };
+        var named = rest is { Length: 2 or 3 } && rest[0] != "namespaces" || rest is { Length: 4 or 5 } && rest[0] == "namespaces" || rest is { Length: 2 } && rest[0] == "namespaces";
+        if (rest is null || !named)
+        {
+            return false;
+        }
+
+        var known = rest is ["namespaces", Namespace, "pods", Pod, ..] && segments[0] == "api"
+            || rest is ["namespaces", Namespace, "deployments", "web"] && segments[1] == "apps"
+            || rest is ["namespaces", Namespace] && segments[0] == "api";
+        if (known)
+        {
+            return false;
+        }
+
+        await StatusAsync(context, 404, "NotFound", $"{(rest.Length >= 4 ? rest[2] : rest[0])} \"{(rest.Length >= 4 ? rest[3] : rest[1])}\" not found");
+        return true;
+    }
+
+    private static async Task StatusAsync(HttpContext context, int code, string reason, string message)
+    {
+        context.Response.StatusCode = code;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(JsonSerializer.Serialize(new { kind = "Status", apiVersion = "v1", metadata = new { }, status = "Failure", message, reason, code }));
+    }
 
     private async Task HandleAsync(HttpContext context)
     {
@@ -130,6 +195,12 @@ public sealed class FakeApiServer : IAsyncDisposable
             return;
         }
 
+        if (path == $"/apis/apps/v1/namespaces/{Namespace}/deployments/web")
+        {
+            await context.Response.WriteAsync(DeploymentJson);
+            return;
+        }
+
         var watch = request.Query["watch"] == "true";
         if (path == $"/api/v1/namespaces/{Namespace}/configmaps")
         {
@@ -154,7 +225,7 @@ public sealed class FakeApiServer : IAsyncDisposable
             : path == "/api/v1/namespaces"
                 ? """[{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"demo","uid":"ns-demo","resourceVersion":"2"}}]"""
                 : path == $"/apis/apps/v1/namespaces/{Namespace}/deployments"
-                    ? """[{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"demo","uid":"uid-deploy","resourceVersion":"3","generation":1},"spec":{"replicas":1,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"app","image":"demo/app:1"}]}}},"status":{"observedGeneration":1,"replicas":1,"readyReplicas":1}}]"""
+                    ? "[" + DeploymentJson + "]"
                     : "[]";
         await context.Response.WriteAsync($$"""{"kind":"List","apiVersion":"v1","metadata":{"resourceVersion":"10"},"items":{{items}}}""");
     }

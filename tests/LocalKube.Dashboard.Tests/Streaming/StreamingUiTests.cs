@@ -6,9 +6,10 @@ using static Microsoft.Playwright.Assertions;
 namespace LocalKube.Dashboard.Tests.Streaming;
 
 /// <summary>
-/// The page's log, exec and port-forward handling, and the server's bridges, against <see cref="FakeApiServer"/>
-/// (the real API server serves these once the kubelet and streaming branches land; see the report for the tests
-/// to add then). Also the 410 relist, which needs a server that expires a watch on demand.
+/// The page's log, exec and port-forward handling, and the server's bridges, against <see cref="FakeApiServer"/>,
+/// which can script what a real container cannot be made to do on demand (a shell's exit code, no shell at all, a
+/// forbidden action). <c>Browser/StreamsOnAgentTests</c> drives the shell and port-forward against the real agent.
+/// Also the 410 relist, which needs a server that expires a watch on demand.
 /// </summary>
 [TestFixture]
 [Category("Dashboard")]

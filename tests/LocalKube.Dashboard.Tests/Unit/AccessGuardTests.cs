@@ -51,6 +51,16 @@ public sealed class AccessGuardTests
     }
 
     [Test]
+    public async Task TheLinksToken_InAnyCase_LeavesTheAddressBar()
+    {
+        // Query names match case-insensitively, so "TOKEN" authenticates: it must not stay in the redirect either.
+        var context = Request("GET", "/pods", "?TOKEN=" + _secret.Value + "&ns=a");
+        await Guard().InvokeAsync(context, _ => Task.CompletedTask);
+        Assert.That(context.Response.StatusCode, Is.EqualTo(302));
+        Assert.That(context.Response.Headers.Location.ToString(), Is.EqualTo("/pods?ns=a"));
+    }
+
+    [Test]
     public async Task NoSecret_IsForbidden_AndTheAnswerDoesNotEchoIt()
     {
         var context = Request("GET", "/api/k8s/api/v1/pods", "?token=nope");

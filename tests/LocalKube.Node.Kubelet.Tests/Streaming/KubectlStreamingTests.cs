@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using System.Text;
 using System.Text.RegularExpressions;
 using k8s;
 using k8s.Models;
@@ -221,15 +220,8 @@ public sealed partial class KubectlStreamingTests
 
     private static async Task<string> RoundTripAsync(int port, string text)
     {
-        using var client = new TcpClient();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await client.ConnectAsync("127.0.0.1", port, timeout.Token);
-        var stream = client.GetStream();
-        var bytes = Encoding.UTF8.GetBytes(text);
-        await stream.WriteAsync(bytes, timeout.Token);
-        var buffer = new byte[bytes.Length];
-        await stream.ReadExactlyAsync(buffer, timeout.Token);
-        return Encoding.UTF8.GetString(buffer);
+        return await TcpEcho.RoundTripAsync(port, text, timeout.Token);
     }
 
     private Kubectl Kubectl(string? version) => Streaming.Kubectl.Find(version, _kubeconfig, _dir.Combine("home"));

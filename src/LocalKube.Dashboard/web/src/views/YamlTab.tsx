@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, getJson, send } from '../api/http';
 import { objectPath, type ResourceType } from '../api/resources';
 import type { KubeObject, Status } from '../api/types';
@@ -31,9 +31,21 @@ export default function YamlTab({ type, object }: { type: ResourceType; object: 
   const [conflict, setConflict] = useState(false);
   const [busy, setBusy] = useState(false);
 
+  // The live object (from the page's watch) and our own read or write answer race: the answer often comes first, while
+  // the live object is still the version from before the request. That version is older than `base`, not a change
+  // on the server, so it must not count as one (it used to reload at once, which also cleared the "Applied" notice).
+  const live = object.metadata.resourceVersion;
+  const liveNow = useRef(live);
+  useEffect(() => {
+    liveNow.current = live;
+  }, [live]);
+  const [liveBeforeBase, setLiveBeforeBase] = useState<string | undefined>();
+
   const load = useCallback(async () => {
+    const before = liveNow.current;
     const fresh = await getJson<KubeObject>(path);
     setBase(fresh);
+    setLiveBeforeBase(before);
     setText(stringify(hideManaged(fresh, showManaged)));
     setProblems([]);
     setErrors(null);
@@ -47,7 +59,7 @@ export default function YamlTab({ type, object }: { type: ResourceType; object: 
 
   const original = useMemo(() => (base ? stringify(hideManaged(base, showManaged)) : ''), [base, showManaged]);
   const edited = text !== original;
-  const changedOnServer = base !== null && object.metadata.resourceVersion !== base.metadata.resourceVersion;
+  const changedOnServer = base !== null && live !== base.metadata.resourceVersion && live !== liveBeforeBase;
 
   // Untouched text follows the live object.
   useEffect(() => {
@@ -101,8 +113,10 @@ export default function YamlTab({ type, object }: { type: ResourceType; object: 
     if (phase.step !== 'review') return;
     setBusy(true);
     try {
+      const before = liveNow.current;
       const saved = await send<KubeObject>('PUT', `${path}?fieldValidation=Strict`, phase.json);
       setBase(saved);
+      setLiveBeforeBase(before);
       setText(stringify(hideManaged(saved, showManaged)));
       setProblems([]);
       setPhase({ step: 'applied', resourceVersion: saved.metadata.resourceVersion ?? '' });
