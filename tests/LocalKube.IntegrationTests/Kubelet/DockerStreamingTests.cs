@@ -69,8 +69,21 @@ public sealed partial class DockerStreamingTests
                 command: [sh, -c, "n=$(( $(cat /s/n 2>/dev/null || echo 0) + 1 )); echo $n > /s/n; echo attempt-$n; exec sleep 3600"]
                 volumeMounts: [{name: s, mountPath: /s}]
               volumes: [{name: s, emptyDir: {}}]
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: s-attach}
+            spec:
+              terminationGracePeriodSeconds: 1
+              restartPolicy: Never
+              containers:
+              - name: app
+                image: {{{Image}}}
+                stdin: true
+                stdinOnce: true
+                command: [sh, -c, "while read l; do echo got-$l; done; echo stdin-closed"]
             """);
-        foreach (var pod in new[] { "s-web", "s-logs", "s-restart" })
+        foreach (var pod in new[] { "s-web", "s-logs", "s-restart", "s-attach" })
         {
             await _cluster.WaitForPodAsync(pod, p => Phase(p) == "Running" && AllReady(p));
         }
@@ -158,6 +171,25 @@ public sealed partial class DockerStreamingTests
 
         var split = await _env.KubectlAsync(version, ["exec", "s-web", "-c", "web", "--", "sh", "-c", "echo out; echo err >&2"]);
         Assert.That((split.StandardOutput, split.StandardError), Is.EqualTo(("out\n", "err\n")));
+    }
+
+    [Test]
+    public async Task Attach_with_stdin_reaches_the_container_and_stdin_once_closes_it()
+    {
+        // The container reads its own stdin (spec.stdin); kubectl attach -i feeds it. With stdinOnce the container's
+        // stdin closes when this first attach's input ends, so its read loop ends, the container exits and the
+        // attach returns by itself.
+        var attach = await _env.KubectlAsync("1.32", ["attach", "-i", "s-attach", "-c", "app"], PipeSource.FromString("hello\nworld\n"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(attach.ExitCode, Is.EqualTo(0), attach.StandardError);
+            Assert.That(attach.StandardOutput, Does.Contain("got-hello\ngot-world\n"));
+            Assert.That(attach.StandardOutput, Does.Contain("stdin-closed"));
+        });
+
+        var pod = await _cluster.WaitForPodAsync("s-attach", p => Phase(p) == "Succeeded");
+        var state = pod.GetProperty("status").GetProperty("containerStatuses")[0].GetProperty("state");
+        Assert.That(state.GetProperty("terminated").GetProperty("exitCode").GetInt32(), Is.EqualTo(0), state.ToString());
     }
 
     [Test]
