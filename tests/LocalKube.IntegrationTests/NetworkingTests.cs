@@ -347,6 +347,49 @@ public sealed partial class NetworkingTests
         }
     }
 
+    [Test]
+    // It restarts the shared cluster's agent; the tests that run after it (by name) then check the restarted one.
+    public async Task AnAgentRestartLeavesServiceTrafficFlowingAndDnsComesBack()
+    {
+        var ip = (await _cluster.Env.KubectlAsync("get", "svc", "web", "-o", "jsonpath={.spec.clusterIP}")).StandardOutput.Trim();
+
+        // From the client pod until told to stop (at most 120 s): about 20 requests/s to the service's ClusterIP
+        // ("h <uptime> <pod>") and a DNS lookup every 100 ms ("d <uptime> ok|fail"). It runs through the node's
+        // engine (PodExecAsync), not the agent, so the kill below does not end it.
+        await FromClientAsync("rm -f /tmp/stop-load");
+        var load = FromClientAsync(
+            "read up _ </proc/uptime; end=$(( ${up%.*} + 120 )); " +
+            "( while read now _ </proc/uptime && [ ${now%.*} -lt $end ] && [ ! -e /tmp/stop-load ]; do " +
+            $"echo \"h $now $(printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 {ip} 80 | tail -n 1)\"; sleep 0.03; done ) & " +
+            "while read now _ </proc/uptime && [ ${now%.*} -lt $end ] && [ ! -e /tmp/stop-load ]; do " +
+            "if timeout 1 nslookup web.default.svc.cluster.local >/dev/null 2>&1; then r=ok; else r=fail; fi; echo \"d $now $r\"; sleep 0.1; done; wait");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var killedAt = Uptime();
+        await _cluster.NodeShellAsync("kill -9 $(cat /run/localkube/agent.pid)");
+        var start = await _cluster.Env.LocalKubeAsync("start", "-p", _cluster.Profile);
+        var readyAt = Uptime();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await FromClientAsync("touch /tmp/stop-load");
+        Assert.That(start.ExitCode, Is.Zero, start.StandardOutput + start.StandardError);
+
+        var lines = (await load).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(l => l.Split(' ', 3)).Where(p => p.Length >= 2 && p[0] is "h" or "d")
+            .Select(p => (Kind: p[0], At: double.Parse(p[1], CultureInfo.InvariantCulture), Answer: p.Length > 2 ? p[2] : "")).ToList();
+        var report = string.Join('\n', lines.Select(l => $"{l.Kind} {l.At:F2} {l.Answer}"));
+        var http = lines.Where(l => l.Kind == "h").ToList();
+        var dnsBack = lines.Where(l => l.Kind == "d" && l.Answer == "ok" && l.At >= readyAt).Select(l => l.At).DefaultIfEmpty(double.NaN).Min();
+        var dnsDown = lines.Where(l => l.Kind == "d" && l.Answer != "ok").ToList();
+        TestContext.Progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"agent restart: down to ready {readyAt - killedAt:F2} s; {http.Count} requests, {http.Count(l => l.Answer.Length == 0)} failed; " +
+            $"DNS failed {dnsDown.Count} lookups, answered again {dnsBack - readyAt:F2} s after the agent was ready"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(http.Where(l => l.At > killedAt && l.At < readyAt).ToList(), Has.Count.GreaterThanOrEqualTo(5), "requests ran while the agent was down\n" + report);
+            Assert.That(http.Where(l => l.Answer.Length == 0).ToList(), Is.Empty, "no request failed: the rules stayed in place\n" + report);
+            Assert.That(dnsBack - readyAt, Is.LessThanOrEqualTo(1.0), "DNS answers within 1 s of the agent being back\n" + report);
+        });
+    }
+
     private static double Uptime() =>
         double.Parse(File.ReadAllText("/proc/uptime").Split(' ')[0], CultureInfo.InvariantCulture);
 
