@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 using LocalKube.Testing;
 using static LocalKube.IntegrationTests.Kubelet.KubeletCluster;
@@ -8,8 +7,8 @@ namespace LocalKube.IntegrationTests.Kubelet;
 
 /// <summary>
 /// Issue 10's acceptance left after <see cref="DockerKubeletTests"/>, on the shared <see cref="KubeletCluster"/>:
-/// offline pulls with <c>imagePullPolicy: Always</c>, container log rotation, and <c>localkube stop</c> then
-/// <c>start</c> with every pod back and Ready. Runs last: it restarts the cluster.
+/// offline pulls with <c>imagePullPolicy: Always</c>, and <c>localkube stop</c> then <c>start</c> with every pod back
+/// and Ready (log rotation is in <see cref="DockerFaultLoadTests"/>). Runs last: it restarts the cluster.
 /// </summary>
 [TestFixture]
 [Category("E2E")]
@@ -17,7 +16,6 @@ namespace LocalKube.IntegrationTests.Kubelet;
 [Order(5)]
 public sealed class DockerResumeTests
 {
-    private const long MiB = 1024 * 1024;
     private KubeletCluster _cluster = null!;
 
     [OneTimeSetUp]
@@ -73,46 +71,6 @@ public sealed class DockerResumeTests
     }
 
     [Test, Order(2)]
-    public async Task A_chatty_container_log_is_rotated_at_10_MiB_times_5_files()
-    {
-        // 60 MiB of 1000-byte lines: more than the five 10 MiB files hold.
-        await _cluster.ApplyAsync($$$"""
-            apiVersion: v1
-            kind: Pod
-            metadata: {name: r-chatty}
-            spec:
-              terminationGracePeriodSeconds: 1
-              containers:
-              - name: app
-                image: {{{Image}}}
-                command: [sh, -c, "x=$(head -c 999 /dev/zero | tr '\\0' x); yes $x | head -c 62914560; echo done-writing; exec sleep 3600"]
-            """);
-        var pod = await _cluster.WaitForPodAsync("r-chatty", p => Phase(p) == "Running");
-        var watch = Stopwatch.StartNew();
-        // The 60 MiB end in the middle of a line, so the marker ends that line.
-        while (!(await _cluster.KubectlOkAsync("logs", "r-chatty", "--tail=1")).EndsWith("done-writing\n", StringComparison.Ordinal))
-        {
-            Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(120)), "the container wrote its 60 MiB");
-            await Task.Delay(1000);
-        }
-
-        var listing = await _cluster.NodeShellAsync($$$"""
-            log=$(docker inspect -f '{{.LogPath}}' {{{ContainerId(pod)}}})
-            for f in "$log"*; do echo "$(stat -c %s "$f") $f"; done
-            """);
-        var files = listing.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => (Size: long.Parse(l[..l.IndexOf(' ', StringComparison.Ordinal)], CultureInfo.InvariantCulture), Name: l[(l.IndexOf(' ', StringComparison.Ordinal) + 1)..]))
-            .ToList();
-        Assert.Multiple(() =>
-        {
-            Assert.That(files, Has.Count.EqualTo(5), listing);
-            // The engine rotates after the write that crosses the size, so a file may hold one entry more.
-            Assert.That(files.Select(f => f.Size), Is.All.LessThanOrEqualTo(10 * MiB + 4096), listing);
-            Assert.That(files.Sum(f => f.Size), Is.GreaterThan(40 * MiB), "four full files and the current one");
-        });
-    }
-
-    [Test, Order(3)]
     public async Task Stop_and_start_bring_every_pod_back_Ready_as_the_same_objects()
     {
         await _cluster.ApplyAsync($$$"""
