@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using k8s.Models;
 using LocalKube.Node.ApiServer.Catalog;
+using LocalKube.Node.ApiServer.Catalog.Core;
+using LocalKube.Node.ApiServer.Catalog.Pods;
 using LocalKube.Node.ApiServer.Rest;
 
 namespace LocalKube.ApiServer.Bench;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using k8s.Models;
 using LocalKube.Node.ApiServer;
+using LocalKube.Node.ApiServer.Authentication;
 using LocalKube.Node.ApiServer.Authorization;
 using Microsoft.AspNetCore.Http;
 

@@ -1,10 +1,9 @@
 using LocalKube.Abstractions.Drivers;
-using LocalKube.Drivers.Process;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-// Extension methods live in the DI namespace so they show up next to AddLogging and friends.
-namespace Microsoft.Extensions.DependencyInjection;
+namespace LocalKube.Drivers.Process;
 
 /// <summary>Registers the process driver.</summary>
 public static class ProcessDriverServiceCollectionExtensions

@@ -1,9 +1,8 @@
 using LocalKube.Abstractions.Drivers;
-using LocalKube.Drivers.Qemu;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-// Extension methods live in the DI namespace so they show up next to AddLogging and friends.
-namespace Microsoft.Extensions.DependencyInjection;
+namespace LocalKube.Drivers.Qemu;
 
 /// <summary>Registers the qemu driver.</summary>
 public static class QemuDriverServiceCollectionExtensions

@@ -1,8 +1,7 @@
 using LocalKube.Abstractions.Drivers;
-using LocalKube.Drivers.Xhyve;
+using Microsoft.Extensions.DependencyInjection;
 
-// Extension methods live in the DI namespace so they show up next to AddLogging and friends.
-namespace Microsoft.Extensions.DependencyInjection;
+namespace LocalKube.Drivers.Xhyve;
 
 /// <summary>Registers the xhyve driver.</summary>
 public static class XhyveDriverServiceCollectionExtensions

@@ -1,5 +1,9 @@
 using System.Net;
 using System.Security.Authentication;
+using LocalKube.Node.ApiServer.Authentication;
+using LocalKube.Node.ApiServer.Discovery;
+using LocalKube.Node.ApiServer.Health;
+using LocalKube.Node.ApiServer.Http;
 using LocalKube.Node.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

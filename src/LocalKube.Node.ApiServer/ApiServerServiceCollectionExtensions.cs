@@ -1,3 +1,5 @@
+using LocalKube.Node.ApiServer.Authentication;
+using LocalKube.Node.ApiServer.Discovery;
 using LocalKube.Node.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using LocalKube.Node.ApiServer.Authorization;

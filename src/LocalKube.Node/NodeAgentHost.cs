@@ -4,6 +4,7 @@ using LocalKube.Node.ApiServer.Rest;
 using LocalKube.Node.Client;
 using LocalKube.Node.Controllers;
 using LocalKube.Node.Hosting;
+using LocalKube.Node.Hosting.Logging;
 using LocalKube.Node.Kubelet;
 using LocalKube.Node.Networking;
 using LocalKube.Node.Scheduler;

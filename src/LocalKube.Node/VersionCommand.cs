@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LocalKube.Node.ApiServer;
+using LocalKube.Node.ApiServer.Http;
 
 namespace LocalKube.Node;
 

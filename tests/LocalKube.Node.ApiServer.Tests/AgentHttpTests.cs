@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using k8s;
+using LocalKube.Node.ApiServer.Authentication;
+using LocalKube.Node.ApiServer.Discovery;
 using LocalKube.Testing;
 using NUnit.Framework;
 

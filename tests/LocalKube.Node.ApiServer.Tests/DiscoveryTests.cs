@@ -1,4 +1,5 @@
 using System.Text;
+using LocalKube.Node.ApiServer.Discovery;
 using Microsoft.Extensions.Primitives;
 using NUnit.Framework;
 

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using LocalKube.Node.ApiServer.Health;
 using LocalKube.Node.Hosting;
+using LocalKube.Node.Hosting.Logging;
 using LocalKube.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

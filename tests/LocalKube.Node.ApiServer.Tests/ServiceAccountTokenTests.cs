@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using LocalKube.Node.ApiServer.Authentication;
 using Microsoft.Extensions.Time.Testing;
 using NUnit.Framework;
 

@@ -1,5 +1,6 @@
 using k8s;
 using k8s.Models;
+using LocalKube.Node.ApiServer.Authentication;
 using LocalKube.Node.ApiServer.Authorization;
 using LocalKube.Node.ApiServer.Catalog;
 using LocalKube.Node.ApiServer.Rest;

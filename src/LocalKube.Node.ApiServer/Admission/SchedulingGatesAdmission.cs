@@ -1,4 +1,5 @@
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 using LocalKube.Node.ApiServer.Rest;
 using LocalKube.Node.ApiServer.Catalog;
 

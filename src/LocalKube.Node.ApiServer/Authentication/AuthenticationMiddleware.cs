@@ -1,7 +1,9 @@
+using LocalKube.Node.ApiServer.Health;
+using LocalKube.Node.ApiServer.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace LocalKube.Node.ApiServer;
+namespace LocalKube.Node.ApiServer.Authentication;
 
 /// <summary>
 /// Authenticates every request except the public health and version paths; the first authenticator that succeeds

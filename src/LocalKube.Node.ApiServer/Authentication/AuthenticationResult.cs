@@ -1,4 +1,4 @@
-namespace LocalKube.Node.ApiServer;
+namespace LocalKube.Node.ApiServer.Authentication;
 
 /// <summary>What one <see cref="IRequestAuthenticator"/> concluded about a request.</summary>
 public sealed class AuthenticationResult

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 
-namespace LocalKube.Node.ApiServer;
+namespace LocalKube.Node.ApiServer.Authentication;
 
 /// <summary>
 /// Authenticates <c>Authorization: Bearer &lt;service-account JWT&gt;</c>: the token itself, then (where the API server

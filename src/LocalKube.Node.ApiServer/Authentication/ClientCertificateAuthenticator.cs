@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace LocalKube.Node.ApiServer;
+namespace LocalKube.Node.ApiServer.Authentication;
 
 /// <summary>Authenticates the TLS client certificate (requested with <c>AllowCertificate</c>) against ca.crt.</summary>
 public sealed class ClientCertificateAuthenticator(ClientCertificateValidator validator) : IRequestAuthenticator

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace LocalKube.Node.ApiServer;
+namespace LocalKube.Node.ApiServer.Authentication;
 
 /// <summary>
 /// One way to authenticate a request (client certificate, bearer token...). The middleware tries each registered

@@ -1,4 +1,4 @@
-namespace LocalKube.Node.ApiServer;
+namespace LocalKube.Node.ApiServer.Authentication;
 
 /// <summary>The authenticated caller (apiserver <c>user.Info</c>), input to the authorization of later issues.</summary>
 /// <param name="Name">User name: the certificate CN, or <c>system:serviceaccount:&lt;ns&gt;:&lt;name&gt;</c>.</param>

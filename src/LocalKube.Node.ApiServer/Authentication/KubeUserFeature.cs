@@ -1,4 +1,4 @@
-namespace LocalKube.Node.ApiServer;
+namespace LocalKube.Node.ApiServer.Authentication;
 
 /// <summary>The request feature holding the authenticated <see cref="KubeUser"/>.</summary>
 /// <param name="User">The user.</param>

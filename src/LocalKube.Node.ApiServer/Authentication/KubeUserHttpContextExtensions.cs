@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace LocalKube.Node.ApiServer;
+namespace LocalKube.Node.ApiServer.Authentication;
 
 /// <summary>Access to the authenticated user from request handlers.</summary>
 public static class KubeUserHttpContextExtensions

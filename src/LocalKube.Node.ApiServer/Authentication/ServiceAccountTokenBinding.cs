@@ -1,4 +1,4 @@
-namespace LocalKube.Node.ApiServer;
+namespace LocalKube.Node.ApiServer.Authentication;
 
 /// <summary>The object a service-account token is bound to: its lifetime ends with that object (later issues).</summary>
 /// <param name="Kind"><c>Pod</c>, <c>Secret</c> or <c>Node</c>.</param>

@@ -1,4 +1,4 @@
-namespace LocalKube.Node.ApiServer;
+namespace LocalKube.Node.ApiServer.Authentication;
 
 /// <summary>What a verified service-account token says about the objects it lives by.</summary>
 /// <param name="Namespace">The service account's namespace.</param>

@@ -1,4 +1,4 @@
-namespace LocalKube.Node.ApiServer;
+namespace LocalKube.Node.ApiServer.Authentication;
 
 /// <summary>What a service-account token asserts (the TokenRequest of later issues).</summary>
 /// <param name="Namespace">The service account's namespace.</param>

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using LocalKube.Node.ApiServer.Rest;
 
-namespace LocalKube.Node.ApiServer;
+namespace LocalKube.Node.ApiServer.Authentication;
 
 /// <summary>
 /// The storage half of service-account token validation, as upstream's validator does it after the signature and

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
-namespace LocalKube.Node.ApiServer;
+namespace LocalKube.Node.ApiServer.Authentication;
 
 /// <summary>
 /// Verifies service-account JWTs: RS256 signature with sa.pub, <c>iss</c>, <c>aud</c> (one of the API audiences),

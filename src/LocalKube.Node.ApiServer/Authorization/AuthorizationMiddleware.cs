@@ -1,3 +1,5 @@
+using LocalKube.Node.ApiServer.Authentication;
+using LocalKube.Node.ApiServer.Http;
 using LocalKube.Node.ApiServer.Rest;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,10 @@
 using k8s;
 using k8s.Models;
 using LocalKube.Node.ApiServer.Admission;
+using LocalKube.Node.ApiServer.Authentication;
 using LocalKube.Node.ApiServer.Catalog;
+using LocalKube.Node.ApiServer.Catalog.Authentication;
+using LocalKube.Node.ApiServer.Http;
 using LocalKube.Node.ApiServer.Protobuf;
 using LocalKube.Node.ApiServer.Rest;
 using LocalKube.Node.Hosting;

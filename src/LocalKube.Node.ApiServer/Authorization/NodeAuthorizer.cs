@@ -1,5 +1,6 @@
 using k8s.Models;
 using LocalKube.Node.ApiServer.Admission;
+using LocalKube.Node.ApiServer.Authentication;
 using LocalKube.Node.ApiServer.Rest;
 
 namespace LocalKube.Node.ApiServer.Authorization;

@@ -1,3 +1,4 @@
+using LocalKube.Node.ApiServer.Authentication;
 using LocalKube.Node.ApiServer.Rest;
 using System.Text;
 

@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using LocalKube.Node.ApiServer.Catalog;
+using LocalKube.Node.ApiServer.Catalog.Rbac;
 using LocalKube.Node.ApiServer.Rest;
 using Microsoft.Extensions.Logging;
 

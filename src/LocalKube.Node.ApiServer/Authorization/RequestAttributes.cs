@@ -1,3 +1,4 @@
+using LocalKube.Node.ApiServer.Authentication;
 using Microsoft.AspNetCore.Http;
 
 namespace LocalKube.Node.ApiServer.Authorization;

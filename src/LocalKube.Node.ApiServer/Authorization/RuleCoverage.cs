@@ -1,4 +1,5 @@
 using k8s.Models;
+using LocalKube.Node.ApiServer.Authentication;
 
 namespace LocalKube.Node.ApiServer.Authorization;
 

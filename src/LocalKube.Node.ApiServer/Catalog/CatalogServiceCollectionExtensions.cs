@@ -1,3 +1,16 @@
+using LocalKube.Node.ApiServer.Catalog.Apps;
+using LocalKube.Node.ApiServer.Catalog.Authentication;
+using LocalKube.Node.ApiServer.Catalog.Autoscaling;
+using LocalKube.Node.ApiServer.Catalog.Batch;
+using LocalKube.Node.ApiServer.Catalog.Coordination;
+using LocalKube.Node.ApiServer.Catalog.Core;
+using LocalKube.Node.ApiServer.Catalog.EndpointSlices;
+using LocalKube.Node.ApiServer.Catalog.Events;
+using LocalKube.Node.ApiServer.Catalog.Networking;
+using LocalKube.Node.ApiServer.Catalog.Policy;
+using LocalKube.Node.ApiServer.Catalog.Rbac;
+using LocalKube.Node.ApiServer.Catalog.Scheduling;
+using LocalKube.Node.ApiServer.Catalog.Storage;
 using LocalKube.Node.ApiServer.Resources;
 using LocalKube.Node.ApiServer.Rest;
 using Microsoft.Extensions.DependencyInjection;

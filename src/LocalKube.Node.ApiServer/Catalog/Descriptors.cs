@@ -1,3 +1,5 @@
+using LocalKube.Node.ApiServer.Discovery;
+
 namespace LocalKube.Node.ApiServer.Catalog;
 
 /// <summary>Builds discovery entries with upstream's conventions (singular = lower-case kind, standard verbs).</summary>

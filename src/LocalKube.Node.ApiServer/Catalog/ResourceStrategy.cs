@@ -1,7 +1,12 @@
 using k8s;
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Printing;
+using LocalKube.Node.ApiServer.Catalog.Validation;
+using LocalKube.Node.ApiServer.Discovery;
 using LocalKube.Node.ApiServer.Resources;
 using LocalKube.Node.ApiServer.Validation;
+// Two FieldErrors exist (see Validation/ and Catalog/Validation/): strategies collect into the Catalog one.
+using FieldErrors = LocalKube.Node.ApiServer.Catalog.Validation.FieldErrors;
 
 namespace LocalKube.Node.ApiServer.Catalog;
 

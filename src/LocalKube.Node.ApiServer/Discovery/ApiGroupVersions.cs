@@ -1,4 +1,4 @@
-namespace LocalKube.Node.ApiServer;
+namespace LocalKube.Node.ApiServer.Discovery;
 
 /// <summary>An API group and its served versions, most preferred first.</summary>
 /// <param name="Name">Group name; empty for the core group.</param>

@@ -1,4 +1,4 @@
-namespace LocalKube.Node.ApiServer;
+namespace LocalKube.Node.ApiServer.Discovery;
 
 /// <summary>
 /// One served resource type, as discovery advertises it (kubectl-protocol §2). Later issues register one per

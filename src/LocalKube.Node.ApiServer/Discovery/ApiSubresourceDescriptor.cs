@@ -1,4 +1,4 @@
-namespace LocalKube.Node.ApiServer;
+namespace LocalKube.Node.ApiServer.Discovery;
 
 /// <summary>A subresource (<c>status</c>, <c>scale</c>, <c>log</c>...) of an <see cref="ApiResourceDescriptor"/>.</summary>
 /// <param name="Name">Subresource name, e.g. <c>scale</c>.</param>

@@ -1,10 +1,11 @@
+using LocalKube.Node.ApiServer.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
 
-namespace LocalKube.Node.ApiServer;
+namespace LocalKube.Node.ApiServer.Discovery;
 
 /// <summary>Maps <c>/api</c>, <c>/api/v1</c>, <c>/apis</c>, <c>/apis/&lt;g&gt;</c> and <c>/apis/&lt;g&gt;/&lt;v&gt;</c>.</summary>
 internal static class DiscoveryEndpoints

@@ -1,4 +1,4 @@
-namespace LocalKube.Node.ApiServer;
+namespace LocalKube.Node.ApiServer.Discovery;
 
 /// <summary>Which discovery document a client asked for through its Accept header.</summary>
 public enum DiscoveryFormat

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using k8s.Models;
+using LocalKube.Node.ApiServer.Http;
 
-namespace LocalKube.Node.ApiServer;
+namespace LocalKube.Node.ApiServer.Discovery;
 
 /// <summary>
 /// Builds the discovery documents from the <see cref="IResourceRegistry"/> with KubernetesClient's model types, and

@@ -1,4 +1,4 @@
-namespace LocalKube.Node.ApiServer;
+namespace LocalKube.Node.ApiServer.Discovery;
 
 /// <summary>
 /// The resource types the API server serves. Discovery renders it; the resource handlers of later issues route

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace LocalKube.Node.ApiServer;
+namespace LocalKube.Node.ApiServer.Discovery;
 
 /// <summary>
 /// Orders API versions the Kubernetes way, most preferred first: GA (v2 before v1), then beta, then alpha (each by

@@ -1,4 +1,4 @@
-namespace LocalKube.Node.ApiServer;
+namespace LocalKube.Node.ApiServer.Discovery;
 
 /// <summary><see cref="IResourceRegistry"/> over the <see cref="ApiResourceDescriptor"/>s registered in DI.</summary>
 public sealed class ResourceRegistry : IResourceRegistry

@@ -1,4 +1,4 @@
-namespace LocalKube.Node.ApiServer;
+namespace LocalKube.Node.ApiServer.Health;
 
 /// <summary>One line of a health report.</summary>
 /// <param name="Name">The check name (<c>ping</c>, a component, <c>shutdown</c>).</param>

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace LocalKube.Node.ApiServer;
+namespace LocalKube.Node.ApiServer.Health;
 
 /// <summary>Maps <c>/healthz</c>, <c>/livez</c>, <c>/readyz</c> and their <c>/&lt;check&gt;</c> sub-paths.</summary>
 internal static class HealthEndpoints

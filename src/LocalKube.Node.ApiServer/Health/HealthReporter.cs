@@ -1,7 +1,7 @@
 using System.Text;
 using LocalKube.Node.Hosting;
 
-namespace LocalKube.Node.ApiServer;
+namespace LocalKube.Node.ApiServer.Health;
 
 /// <summary>
 /// Evaluates <c>/healthz</c>, <c>/livez</c> and <c>/readyz</c> from the components' readiness snapshot and renders

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
-namespace LocalKube.Node.ApiServer;
+namespace LocalKube.Node.ApiServer.Http;
 
 /// <summary>
 /// Writes <c>metav1.Status</c> error bodies (kubectl-protocol §10). Hand-rolled because KubernetesClient's

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace LocalKube.Node.ApiServer;
+namespace LocalKube.Node.ApiServer.Http;
 
 /// <summary>
 /// Turns bodiless 404/405 answers (no route matched) and unhandled exceptions into <c>metav1.Status</c> JSON:

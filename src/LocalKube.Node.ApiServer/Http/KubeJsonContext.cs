@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using k8s.Models;
 
-namespace LocalKube.Node.ApiServer;
+namespace LocalKube.Node.ApiServer.Http;
 
 /// <summary>
 /// Source-generated System.Text.Json metadata for the KubernetesClient model types this server writes. The models

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using k8s.Models;
 
-namespace LocalKube.Node.ApiServer;
+namespace LocalKube.Node.ApiServer.Http;
 
 /// <summary>
 /// The <c>/version</c> document. <c>minor</c> MUST stay "32": the kubectl on PATH is a dispatcher that runs the

@@ -2,6 +2,8 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s.Models;
+using LocalKube.Node.ApiServer.Discovery;
+using LocalKube.Node.ApiServer.Http;
 using LocalKube.Node.ApiServer.Rest;
 
 namespace LocalKube.Node.ApiServer.OpenApi;

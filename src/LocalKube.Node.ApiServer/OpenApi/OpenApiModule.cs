@@ -1,3 +1,5 @@
+using LocalKube.Node.ApiServer.Discovery;
+using LocalKube.Node.ApiServer.Http;
 using LocalKube.Node.ApiServer.Rest;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using k8s.Models;
+using LocalKube.Node.ApiServer.Discovery;
 
 namespace LocalKube.Node.ApiServer.OpenApi;
 

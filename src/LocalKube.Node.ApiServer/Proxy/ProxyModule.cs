@@ -1,4 +1,5 @@
 using System.Net;
+using LocalKube.Node.ApiServer.Http;
 using LocalKube.Node.ApiServer.Rest;
 using LocalKube.Node.Hosting;
 using Microsoft.AspNetCore.Builder;

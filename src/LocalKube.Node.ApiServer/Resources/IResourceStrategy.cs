@@ -1,5 +1,6 @@
 using k8s;
 using k8s.Models;
+using LocalKube.Node.ApiServer.Discovery;
 
 namespace LocalKube.Node.ApiServer.Resources;
 

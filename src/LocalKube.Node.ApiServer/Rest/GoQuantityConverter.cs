@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using k8s.Models;
 using LocalKube.Node.ApiServer.Catalog;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 
 namespace LocalKube.Node.ApiServer.Rest;
 

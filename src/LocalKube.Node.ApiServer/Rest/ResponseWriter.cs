@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using k8s;
 using k8s.Models;
+using LocalKube.Node.ApiServer.Http;
 using LocalKube.Node.ApiServer.Protobuf;
 using Microsoft.AspNetCore.Http;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using k8s.Models;
+using LocalKube.Node.ApiServer.Http;
 using LocalKube.Node.ApiServer.Resources;
 using Microsoft.AspNetCore.Http;
 

@@ -1,6 +1,8 @@
 using System.Globalization;
 using k8s.Models;
 using LocalKube.Node.ApiServer.Catalog;
+using LocalKube.Node.ApiServer.Catalog.Policy;
+using LocalKube.Node.ApiServer.Catalog.Printing;
 using Microsoft.AspNetCore.Http;
 
 namespace LocalKube.Node.ApiServer.Rest;

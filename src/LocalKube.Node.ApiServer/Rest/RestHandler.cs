@@ -1,4 +1,5 @@
 using k8s.Models;
+using LocalKube.Node.ApiServer.Http;
 using LocalKube.Node.ApiServer.Resources;
 using Microsoft.AspNetCore.Http;
 

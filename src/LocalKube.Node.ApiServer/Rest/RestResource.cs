@@ -1,3 +1,4 @@
+using LocalKube.Node.ApiServer.Discovery;
 using LocalKube.Node.ApiServer.Resources;
 
 namespace LocalKube.Node.ApiServer.Rest;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace LocalKube.Node.Hosting;
+namespace LocalKube.Node.Hosting.Logging;
 
 /// <summary>One category's logger; all share the provider's <see cref="JsonLineWriter"/>.</summary>
 internal sealed class JsonFileLogger(string category, JsonLineWriter writer, TimeProvider time) : ILogger

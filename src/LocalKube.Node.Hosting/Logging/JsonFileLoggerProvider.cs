@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace LocalKube.Node.Hosting;
+namespace LocalKube.Node.Hosting.Logging;
 
 /// <summary>
 /// Writes the agent log <c>&lt;data-dir&gt;/logs/agent.log</c> as JSON lines

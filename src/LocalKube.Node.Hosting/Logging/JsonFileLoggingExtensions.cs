@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace LocalKube.Node.Hosting;
+namespace LocalKube.Node.Hosting.Logging;
 
 /// <summary>Registers the agent's JSON-lines file log.</summary>
 public static class JsonFileLoggingExtensions

@@ -4,7 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
-namespace LocalKube.Node.Hosting;
+namespace LocalKube.Node.Hosting.Logging;
 
 /// <summary>
 /// Appends one JSON object per line to the agent log. Logging is synchronous by contract (<see cref="ILogger.Log"/>),

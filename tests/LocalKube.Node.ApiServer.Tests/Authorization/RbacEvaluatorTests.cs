@@ -1,4 +1,5 @@
 using k8s.Models;
+using LocalKube.Node.ApiServer.Authentication;
 using LocalKube.Node.ApiServer.Authorization;
 using Microsoft.AspNetCore.Http;
 using NUnit.Framework;

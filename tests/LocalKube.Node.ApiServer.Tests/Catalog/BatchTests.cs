@@ -1,5 +1,6 @@
 using k8s.Models;
 using LocalKube.Node.ApiServer.Catalog;
+using LocalKube.Node.ApiServer.Catalog.Batch;
 using NUnit.Framework;
 using static LocalKube.Node.ApiServer.Tests.Catalog.CatalogTestKit;
 

@@ -1,5 +1,8 @@
 using k8s.Models;
 using LocalKube.Node.ApiServer.Catalog;
+using LocalKube.Node.ApiServer.Catalog.Core;
+using LocalKube.Node.ApiServer.Catalog.Events;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 using NUnit.Framework;
 using static LocalKube.Node.ApiServer.Tests.Catalog.CatalogTestKit;
 

@@ -1,4 +1,6 @@
 using LocalKube.Node.ApiServer.Catalog;
+using LocalKube.Node.ApiServer.Catalog.Core;
+using LocalKube.Node.ApiServer.Discovery;
 using LocalKube.Node.ApiServer.Resources;
 using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;

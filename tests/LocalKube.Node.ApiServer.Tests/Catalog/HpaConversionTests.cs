@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using LocalKube.Node.ApiServer.Catalog;
+using LocalKube.Node.ApiServer.Catalog.Autoscaling;
 using NUnit.Framework;
 
 namespace LocalKube.Node.ApiServer.Tests.Catalog;

@@ -1,5 +1,15 @@
 using k8s.Models;
+using LocalKube.Node.ApiServer.Authentication;
 using LocalKube.Node.ApiServer.Catalog;
+using LocalKube.Node.ApiServer.Catalog.Authentication;
+using LocalKube.Node.ApiServer.Catalog.Autoscaling;
+using LocalKube.Node.ApiServer.Catalog.Coordination;
+using LocalKube.Node.ApiServer.Catalog.EndpointSlices;
+using LocalKube.Node.ApiServer.Catalog.Networking;
+using LocalKube.Node.ApiServer.Catalog.Policy;
+using LocalKube.Node.ApiServer.Catalog.Rbac;
+using LocalKube.Node.ApiServer.Catalog.Scheduling;
+using LocalKube.Node.ApiServer.Catalog.Storage;
 using NUnit.Framework;
 using static LocalKube.Node.ApiServer.Tests.Catalog.CatalogTestKit;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using LocalKube.Node.ApiServer.Catalog;
+using LocalKube.Node.ApiServer.Discovery;
 using LocalKube.Node.ApiServer.OpenApi;
 using LocalKube.Node.ApiServer.Rest;
 using LocalKube.Node.ApiServer.Schema;

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Google.Protobuf;
 using k8s;
 using k8s.Models;
+using LocalKube.Node.ApiServer.Authentication;
 using LocalKube.Node.ApiServer.Authorization;
 using LocalKube.Node.ApiServer.Rest;
 using LocalKube.Node.ApiServer.Storage;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using k8s;
 using k8s.Models;
 using LocalKube.Node.ApiServer.Catalog;
+using LocalKube.Node.ApiServer.Catalog.Autoscaling;
 using LocalKube.Node.ApiServer.Storage;
 using LocalKube.Node.Storage.Protocol;
 using LocalKube.Testing;

@@ -1,5 +1,6 @@
 using k8s.Models;
 using LocalKube.Node.ApiServer.Catalog;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 using NUnit.Framework;
 
 namespace LocalKube.Node.ApiServer.Tests.Validation;

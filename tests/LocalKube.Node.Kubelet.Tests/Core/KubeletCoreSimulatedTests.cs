@@ -1,4 +1,5 @@
 using LocalKube.Node.ApiServer.Catalog;
+using LocalKube.Node.ApiServer.Catalog.Pods;
 using LocalKube.Node.Kubelet.Runtime.Simulated;
 using LocalKube.Testing;
 using Microsoft.Extensions.Logging.Abstractions;

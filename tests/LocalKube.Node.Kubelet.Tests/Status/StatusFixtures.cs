@@ -1,4 +1,5 @@
 using LocalKube.Node.ApiServer.Catalog;
+using LocalKube.Node.ApiServer.Catalog.Pods;
 using LocalKube.Node.Kubelet.Runtime;
 using LocalKube.Node.Kubelet.Status;
 

@@ -1,7 +1,9 @@
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Printing;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 using LocalKube.Node.ApiServer.Resources;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Apps;
 
 /// <summary>apps/v1 controller revisions: immutable snapshots of stateful set and daemon set templates.</summary>
 public sealed class ControllerRevisionStrategy : ResourceStrategy<V1ControllerRevision>

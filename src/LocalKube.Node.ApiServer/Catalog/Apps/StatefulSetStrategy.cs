@@ -1,8 +1,10 @@
 using k8s;
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Printing;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 using LocalKube.Node.ApiServer.Resources;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Apps;
 
 /// <summary>apps/v1 stateful sets.</summary>
 public sealed class StatefulSetStrategy : ResourceStrategy<V1StatefulSet>, IScaleStrategy

@@ -1,6 +1,9 @@
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Pods;
+using LocalKube.Node.ApiServer.Catalog.Printing;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Apps;
 
 /// <summary>The selector/template/replica rules that deployments, replica sets, stateful sets and daemon sets share.</summary>
 public static class WorkloadValidation

@@ -1,6 +1,8 @@
 using k8s.Models;
+using LocalKube.Node.ApiServer.Authentication;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Authentication;
 
 /// <summary>
 /// authentication.k8s.io/v1 SelfSubjectReview: create-only and never stored (empty storage prefix); the answer is

@@ -1,7 +1,9 @@
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Printing;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 using LocalKube.Node.ApiServer.Resources;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Autoscaling;
 
 /// <summary>The HPA columns and checks both served versions share (they share the storage too).</summary>
 public static class HpaCommon

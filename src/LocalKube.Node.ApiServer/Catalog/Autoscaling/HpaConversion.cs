@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using k8s.Models;
 using LocalKube.Node.ApiServer.Rest;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Autoscaling;
 
 /// <summary>
 /// autoscaling/v1 ⇄ autoscaling/v2 HorizontalPodAutoscalers, as upstream converts them (v2 is the storage version).

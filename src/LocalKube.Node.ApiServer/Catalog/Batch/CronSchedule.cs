@@ -1,6 +1,7 @@
 using System.Globalization;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Batch;
 
 /// <summary>
 /// A check of standard 5-field cron schedules and the <c>@</c> descriptors, with the error wording of the parser

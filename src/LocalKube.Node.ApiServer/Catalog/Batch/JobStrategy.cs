@@ -1,7 +1,11 @@
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Apps;
+using LocalKube.Node.ApiServer.Catalog.Pods;
+using LocalKube.Node.ApiServer.Catalog.Printing;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 using LocalKube.Node.ApiServer.Resources;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Batch;
 
 /// <summary>batch/v1 jobs: upstream defaults, generated selector and labels, immutable template and selector.</summary>
 public sealed class JobStrategy : ResourceStrategy<V1Job>

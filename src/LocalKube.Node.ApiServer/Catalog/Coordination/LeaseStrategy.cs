@@ -1,7 +1,9 @@
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Printing;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 using LocalKube.Node.ApiServer.Resources;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Coordination;
 
 /// <summary>coordination.k8s.io/v1 leases (leader election and node heartbeats).</summary>
 public sealed class LeaseStrategy : ResourceStrategy<V1Lease>

@@ -1,8 +1,11 @@
 using System.Net;
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Pods;
+using LocalKube.Node.ApiServer.Catalog.Printing;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 using LocalKube.Node.ApiServer.Resources;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Core;
 
 /// <summary>core/v1 endpoints (stored under <c>services/endpoints</c>, as upstream).</summary>
 public sealed class EndpointsStrategy : ResourceStrategy<V1Endpoints>

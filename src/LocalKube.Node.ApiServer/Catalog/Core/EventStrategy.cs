@@ -1,8 +1,10 @@
 using System.Globalization;
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Printing;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 using LocalKube.Node.ApiServer.Resources;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Core;
 
 /// <summary>core/v1 events. events.k8s.io/v1 events share the storage (see <see cref="EventsV1EventStrategy"/>).</summary>
 public sealed class EventStrategy : ResourceStrategy<Corev1Event>

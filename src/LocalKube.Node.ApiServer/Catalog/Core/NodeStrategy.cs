@@ -1,7 +1,11 @@
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Pods;
+using LocalKube.Node.ApiServer.Catalog.Printing;
+using LocalKube.Node.ApiServer.Catalog.Validation;
+using LocalKube.Node.ApiServer.Discovery;
 using LocalKube.Node.ApiServer.Resources;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Core;
 
 /// <summary>core/v1 nodes (cluster-scoped; stored under <c>minions</c>, as upstream).</summary>
 public sealed class NodeStrategy : ResourceStrategy<V1Node>

@@ -1,8 +1,12 @@
 using k8s;
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Pods;
+using LocalKube.Node.ApiServer.Catalog.Printing;
+using LocalKube.Node.ApiServer.Catalog.Validation;
+using LocalKube.Node.ApiServer.Discovery;
 using LocalKube.Node.ApiServer.Resources;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Core;
 
 /// <summary>core/v1 pods: defaulting, validation (with upstream's narrow update rules), printing and field selectors.</summary>
 public sealed class PodStrategy : ResourceStrategy<V1Pod>, IDeletionStrategy

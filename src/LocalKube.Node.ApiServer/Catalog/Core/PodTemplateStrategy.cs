@@ -1,7 +1,10 @@
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Pods;
+using LocalKube.Node.ApiServer.Catalog.Printing;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 using LocalKube.Node.ApiServer.Resources;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Core;
 
 /// <summary>core/v1 pod templates; generation tracks <c>template</c> (there is no spec).</summary>
 public sealed class PodTemplateStrategy : ResourceStrategy<V1PodTemplate>

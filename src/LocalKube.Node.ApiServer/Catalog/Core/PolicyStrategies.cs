@@ -1,7 +1,9 @@
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Printing;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 using LocalKube.Node.ApiServer.Resources;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Core;
 
 /// <summary>core/v1 limit ranges (generic NAME, CREATED AT table, as upstream).</summary>
 public sealed class LimitRangeStrategy : ResourceStrategy<V1LimitRange>

@@ -1,8 +1,12 @@
 using k8s;
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Apps;
+using LocalKube.Node.ApiServer.Catalog.Pods;
+using LocalKube.Node.ApiServer.Catalog.Printing;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 using LocalKube.Node.ApiServer.Resources;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Core;
 
 /// <summary>core/v1 replication controllers (map selectors, defaulted from the template labels).</summary>
 public sealed class ReplicationControllerStrategy : ResourceStrategy<V1ReplicationController>, IScaleStrategy

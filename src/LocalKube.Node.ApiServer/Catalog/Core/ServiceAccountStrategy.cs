@@ -1,7 +1,10 @@
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Printing;
+using LocalKube.Node.ApiServer.Catalog.Validation;
+using LocalKube.Node.ApiServer.Discovery;
 using LocalKube.Node.ApiServer.Resources;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Core;
 
 /// <summary>core/v1 service accounts (+token, answering authentication.k8s.io/v1 TokenRequest).</summary>
 public sealed class ServiceAccountStrategy : ResourceStrategy<V1ServiceAccount>

@@ -1,8 +1,11 @@
 using k8s;
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Printing;
+using LocalKube.Node.ApiServer.Catalog.Validation;
+using LocalKube.Node.ApiServer.Discovery;
 using LocalKube.Node.ApiServer.Resources;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Core;
 
 /// <summary>core/v1 services. ClusterIP and NodePort allocation belong to the REST machinery; this is the rest.</summary>
 public sealed class ServiceStrategy : ResourceStrategy<V1Service>, IUpdatePreparer, IDeletionStrategy

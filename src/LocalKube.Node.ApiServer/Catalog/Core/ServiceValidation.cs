@@ -1,7 +1,9 @@
 using System.Globalization;
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Pods;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Core;
 
 /// <summary>Upstream's <c>ValidateService</c>: type, ports, target ports, cluster IPs, policies and selector.</summary>
 public static class ServiceValidation

@@ -1,7 +1,9 @@
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Printing;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 using LocalKube.Node.ApiServer.Resources;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Core;
 
 /// <summary>Access modes and the other helpers persistent volumes and claims share.</summary>
 public static class VolumeCells

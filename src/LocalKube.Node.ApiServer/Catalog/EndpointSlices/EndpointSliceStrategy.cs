@@ -1,7 +1,10 @@
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Pods;
+using LocalKube.Node.ApiServer.Catalog.Printing;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 using LocalKube.Node.ApiServer.Resources;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.EndpointSlices;
 
 /// <summary>discovery.k8s.io/v1 endpoint slices; generation tracks address type, endpoints and ports.</summary>
 public sealed class EndpointSliceStrategy : ResourceStrategy<V1EndpointSlice>

@@ -1,8 +1,10 @@
 using k8s;
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Core;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 using LocalKube.Node.ApiServer.Resources;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Events;
 
 /// <summary>
 /// events.k8s.io/v1 events: the same stored objects as core/v1 events (upstream keeps one storage, <c>events</c>),

@@ -1,7 +1,9 @@
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Printing;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 using LocalKube.Node.ApiServer.Resources;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Networking;
 
 /// <summary>networking.k8s.io/v1 ingresses (stored under <c>ingress</c>, as upstream).</summary>
 public sealed class IngressStrategy : ResourceStrategy<V1Ingress>

@@ -1,7 +1,10 @@
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Pods;
+using LocalKube.Node.ApiServer.Catalog.Printing;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 using LocalKube.Node.ApiServer.Resources;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Networking;
 
 /// <summary>networking.k8s.io/v1 network policies.</summary>
 public sealed class NetworkPolicyStrategy : ResourceStrategy<V1NetworkPolicy>

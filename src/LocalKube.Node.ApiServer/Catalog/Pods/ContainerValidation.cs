@@ -1,6 +1,7 @@
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Pods;
 
 /// <summary>Upstream's per-container checks (names, images, policies, ports, env, mounts, resources).</summary>
 public static class ContainerValidation

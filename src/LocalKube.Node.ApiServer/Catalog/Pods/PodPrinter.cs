@@ -1,7 +1,8 @@
 using System.Globalization;
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Printing;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Pods;
 
 /// <summary>
 /// The pod row as kubectl shows it: READY counts (restartable init containers included), STATUS from the

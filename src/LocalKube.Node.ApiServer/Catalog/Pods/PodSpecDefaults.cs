@@ -1,6 +1,6 @@
 using k8s.Models;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Pods;
 
 /// <summary>
 /// Upstream's core/v1 defaulting of a pod spec, shared by pods and every pod template (deployments, replica sets,

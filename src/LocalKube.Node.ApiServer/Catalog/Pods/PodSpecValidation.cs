@@ -1,6 +1,7 @@
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Pods;
 
 /// <summary>Upstream's <c>ValidatePodSpec</c> and <c>ValidatePodTemplateSpec</c>, shared by pods and all templates.</summary>
 public static class PodSpecValidation

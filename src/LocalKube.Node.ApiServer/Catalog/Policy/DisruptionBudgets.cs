@@ -1,6 +1,6 @@
 using k8s.Models;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Policy;
 
 /// <summary>component-helpers <c>poddisruptionbudget</c>: the <c>DisruptionAllowed</c> condition.</summary>
 internal static class DisruptionBudgets

@@ -1,7 +1,9 @@
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Printing;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 using LocalKube.Node.ApiServer.Resources;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Policy;
 
 /// <summary>policy/v1 pod disruption budgets.</summary>
 public sealed class PodDisruptionBudgetStrategy : ResourceStrategy<V1PodDisruptionBudget>

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Printing;
 
 /// <summary>
 /// kubectl's short human durations (apimachinery <c>duration.HumanDuration</c>): <c>45s</c>, <c>5m30s</c>, <c>3h</c>,

@@ -1,7 +1,8 @@
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 using LocalKube.Node.ApiServer.Resources;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Printing;
 
 /// <summary>Column definitions and cell helpers that many printers share.</summary>
 public static class Cols

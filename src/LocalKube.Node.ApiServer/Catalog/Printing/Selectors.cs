@@ -1,7 +1,7 @@
 using k8s.Models;
 using LocalKube.Node.Machinery.Labels;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Printing;
 
 /// <summary>
 /// Label selectors as upstream prints and evaluates them: requirements sorted by key, <c>k=v</c>,

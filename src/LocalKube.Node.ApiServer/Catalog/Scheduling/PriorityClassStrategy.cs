@@ -1,7 +1,9 @@
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Printing;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 using LocalKube.Node.ApiServer.Resources;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Scheduling;
 
 /// <summary>scheduling.k8s.io/v1 priority classes.</summary>
 public sealed class PriorityClassStrategy : ResourceStrategy<V1PriorityClass>

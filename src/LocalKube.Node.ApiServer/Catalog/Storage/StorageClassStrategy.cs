@@ -1,7 +1,10 @@
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Pods;
+using LocalKube.Node.ApiServer.Catalog.Printing;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 using LocalKube.Node.ApiServer.Resources;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Storage;
 
 /// <summary>storage.k8s.io/v1 storage classes (cluster-scoped; provisioner, parameters and policies immutable).</summary>
 public sealed class StorageClassStrategy : ResourceStrategy<V1StorageClass>

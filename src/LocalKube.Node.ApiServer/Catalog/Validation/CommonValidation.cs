@@ -1,6 +1,6 @@
 using k8s.Models;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Validation;
 
 /// <summary>Small upstream checks shared by many kinds (non-negative numbers, immutable fields, label selectors).</summary>
 public static class CommonValidation

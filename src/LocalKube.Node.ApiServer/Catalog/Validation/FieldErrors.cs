@@ -1,7 +1,7 @@
 using System.Collections;
 using k8s.Models;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Validation;
 
 /// <summary>
 /// Collects validation failures as <see cref="V1StatusCause"/>s with upstream's reasons and message bodies

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Validation;
 
 /// <summary>
 /// A path to a field inside an object, rendered as upstream's field paths are (<c>spec.containers[0].name</c>,

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using k8s.Models;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Validation;
 
 /// <summary>
 /// Renders a bad value the way upstream's field errors print it (Go's <c>%v</c> for numbers and booleans,

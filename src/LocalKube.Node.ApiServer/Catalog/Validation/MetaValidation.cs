@@ -1,6 +1,6 @@
 using k8s.Models;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Validation;
 
 /// <summary>
 /// Upstream's <c>ValidateObjectMeta</c> as each kind's validation calls it: name or generateName (with the kind's

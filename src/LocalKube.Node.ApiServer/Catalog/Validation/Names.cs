@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using LocalKube.Node.ApiServer.Validation;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Validation;
 
 /// <summary>
 /// Upstream's syntax checks (apimachinery <c>util/validation</c>), each returning the list of upstream messages

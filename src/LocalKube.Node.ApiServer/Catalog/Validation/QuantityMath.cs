@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using k8s.Models;
 
-namespace LocalKube.Node.ApiServer.Catalog;
+namespace LocalKube.Node.ApiServer.Catalog.Validation;
 
 /// <summary>
 /// Comparisons of quantities that hold for every value a request may carry: <see cref="ResourceQuantity.ToDecimal"/>

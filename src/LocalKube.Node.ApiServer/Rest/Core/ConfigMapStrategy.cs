@@ -1,5 +1,6 @@
 using k8s;
 using k8s.Models;
+using LocalKube.Node.ApiServer.Discovery;
 using LocalKube.Node.ApiServer.Resources;
 using LocalKube.Node.ApiServer.Validation;
 
