@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Issue 12's docker-driver measures, N rounds on a fresh profile each:
 #   total   - `start` (node image cached) → a Deployment + Service answering through `localkube service --url`,
-#             including building its image inside the node (no registry here: the node's own busybox, as the
-#             networking tests do);
+#             including loading its image into the node (no registry here: bench/docker-cluster.sh builds it from
+#             the node's own busybox);
 #   change  - a service change: a new ready endpoint (the Deployment scaled 1 → 2) → its first answer through the
 #             ClusterIP, measured from the moment `kubectl wait --for=condition=Ready` returns for the new pod.
 # Times come from /proc/uptime, the one clock the host, the node and the pods share (one kernel).
@@ -11,47 +11,24 @@
 set -euo pipefail
 rounds=3
 [ "${1:-}" = "--rounds" ] && rounds=$2
-
-root=$(cd "$(dirname "$0")/.." && pwd)
-cli="$root/artifacts/bin/localkube"
-work=$(mktemp -d /tmp/lkbench-net-XXXXXX)
-export LOCALKUBE_HOME="$work/home" KUBECONFIG="$work/kubeconfig" LOCALKUBE_ASSETS="$root/artifacts"
-profiles=()
+# The shared harness: cli, its own HOME/LOCALKUBE_HOME/KUBECONFIG, cleanup on exit, start_cluster (start + the
+# fixture's busybox image loaded into the node).
+source "$(dirname "$0")/docker-cluster.sh"
 service_pid=
-cleanup() {
-  [ -n "$service_pid" ] && kill "$service_pid" 2>/dev/null || true
-  for p in "${profiles[@]}"; do "$cli" delete -p "$p" >/dev/null 2>&1 || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+cleanups+=('[ -n "$service_pid" ] && kill "$service_pid"')
 
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
 minus() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", a - b}'; }
 
-# A web image that answers its pod's name on :8080, from the node's busybox.
-build_image() { # profile
-  docker exec -i "$1" sh -s <<'NODE'
-set -e
-root=$(mktemp -d)
-mkdir -p "$root/bin" "$root/www"
-cp /bin/busybox "$root/bin/busybox"
-for a in sh httpd hostname mkdir; do ln -s busybox "$root/bin/$a"; done
-printf '#!/bin/sh\nmkdir -p /www\nhostname >/www/index.html\nexec httpd -f -p 8080 -h /www\n' >"$root/app.sh"
-chmod 0755 "$root/app.sh"
-tar -C "$root" -c . | docker import -c 'ENTRYPOINT ["/bin/sh","/app.sh"]' -c 'ENV PATH=/bin' - localkube-bench/web:1 >/dev/null
-rm -rf "$root"
-NODE
-}
-
 totals=()
 changes=()
 for round in $(seq 1 "$rounds"); do
-  profile="bench-net-$round"
-  profiles+=("$profile")
+  profile="bench-net-$$-$round"
+  cleanups+=("\"$cli\" delete -p $profile")
   t0=$(uptime_s)
-  "$cli" start --driver docker -p "$profile" >/dev/null
-  build_image "$profile"
-  kubectl create deployment web --image=localkube-bench/web:1 --port=8080 >/dev/null
+  start_cluster >/dev/null
+  # A web server answering its pod's name on :8080, from the busybox image start_cluster loaded.
+  kubectl create deployment web --image="$image" --port=8080 -- sh -c 'mkdir -p /www && hostname >/www/index.html && exec httpd -f -p 8080 -h /www' >/dev/null
   kubectl patch deployment web --type=json -p '[{"op":"add","path":"/spec/template/spec/containers/0/readinessProbe","value":{"httpGet":{"path":"/","port":8080},"periodSeconds":1}}]' >/dev/null
   kubectl expose deployment web --port=80 --target-port=8080 >/dev/null
   "$cli" service web --url -p "$profile" >"$work/url" 2>"$work/service.err" &
