@@ -137,10 +137,25 @@ public sealed class KubeletServerFuzzTests
             "containerLogs 401", "exec 403",
         }), "the valid cases were served and the broken ones refused");
 
-        // At least one exec or attach upgraded. Since 2026-12-07 ~17:00 the fixed seed's valid execs all meet a web
-        // container that is not running (500 "container not found"), with this session's code and with the code
-        // that passed CI that morning alike, so something outside the code changed; to find (docs/notes/lead.md).
+        // At least one exec or attach upgraded. Only the fixed seed is the same on every run, and its 2,000 cases hold
+        // no exec that is valid in every part (a running container, kubectl's headers, a known user): every one of its
+        // exec 500s names a container that is not running (nope, setup, starting, crash, job). An exec 101 came only
+        // from some fresh seeds, so requiring it failed at random; the served exec is its own test below.
         Assert.That(report.Outcomes.Keys, Has.Some.Matches<string>(k => k is "exec 101" or "attach 101"), "a valid exec or attach was served");
+    }
+
+    /// <summary>The valid exec the fuzz cases surround: kubectl's WebSocket upgrade to a running container.</summary>
+    [TestCase("/exec/default/web/app?command=true&stdout=true&stderr=true")]
+    [TestCase("/exec/kube-system/coredns/coredns?command=sh&command=-c&command=echo%20hi&stdin=true&stdout=true&tty=true")]
+    public async Task A_valid_exec_is_upgraded(string target)
+    {
+        (string, string)[] headers =
+        [
+            ("Upgrade", "websocket"), ("Connection", "Upgrade"), ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
+            ("Sec-WebSocket-Version", "13"), ("Sec-WebSocket-Protocol", "v5.channel.k8s.io"),
+        ];
+        var answer = await SendAsync(new KubeletFuzzRequest(false, FuzzAuth.Certificate, "exec", "GET", target, headers, null, "valid"));
+        Assert.That(answer?.Status, Is.EqualTo(101), answer?.Text);
     }
 
     /// <summary>Cases the fuzz target found, answered as upstream's kubelet answers them.</summary>
