@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using k8s.Models;
 using LocalKube.Node.Kubelet.Images;
 using LocalKube.Node.Kubelet.Lifecycle;
@@ -30,6 +31,9 @@ public sealed partial class KubeletCore : IAsyncDisposable
     private readonly StaticPodSource? _staticPods;
     private readonly MirrorPodReconciler _mirrors;
     private readonly HttpProbe _http;
+    private readonly IKubeletEventSink _events;
+    private readonly Lock _admission = new();
+    private readonly ConcurrentDictionary<string, byte> _rejected = new(StringComparer.Ordinal);
     private volatile bool _sourcesReady;
 
     /// <summary>Builds the kubelet over <paramref name="runtime"/>, writing through <paramref name="api"/>.</summary>
@@ -39,6 +43,7 @@ public sealed partial class KubeletCore : IAsyncDisposable
         _runtime = runtime ?? throw new ArgumentNullException(nameof(runtime));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _time = time ?? throw new ArgumentNullException(nameof(time));
+        _events = events ?? throw new ArgumentNullException(nameof(events));
         _logger = loggers.CreateLogger("LocalKube.Node.Kubelet");
         var reader = new PodRuntimeReader(runtime);
         _statuses = new StatusManager(api, _pods, options, time, loggers.CreateLogger("LocalKube.Node.Kubelet.StatusManager"));
@@ -113,6 +118,11 @@ public sealed partial class KubeletCore : IAsyncDisposable
             return;
         }
 
+        if (Rejected(pod))
+        {
+            return;
+        }
+
         _pods.Set(pod);
         _workers.Update(pod.Metadata.Uid, pod);
     }
@@ -129,6 +139,7 @@ public sealed partial class KubeletCore : IAsyncDisposable
             return;
         }
 
+        _rejected.TryRemove(pod.Metadata.Uid, out _);
         if (_pods.Remove(pod.Metadata.Uid))
         {
             _workers.Update(pod.Metadata.Uid, pod);
@@ -170,6 +181,53 @@ public sealed partial class KubeletCore : IAsyncDisposable
         await _probes.DisposeAsync().ConfigureAwait(false);
         _http.Dispose();
     }
+
+    /// <summary>
+    /// Admits a pod the kubelet sees for the first time, or keeps a rejected one rejected: nothing of a rejected pod
+    /// ever runs, its status is the rejection, and once it is deleted the status manager may remove it at once.
+    /// </summary>
+    private bool Rejected(V1Pod pod)
+    {
+        var uid = pod.Metadata.Uid;
+        lock (_admission)
+        {
+            if (!_rejected.ContainsKey(uid))
+            {
+                if (_pods.Get(uid) is not null || !NeedsAdmission(pod)
+                    || PodAdmission.Check(pod, ActivePods(), _syncer.Node.Allocatable) is not { } rejection)
+                {
+                    return false;
+                }
+
+                _rejected[uid] = 0;
+                _events.Record(pod, null, "Warning", rejection.Reason, rejection.Message);
+                _statuses.SetPodStatus(pod, PodAdmission.RejectedStatus(pod, rejection));
+            }
+
+            _pods.Set(pod);
+        }
+
+        if (_statuses.GetStatus(uid) is { } status)
+        {
+            _statuses.SetPodStatus(pod, status);
+        }
+
+        if (pod.Metadata.DeletionTimestamp is not null)
+        {
+            _statuses.SetTerminated(uid);
+        }
+
+        return true;
+    }
+
+    // A pod a kubelet already started (before an agent restart) or that has finished is not admitted again.
+    private static bool NeedsAdmission(V1Pod pod) =>
+        pod.Metadata.DeletionTimestamp is null && pod.Status?.StartTime is null && pod.Status?.Phase is not ("Failed" or "Succeeded");
+
+    // Upstream's active pods: admitted and not finished.
+    private IEnumerable<V1Pod> ActivePods() => _pods.All.Where(p =>
+        !_rejected.ContainsKey(p.Metadata.Uid)
+        && (_statuses.GetStatus(p.Metadata.Uid)?.Phase ?? p.Status?.Phase) is not ("Failed" or "Succeeded"));
 
     private void OnRuntimeChanged(IReadOnlyCollection<string> uids)
     {

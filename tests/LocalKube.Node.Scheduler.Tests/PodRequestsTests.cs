@@ -1,4 +1,5 @@
 using k8s.Models;
+using LocalKube.Node.Machinery.Resources;
 using LocalKube.Node.Scheduler.Framework;
 
 namespace LocalKube.Node.Scheduler.Tests;

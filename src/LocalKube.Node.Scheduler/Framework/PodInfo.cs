@@ -1,4 +1,5 @@
 using k8s.Models;
+using LocalKube.Node.Machinery.Resources;
 
 namespace LocalKube.Node.Scheduler.Framework;
 

@@ -30,7 +30,7 @@ public sealed class SimulatedKubeletLoadTests
     [Test]
     public async Task Two_hundred_pods_bound_at_once_all_run_and_the_kubelet_keeps_serving()
     {
-        await StartAsync();
+        await StartAsync(maxPods: 250);
         await Task.WhenAll(Enumerable.Range(0, 200).Select(i => _agent.Admin.CoreV1.CreateNamespacedPodAsync(Pod($"many-{i}", "test-node"), "default")));
 
         await WaitForAsync(async () => (await RunningAsync()).Count == 200, "200 pods Running");
@@ -95,9 +95,41 @@ public sealed class SimulatedKubeletLoadTests
         });
     }
 
-    private async Task StartAsync(params NodeComponent[] more)
+    [Test]
+    public async Task Pods_bound_by_hand_past_the_node_capacity_are_rejected_as_OutOfpods_and_the_rest_run()
+    {
+        await StartAsync(maxPods: 20);
+        await Task.WhenAll(Enumerable.Range(0, 30).Select(i => _agent.Admin.CoreV1.CreateNamespacedPodAsync(Pod($"hand-{i}", "test-node"), "default")));
+
+        await WaitForAsync(async () => (await RunningAsync()).Count == 20, "20 pods Running");
+        await WaitForAsync(async () => (await _agent.Admin.CoreV1.ListNamespacedPodAsync("default", fieldSelector: "status.phase=Failed")).Items.Count == 10, "10 pods Failed");
+        var pods = (await _agent.Admin.CoreV1.ListNamespacedPodAsync("default")).Items;
+        var rejected = pods.Where(p => p.Status?.Phase == "Failed").ToList();
+        var events = (await _agent.Admin.CoreV1.ListNamespacedEventAsync("default", fieldSelector: "reason=OutOfpods")).Items;
+        Assert.Multiple(() =>
+        {
+            Assert.That(rejected.Select(p => p.Status.Reason), Is.All.EqualTo("OutOfpods"));
+            Assert.That(rejected.Select(p => p.Status.Message), Is.All.EqualTo("Pod was rejected: Node didn't have enough resource: pods, requested: 1, used: 20, capacity: 20"));
+            Assert.That(rejected.Select(p => p.Status.ContainerStatuses), Is.All.Null);
+            Assert.That(events.Select(e => e.InvolvedObject.Name), Is.EquivalentTo(rejected.Select(p => p.Metadata.Name)));
+            Assert.That(events.Select(e => e.Type), Is.All.EqualTo("Warning"));
+        });
+
+        // The rejected pods are deleted at once (nothing of them runs); the running ones terminate as usual.
+        await _agent.Admin.CoreV1.DeleteCollectionNamespacedPodAsync("default");
+        await WaitForAsync(async () => (await _agent.Admin.CoreV1.ListNamespacedPodAsync("default")).Items.Count == 0, "every pod deleted");
+    }
+
+    private async Task StartAsync(params NodeComponent[] more) => await StartAsync(null, more);
+
+    private async Task StartAsync(int? maxPods, params NodeComponent[] more)
     {
         var options = new TestAgentOptions();
+        if (maxPods is { } max)
+        {
+            options.ExtraConfig.Add($"kubelet.max-pods={max}");
+        }
+
         options.Components.Add(NodeComponent.ContainerRuntime);
         options.Components.Add(NodeComponent.Kubelet);
         foreach (var component in more)

@@ -192,6 +192,60 @@ public sealed class KubeletCoreSimulatedTests
         Assert.That(_runtime.ContainerCount, Is.EqualTo(200));
     }
 
+    [Test]
+    public async Task A_pod_past_the_node_pod_capacity_is_rejected_as_OutOfpods_and_never_runs()
+    {
+        _kubelet.SetNodeResources(new Dictionary<string, ResourceQuantity> { ["pods"] = new("2"), ["cpu"] = new("2") }, 1L << 30);
+        _kubelet.OnPodAdded(_api.Add(Pod("a")));
+        _kubelet.OnPodAdded(_api.Add(Pod("b")));
+        _kubelet.OnPodAdded(_api.Add(Pod("c")));
+        var status = await WaitForAsync("c", s => s.Phase == "Failed");
+        await WaitForAsync("b", s => s.Phase == "Running");
+        await WaitForAsync("a", s => s.Phase == "Running");
+        const string Short = "Node didn't have enough resource: pods, requested: 1, used: 2, capacity: 2";
+        Assert.Multiple(() =>
+        {
+            Assert.That(status.Reason, Is.EqualTo("OutOfpods"));
+            Assert.That(status.Message, Is.EqualTo("Pod was rejected: " + Short));
+            Assert.That(status.QosClass, Is.EqualTo("BestEffort"));
+            Assert.That(status.ContainerStatuses, Is.Null, "nothing of a rejected pod is created");
+            Assert.That(Printed("c"), Is.EqualTo("OutOfpods"));
+            Assert.That(_runtime.ContainerCount, Is.EqualTo(2));
+            Assert.That(_api.Events, Does.Contain(("c", (string?)null, "Warning", "OutOfpods", Short)));
+        });
+
+        // Deleting it removes it at once (nothing runs), and its place was never taken.
+        var deleting = _api.Get("c")!;
+        deleting.Metadata.DeletionTimestamp = DateTime.UtcNow;
+        deleting.Metadata.DeletionGracePeriodSeconds = 30;
+        _kubelet.OnPodUpdated(deleting);
+        await WaitUntilAsync(() => _api.Deleted.Contains("default/c"));
+        _kubelet.OnPodDeleted(deleting);
+        Assert.That(_runtime.ContainerCount, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task A_finished_pod_frees_its_place_and_requests_are_counted_in_millicores()
+    {
+        _kubelet.SetNodeResources(new Dictionary<string, ResourceQuantity> { ["pods"] = new("1"), ["cpu"] = new("1500m"), ["memory"] = new("1Gi") }, 1L << 30);
+        var done = Pod("done", restartPolicy: "Never");
+        done.Metadata.Annotations = new Dictionary<string, string> { [SimulatedAnnotations.RunDuration] = "50ms" };
+        _kubelet.OnPodAdded(_api.Add(done));
+        await WaitForAsync("done", s => s.Phase == "Succeeded");
+
+        var big = Pod("big");
+        big.Spec.Containers[0].Resources = new V1ResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("2") } };
+        _kubelet.OnPodAdded(_api.Add(big));
+        var rejected = await WaitForAsync("big", s => s.Phase == "Failed");
+        Assert.That(rejected.Reason, Is.EqualTo("OutOfcpu"));
+        Assert.That(rejected.Message, Is.EqualTo("Pod was rejected: Node didn't have enough resource: cpu, requested: 2000, used: 0, capacity: 1500"));
+
+        var fits = Pod("fits");
+        fits.Spec.Containers[0].Resources = new V1ResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("1500m"), ["memory"] = new("1Gi") } };
+        _kubelet.OnPodAdded(_api.Add(fits));
+        await WaitForAsync("fits", s => s.Phase == "Running");
+    }
+
     private void Start()
     {
         var options = new KubeletOptions

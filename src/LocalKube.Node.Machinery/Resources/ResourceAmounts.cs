@@ -1,9 +1,9 @@
 using k8s.Models;
 
-namespace LocalKube.Node.Scheduler.Framework;
+namespace LocalKube.Node.Machinery.Resources;
 
 /// <summary>
-/// Amounts of the resources the scheduler accounts for (kube-scheduler <c>framework.Resource</c>): CPU in
+/// Amounts of the resources the scheduler and the kubelet's admission account for (kube-scheduler <c>framework.Resource</c>): CPU in
 /// millicores, memory and ephemeral storage in bytes, the pod count, and scalar resources (extended resources,
 /// hugepages) in their integer units.
 /// </summary>
@@ -58,21 +58,21 @@ public sealed class ResourceAmounts
         switch (name)
         {
             case "cpu":
-                MilliCpu = Quantities.MilliValue(quantity);
+                MilliCpu = QuantityValues.MilliValue(quantity);
                 break;
             case "memory":
-                Memory = Quantities.Value(quantity);
+                Memory = QuantityValues.Value(quantity);
                 break;
             case "ephemeral-storage":
-                EphemeralStorage = Quantities.Value(quantity);
+                EphemeralStorage = QuantityValues.Value(quantity);
                 break;
             case "pods":
-                AllowedPodNumber = Quantities.Value(quantity);
+                AllowedPodNumber = QuantityValues.Value(quantity);
                 break;
             default:
                 if (IsScalarResourceName(name))
                 {
-                    SetScalar(name, Quantities.Value(quantity));
+                    SetScalar(name, QuantityValues.Value(quantity));
                 }
 
                 break;

@@ -1,6 +1,6 @@
 using k8s.Models;
 
-namespace LocalKube.Node.Scheduler.Framework;
+namespace LocalKube.Node.Machinery.Resources;
 
 /// <summary>
 /// What a pod asks of a node (component-helpers <c>resource.PodRequests</c>): the app containers plus sidecars
