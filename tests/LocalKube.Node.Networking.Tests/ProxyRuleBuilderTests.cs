@@ -63,6 +63,29 @@ public sealed class ProxyRuleBuilderTests
     }
 
     [Test]
+    public void PastAThousandEndpointsThePerEndpointRulesLoseTheirComments()
+    {
+        // Upstream's large cluster mode: more than 1,000 endpoints in all drops the comments of the endpoint rules
+        // (not of the service rules), which shrinks what iptables-restore must translate.
+        ServicePortEntry Service(int i, int endpoints) => Web([.. Enumerable.Range(1, endpoints).Select(e => Ready($"10.244.{i}.{e}"))]) with
+        {
+            Name = $"web{i}",
+            ClusterIp = $"10.96.{i / 200}.{i % 200 + 1}",
+        };
+        var small = ProxyRuleBuilder.Build(Enumerable.Range(0, 500).Select(i => Service(i, 2)), PodCidr, []).Text;
+        var large = ProxyRuleBuilder.Build(Enumerable.Range(0, 334).Select(i => Service(i, 3)), PodCidr, []).Text;
+        var sep = ChainNames.Endpoint(Service(0, 3), Ready("10.244.0.1"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(small, Does.Contain("-m comment --comment \"default/web0:http -> 10.244.0.1:8080\""), "1,000 endpoints: still commented");
+            Assert.That(large, Does.Not.Contain(" -> 10.244."));
+            Assert.That(large, Does.Contain($"-A {sep} -s 10.244.0.1/32 -j KUBE-MARK-MASQ"));
+            Assert.That(large, Does.Contain($"-A {sep} -p tcp -m tcp -j DNAT --to-destination 10.244.0.1:8080"));
+            Assert.That(large, Does.Contain("-m comment --comment \"default/web0:http cluster IP\""), "the service rules keep theirs");
+        });
+    }
+
+    [Test]
     public void ClientIpAffinityUsesRecent()
     {
         var port = Web(Ready("10.244.0.5"), Ready("10.244.0.6")) with { AffinitySeconds = 10800 };

@@ -15,6 +15,12 @@ public static class ProxyRuleBuilder
     /// <summary>The mark that asks KUBE-POSTROUTING to masquerade (upstream's default bit 14).</summary>
     public const string MasqueradeMark = "0x4000";
 
+    /// <summary>
+    /// Above this many endpoints in all, the per-endpoint rules go without their comments (upstream's large cluster
+    /// mode): the comments are about 40 % of the rule text, and iptables-nft translates every byte of it.
+    /// </summary>
+    public const int LargeClusterEndpointsThreshold = 1000;
+
     /// <summary>The fixed chains of the filter table.</summary>
     public static readonly IReadOnlyList<string> FilterChains = ["KUBE-SERVICES", "KUBE-EXTERNAL-SERVICES", "KUBE-NODEPORTS", "KUBE-FORWARD", "KUBE-PROXY-FIREWALL"];
 
@@ -60,7 +66,10 @@ public static class ProxyRuleBuilder
         nat.Append("-A KUBE-MARK-MASQ -j MARK --or-mark ").Append(MasqueradeMark).Append('\n');
 
         var nodePorts = new StringBuilder();
-        foreach (var port in ports.Where(p => IsClusterIp(p.ClusterIp)).OrderBy(p => p.DisplayName, StringComparer.Ordinal).ThenBy(p => p.Proto, StringComparer.Ordinal))
+        var all = ports.ToList();
+        var large = all.Sum(p => p.Endpoints.Count) > LargeClusterEndpointsThreshold;
+        string EndpointComment(string text) => large ? "" : $" -m comment --comment {text}";
+        foreach (var port in all.Where(p => IsClusterIp(p.ClusterIp)).OrderBy(p => p.DisplayName, StringComparer.Ordinal).ThenBy(p => p.Proto, StringComparer.Ordinal))
         {
             var comment = Quote(port.DisplayName);
             var endpoints = Usable(port);
@@ -122,7 +131,7 @@ public static class ProxyRuleBuilder
             {
                 foreach (var (endpoint, chain) in seps)
                 {
-                    Chain(svc).Append($"-A {svc} -m comment --comment \"{port.DisplayName} -> {endpoint.Address}\" -m recent --name {chain} --rcheck --seconds {Num(port.AffinitySeconds)} --reap -j {chain}\n");
+                    Chain(svc).Append($"-A {svc}{EndpointComment($"\"{port.DisplayName} -> {endpoint.Address}\"")} -m recent --name {chain} --rcheck --seconds {Num(port.AffinitySeconds)} --reap -j {chain}\n");
                 }
             }
 
@@ -134,10 +143,10 @@ public static class ProxyRuleBuilder
                 var probability = remaining > 1
                     ? $" -m statistic --mode random --probability {(1.0 / remaining).ToString("0.0000000000", CultureInfo.InvariantCulture)}"
                     : "";
-                Chain(svc).Append($"-A {svc} -m comment --comment \"{port.DisplayName} -> {endpoint.Address}\"{probability} -j {chain}\n");
-                Chain(chain).Append($"-A {chain} -m comment --comment {comment} -s {endpoint.Ip}/32 -j KUBE-MARK-MASQ\n");
+                Chain(svc).Append($"-A {svc}{EndpointComment($"\"{port.DisplayName} -> {endpoint.Address}\"")}{probability} -j {chain}\n");
+                Chain(chain).Append($"-A {chain}{EndpointComment(comment)} -s {endpoint.Ip}/32 -j KUBE-MARK-MASQ\n");
                 var affinity = port.AffinitySeconds > 0 ? $" -m recent --name {chain} --set" : "";
-                Chain(chain).Append($"-A {chain} -m comment --comment {comment}{affinity} -p {port.Proto} -m {port.Proto} -j DNAT --to-destination {endpoint.Address}\n");
+                Chain(chain).Append($"-A {chain}{EndpointComment(comment)}{affinity} -p {port.Proto} -m {port.Proto} -j DNAT --to-destination {endpoint.Address}\n");
             }
         }
 
