@@ -246,7 +246,7 @@ public sealed partial class KubeletCore : IAsyncDisposable
         {
             _pods.Remove(pod.Metadata.Uid);
             _workers.Update(pod.Metadata.Uid, pod);
-            _ = DeleteMirrorQuietlyAsync(pod.Metadata.Uid);
+            _mirrors.RemoveMirrorOf(pod.Metadata.Uid);
         }
 
         foreach (var pod in current.Values.Where(p => _pods.Get(p.Metadata.Uid) is null))
@@ -256,19 +256,6 @@ public sealed partial class KubeletCore : IAsyncDisposable
         }
 
         _mirrors.Trigger();
-    }
-
-    private async Task DeleteMirrorQuietlyAsync(string uid)
-    {
-        try
-        {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await _mirrors.DeleteMirrorAsync(uid, cts.Token).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            Log.MirrorDeleteFailed(_logger, uid, e.Message);
-        }
     }
 
     private async Task CollectGarbageAsync(CancellationToken cancellationToken)
@@ -293,9 +280,6 @@ public sealed partial class KubeletCore : IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "Could not delete the mirror pod of static pod {Uid}: {Message}")]
-        public static partial void MirrorDeleteFailed(ILogger logger, string uid, string message);
-
         [LoggerMessage(2, LogLevel.Warning, "Container garbage collection failed: {Message}")]
         public static partial void GcFailed(ILogger logger, string message);
     }

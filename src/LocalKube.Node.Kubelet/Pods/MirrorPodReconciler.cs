@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 
@@ -12,6 +13,7 @@ internal sealed partial class MirrorPodReconciler(IKubeletApi api, PodManager po
     Func<V1Node?> node, ILogger logger)
 {
     private readonly SemaphoreSlim _signal = new(0, 1);
+    private readonly ConcurrentQueue<string> _removed = new();
 
     /// <summary>Called when a mirror pod was (re)created for a static pod UID.</summary>
     public event Action<string>? MirrorCreated;
@@ -30,6 +32,16 @@ internal sealed partial class MirrorPodReconciler(IKubeletApi api, PodManager po
         {
             // Already triggered.
         }
+    }
+
+    /// <summary>
+    /// Asks for the mirror of a removed static pod to be deleted: at the next reconcile, and again at each one after
+    /// until the API has taken it.
+    /// </summary>
+    public void RemoveMirrorOf(string staticUid)
+    {
+        _removed.Enqueue(staticUid);
+        Trigger();
     }
 
     /// <summary>Reconciles on every trigger and every few seconds until the token ends.</summary>
@@ -59,6 +71,19 @@ internal sealed partial class MirrorPodReconciler(IKubeletApi api, PodManager po
 
     private async Task ReconcileAsync(CancellationToken cancellationToken)
     {
+        for (var n = _removed.Count; n > 0 && _removed.TryDequeue(out var removed); n--)
+        {
+            try
+            {
+                await DeleteMirrorAsync(removed, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                _removed.Enqueue(removed);
+                Log.Failed(logger, e.Message);
+            }
+        }
+
         var owner = node();
         foreach (var pod in staticPods())
         {
@@ -95,8 +120,7 @@ internal sealed partial class MirrorPodReconciler(IKubeletApi api, PodManager po
         }
     }
 
-    /// <summary>Deletes the mirror of a static pod that was removed.</summary>
-    public async Task DeleteMirrorAsync(string staticUid, CancellationToken cancellationToken)
+    private async Task DeleteMirrorAsync(string staticUid, CancellationToken cancellationToken)
     {
         if (pods.Mirror(staticUid) is { } mirror)
         {

@@ -178,6 +178,12 @@ public sealed class KubeletCoreSimulatedTests
         await WaitUntilAsync(() => _api.Get("static-web-node1") is { } again && again.Metadata.Uid != mirror.Metadata.Uid);
         var recreated = await WaitForAsync("static-web-node1", s => s.Phase == "Running");
         Assert.That(recreated.ContainerStatuses.Single().ContainerID, Is.EqualTo(containerId), "the static pod's container kept running");
+
+        // Removing the manifest stops the pod and deletes its mirror from the API.
+        var deleted = _api.Deleted.Count;
+        File.Delete(_dir.Combine("manifests", "web.yaml"));
+        await WaitUntilAsync(() => _api.Get("static-web-node1") is null && _runtime.ContainerCount == 0);
+        Assert.That(_api.Deleted.Skip(deleted), Does.Contain("default/static-web-node1"));
     }
 
     [Test]
