@@ -114,7 +114,8 @@ internal sealed partial class PodLifecycleEvents(IContainerRuntime runtime, Kube
     {
         lock (_pending)
         {
-            var taken = (_pending.ToList(), _relistSoon);
+            // Most wakes carry no pod of their own (the periodic relist): no list for those.
+            var taken = (_pending.Count == 0 ? (IReadOnlyCollection<string>)[] : _pending.ToList(), _relistSoon);
             _pending.Clear();
             _relistSoon = false;
             return taken;

@@ -560,6 +560,7 @@ public sealed class SimulatedRuntime : IContainerRuntime
 
     // The objects of one pod (or all, for null), in the order they were made, as a scan of the dictionary gives them.
     private IEnumerable<T> Of<T>(Dictionary<string, T> objects, string? podUid)
+        where T : class
     {
         if (podUid is null)
         {
@@ -567,7 +568,7 @@ public sealed class SimulatedRuntime : IContainerRuntime
         }
 
         return _byPod.TryGetValue(podUid, out var ids)
-            ? ids.Where(objects.ContainsKey).Select(id => objects[id])
+            ? ids.Select(id => objects.GetValueOrDefault(id)).OfType<T>()
             : [];
     }
 
