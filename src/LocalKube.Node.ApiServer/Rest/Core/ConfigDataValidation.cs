@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using k8s.Models;
-using LocalKube.Node.ApiServer.Validation;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 
 namespace LocalKube.Node.ApiServer.Rest.Core;
 
@@ -44,7 +44,7 @@ public static partial class ConfigDataValidation
         {
             foreach (var message in KeyErrors(key))
             {
-                yield return FieldErrors.Invalid($"{field}[{key}]", key, message);
+                yield return StatusCauses.Invalid($"{field}[{key}]", key, message);
             }
         }
     }
@@ -59,17 +59,17 @@ public static partial class ConfigDataValidation
 
         if (isImmutable != true)
         {
-            yield return FieldErrors.Forbidden("immutable", "field is immutable when `immutable` is set");
+            yield return StatusCauses.Forbidden("immutable", "field is immutable when `immutable` is set");
         }
 
         if (dataChanged)
         {
-            yield return FieldErrors.Forbidden(dataField, "field is immutable when `immutable` is set");
+            yield return StatusCauses.Forbidden(dataField, "field is immutable when `immutable` is set");
         }
 
         if (binaryChanged)
         {
-            yield return FieldErrors.Forbidden("binaryData", "field is immutable when `immutable` is set");
+            yield return StatusCauses.Forbidden("binaryData", "field is immutable when `immutable` is set");
         }
     }
 

@@ -1,14 +1,16 @@
 using k8s;
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 using LocalKube.Node.ApiServer.Discovery;
 using LocalKube.Node.ApiServer.Resources;
-using LocalKube.Node.ApiServer.Validation;
 
 namespace LocalKube.Node.ApiServer.Rest.Core;
 
 /// <summary>core/v1 ConfigMaps (k/k <c>pkg/registry/core/configmap</c>): key syntax, 1 MiB of data, immutability.</summary>
 public sealed class ConfigMapStrategy : IResourceStrategy
 {
+    private static readonly Names.Rule MachineryNameRule = (name, prefix) => NameValidation.NameIsDns1123Subdomain(name, prefix).ToList();
+
     /// <inheritdoc />
     public ApiResourceDescriptor Descriptor { get; } = new()
     {
@@ -47,7 +49,9 @@ public sealed class ConfigMapStrategy : IResourceStrategy
     public IReadOnlyList<V1StatusCause> ValidateCreate(IKubernetesObject<V1ObjectMeta> obj)
     {
         var cm = (V1ConfigMap)obj;
-        var errors = ObjectMetaValidation.ValidateObjectMeta(cm.Metadata, true, NameValidation.NameIsDns1123Subdomain);
+        var meta = new FieldErrors();
+        MetaValidation.Validate(cm.Metadata, true, MachineryNameRule, meta);
+        var errors = meta.ToList();
         errors.AddRange(ConfigDataValidation.Keys(cm.Data, "data"));
         errors.AddRange(ConfigDataValidation.Keys(cm.BinaryData, "binaryData"));
         long total = 0;
@@ -61,13 +65,13 @@ public sealed class ConfigMapStrategy : IResourceStrategy
             total += key.Length + (value?.Length ?? 0);
             if (cm.Data?.ContainsKey(key) == true)
             {
-                errors.Add(FieldErrors.Invalid($"binaryData[{key}]", key, "duplicate of key present in data"));
+                errors.Add(StatusCauses.Invalid($"binaryData[{key}]", key, "duplicate of key present in data"));
             }
         }
 
         if (total > ConfigDataValidation.MaxDataBytes)
         {
-            errors.Add(FieldErrors.TooLong("[]", ConfigDataValidation.MaxDataBytes));
+            errors.Add(StatusCauses.TooLong("[]", ConfigDataValidation.MaxDataBytes));
         }
 
         return errors;
@@ -77,7 +81,9 @@ public sealed class ConfigMapStrategy : IResourceStrategy
     public IReadOnlyList<V1StatusCause> ValidateUpdate(IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta> old)
     {
         var (cm, was) = ((V1ConfigMap)obj, (V1ConfigMap)old);
-        var errors = ObjectMetaValidation.ValidateObjectMetaUpdate(cm.Metadata, was.Metadata, true, NameValidation.NameIsDns1123Subdomain);
+        var meta = new FieldErrors();
+        MetaValidation.ValidateUpdate(cm.Metadata, was.Metadata, true, MachineryNameRule, meta);
+        var errors = meta.ToList();
         errors.AddRange(ValidateCreate(obj).Where(e => !e.Field.StartsWith("metadata", StringComparison.Ordinal)));
         errors.AddRange(ConfigDataValidation.Immutable(was.Immutable, cm.Immutable,
             !ConfigDataValidation.SameMap(cm.Data, was.Data, (a, b) => a == b),

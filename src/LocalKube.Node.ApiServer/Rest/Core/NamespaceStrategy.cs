@@ -1,8 +1,8 @@
 using k8s;
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 using LocalKube.Node.ApiServer.Discovery;
 using LocalKube.Node.ApiServer.Resources;
-using LocalKube.Node.ApiServer.Validation;
 
 namespace LocalKube.Node.ApiServer.Rest.Core;
 
@@ -13,6 +13,8 @@ namespace LocalKube.Node.ApiServer.Rest.Core;
 /// </summary>
 public sealed class NamespaceStrategy : IResourceStrategy, IDeletionStrategy
 {
+    private static readonly Names.Rule MachineryNameRule = (name, prefix) => NameValidation.NameIsDns1123Label(name, prefix).ToList();
+
     /// <summary>The finalizer the namespace controller removes once the namespace is empty.</summary>
     public const string KubernetesFinalizer = "kubernetes";
 
@@ -82,7 +84,9 @@ public sealed class NamespaceStrategy : IResourceStrategy, IDeletionStrategy
     public IReadOnlyList<V1StatusCause> ValidateCreate(IKubernetesObject<V1ObjectMeta> obj)
     {
         var ns = (V1Namespace)obj;
-        var errors = ObjectMetaValidation.ValidateObjectMeta(ns.Metadata, false, NameValidation.NameIsDns1123Label);
+        var meta = new FieldErrors();
+        MetaValidation.Validate(ns.Metadata, false, MachineryNameRule, meta);
+        var errors = meta.ToList();
         errors.AddRange(ValidateFinalizers(ns));
         return errors;
     }
@@ -91,7 +95,9 @@ public sealed class NamespaceStrategy : IResourceStrategy, IDeletionStrategy
     public IReadOnlyList<V1StatusCause> ValidateUpdate(IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta> old)
     {
         var ns = (V1Namespace)obj;
-        var errors = ObjectMetaValidation.ValidateObjectMetaUpdate(ns.Metadata, old.Metadata, false, NameValidation.NameIsDns1123Label);
+        var meta = new FieldErrors();
+        MetaValidation.ValidateUpdate(ns.Metadata, old.Metadata, false, MachineryNameRule, meta);
+        var errors = meta.ToList();
         errors.AddRange(ValidateFinalizers(ns));
         return errors;
     }
@@ -132,12 +138,12 @@ public sealed class NamespaceStrategy : IResourceStrategy, IDeletionStrategy
         {
             foreach (var message in NameValidation.QualifiedName(finalizers[i] ?? ""))
             {
-                yield return FieldErrors.Invalid($"spec.finalizers[{i}]", finalizers[i], message);
+                yield return StatusCauses.Invalid($"spec.finalizers[{i}]", finalizers[i], message);
             }
 
             if (finalizers[i] is { } f && !f.Contains('/', StringComparison.Ordinal) && f != KubernetesFinalizer)
             {
-                yield return FieldErrors.Invalid($"spec.finalizers[{i}]", f, "name is neither a standard finalizer name nor is it fully qualified");
+                yield return StatusCauses.Invalid($"spec.finalizers[{i}]", f, "name is neither a standard finalizer name nor is it fully qualified");
             }
         }
     }

@@ -1,8 +1,8 @@
 using k8s;
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 using LocalKube.Node.ApiServer.Discovery;
 using LocalKube.Node.ApiServer.Resources;
-using LocalKube.Node.ApiServer.Validation;
 
 namespace LocalKube.Node.ApiServer.Rest.Core;
 
@@ -12,6 +12,8 @@ namespace LocalKube.Node.ApiServer.Rest.Core;
 /// </summary>
 public sealed class SecretStrategy : IResourceStrategy
 {
+    private static readonly Names.Rule MachineryNameRule = (name, prefix) => NameValidation.NameIsDns1123Subdomain(name, prefix).ToList();
+
     private static readonly Dictionary<string, string[]> RequiredKeys = new()
     {
         ["kubernetes.io/dockercfg"] = [".dockercfg"],
@@ -75,7 +77,9 @@ public sealed class SecretStrategy : IResourceStrategy
     public IReadOnlyList<V1StatusCause> ValidateCreate(IKubernetesObject<V1ObjectMeta> obj)
     {
         var secret = (V1Secret)obj;
-        var errors = ObjectMetaValidation.ValidateObjectMeta(secret.Metadata, true, NameValidation.NameIsDns1123Subdomain);
+        var meta = new FieldErrors();
+        MetaValidation.Validate(secret.Metadata, true, MachineryNameRule, meta);
+        var errors = meta.ToList();
         errors.AddRange(ValidateData(secret));
         return errors;
     }
@@ -84,11 +88,13 @@ public sealed class SecretStrategy : IResourceStrategy
     public IReadOnlyList<V1StatusCause> ValidateUpdate(IKubernetesObject<V1ObjectMeta> obj, IKubernetesObject<V1ObjectMeta> old)
     {
         var (secret, was) = ((V1Secret)obj, (V1Secret)old);
-        var errors = ObjectMetaValidation.ValidateObjectMetaUpdate(secret.Metadata, was.Metadata, true, NameValidation.NameIsDns1123Subdomain);
+        var meta = new FieldErrors();
+        MetaValidation.ValidateUpdate(secret.Metadata, was.Metadata, true, MachineryNameRule, meta);
+        var errors = meta.ToList();
         errors.AddRange(ValidateData(secret));
         if (secret.Type != was.Type)
         {
-            errors.Add(FieldErrors.Immutable("type", secret.Type));
+            errors.Add(StatusCauses.Immutable("type", secret.Type));
         }
 
         errors.AddRange(ConfigDataValidation.Immutable(was.Immutable, secret.Immutable,
@@ -120,24 +126,24 @@ public sealed class SecretStrategy : IResourceStrategy
         var total = (secret.Data ?? new Dictionary<string, byte[]>()).Sum(kv => (long)kv.Key.Length + (kv.Value?.Length ?? 0));
         if (total > ConfigDataValidation.MaxDataBytes)
         {
-            errors.Add(FieldErrors.TooLong("data", ConfigDataValidation.MaxDataBytes));
+            errors.Add(StatusCauses.TooLong("data", ConfigDataValidation.MaxDataBytes));
         }
 
         if (secret.Type == "kubernetes.io/service-account-token"
             && string.IsNullOrEmpty(secret.Metadata.Annotations?.TryGetValue("kubernetes.io/service-account.name", out var sa) == true ? sa : null))
         {
-            errors.Add(FieldErrors.Required("metadata.annotations[kubernetes.io/service-account.name]"));
+            errors.Add(StatusCauses.Required("metadata.annotations[kubernetes.io/service-account.name]"));
         }
 
         if (secret.Type is { } type && RequiredKeys.TryGetValue(type, out var keys))
         {
-            errors.AddRange(keys.Where(k => secret.Data?.ContainsKey(k) != true).Select(k => FieldErrors.Required($"data[{k}]")));
+            errors.AddRange(keys.Where(k => secret.Data?.ContainsKey(k) != true).Select(k => StatusCauses.Required($"data[{k}]")));
         }
 
         if (secret.Type == "kubernetes.io/basic-auth" && secret.Data?.ContainsKey("username") != true && secret.Data?.ContainsKey("password") != true)
         {
-            errors.Add(FieldErrors.Required("data[username]"));
-            errors.Add(FieldErrors.Required("data[password]"));
+            errors.Add(StatusCauses.Required("data[username]"));
+            errors.Add(StatusCauses.Required("data[password]"));
         }
 
         return errors;
