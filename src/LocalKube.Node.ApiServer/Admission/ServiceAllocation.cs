@@ -1,8 +1,9 @@
 using System.Net;
 using k8s.Models;
 using LocalKube.Node.ApiServer.Catalog.Validation;
+using LocalKube.Node.ApiServer.Rest;
 
-namespace LocalKube.Node.ApiServer.Rest.Core;
+namespace LocalKube.Node.ApiServer.Admission;
 
 /// <summary>
 /// Service ClusterIP (10.96.0.0/12) and NodePort (30000-32767) allocation. Allocations are derived from the stored
