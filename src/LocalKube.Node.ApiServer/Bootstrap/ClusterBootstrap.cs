@@ -1,6 +1,6 @@
 using k8s.Models;
+using LocalKube.Node.ApiServer.Admission;
 using LocalKube.Node.ApiServer.Rest;
-using LocalKube.Node.ApiServer.Rest.Core;
 using LocalKube.Node.Hosting;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,6 @@
 using k8s;
 using k8s.Models;
 using LocalKube.Node.ApiServer.Rest;
-using LocalKube.Node.ApiServer.Rest.Core;
 
 namespace LocalKube.Node.ApiServer.Bootstrap;
 

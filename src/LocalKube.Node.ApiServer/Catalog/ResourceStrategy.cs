@@ -4,9 +4,6 @@ using LocalKube.Node.ApiServer.Catalog.Printing;
 using LocalKube.Node.ApiServer.Catalog.Validation;
 using LocalKube.Node.ApiServer.Discovery;
 using LocalKube.Node.ApiServer.Resources;
-using LocalKube.Node.ApiServer.Validation;
-// Two FieldErrors exist (see Validation/ and Catalog/Validation/): strategies collect into the Catalog one.
-using FieldErrors = LocalKube.Node.ApiServer.Catalog.Validation.FieldErrors;
 
 namespace LocalKube.Node.ApiServer.Catalog;
 
@@ -60,11 +57,7 @@ public abstract class ResourceStrategy<T> : IResourceStrategy
         var errors = new FieldErrors();
         if (ValidatesMetadata)
         {
-            // The machinery's shared validator: names with this kind's rule, namespace, labels, annotations...
-            foreach (var cause in ObjectMetaValidation.ValidateObjectMeta(typed.Metadata, Descriptor.Namespaced, (v, prefix) => NameRule(v, prefix)))
-            {
-                errors.Add(cause);
-            }
+            MetaValidation.Validate(typed.Metadata, Descriptor.Namespaced, NameRule, errors);
         }
 
         Validate(typed, errors);
@@ -79,10 +72,7 @@ public abstract class ResourceStrategy<T> : IResourceStrategy
         var previous = Cast(old);
         if (ValidatesMetadata)
         {
-            foreach (var cause in ObjectMetaValidation.ValidateObjectMetaUpdate(typed.Metadata, previous.Metadata, Descriptor.Namespaced, (v, prefix) => NameRule(v, prefix)))
-            {
-                errors.Add(cause);
-            }
+            MetaValidation.ValidateUpdate(typed.Metadata, previous.Metadata, Descriptor.Namespaced, NameRule, errors);
         }
 
         ValidateUpdate(typed, previous, errors);

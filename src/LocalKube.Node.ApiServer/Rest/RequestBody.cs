@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 
@@ -150,7 +151,7 @@ public static class RequestBody
                 var strict = "strict decoding error: " + string.Join(", ", problems);
                 if (patch is not null)
                 {
-                    throw StatusException.Invalid("", "", "", [Validation.FieldErrors.Invalid("patch", patch, strict)]);
+                    throw StatusException.Invalid("", "", "", [StatusCauses.Invalid("patch", patch, strict)]);
                 }
 
                 throw StatusException.BadRequest(
@@ -211,5 +212,5 @@ public static class RequestBody
         return (cut > 0 ? message[..cut] : message).Trim();
     }
 
-    private static string FieldQuote(string s) => Validation.FieldErrors.Quote(s);
+    private static string FieldQuote(string s) => StatusCauses.Quote(s);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using k8s;
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 using LocalKube.Node.ApiServer.Resources;
 using LocalKube.Node.Storage.Protocol;
 
@@ -39,7 +40,7 @@ public sealed partial class ResourceStore
             if (policy is not (null or "Orphan" or "Background" or "Foreground"))
             {
                 throw StatusException.Invalid(resource.Group, resource.Kind, name,
-                    [Validation.FieldErrors.NotSupported("propagationPolicy", policy, ["Foreground", "Background", "Orphan"])]);
+                    [StatusCauses.NotSupported("propagationPolicy", policy, ["Foreground", "Background", "Orphan"])]);
             }
 
             var finalizers = meta.Finalizers?.ToList() ?? [];

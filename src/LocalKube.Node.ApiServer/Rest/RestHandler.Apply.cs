@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using LocalKube.Node.ApiServer.Apply;
-using LocalKube.Node.ApiServer.Validation;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 using Microsoft.AspNetCore.Http;
 
 namespace LocalKube.Node.ApiServer.Rest;
@@ -23,7 +23,7 @@ public sealed partial class RestHandler
         var manager = request.Query["fieldManager"].ToString();
         if (manager.Length == 0)
         {
-            throw StatusException.Invalid("meta.k8s.io", "PatchOptions", "", [FieldErrors.Required("fieldManager", "is required for apply patch")]);
+            throw StatusException.Invalid("meta.k8s.io", "PatchOptions", "", [StatusCauses.Required("fieldManager", "is required for apply patch")]);
         }
 
         ValidateFieldManager(request, manager);
@@ -126,7 +126,7 @@ public sealed partial class RestHandler
         var options = HttpMethods.IsPost(request.Method) ? "CreateOptions" : HttpMethods.IsPut(request.Method) ? "UpdateOptions" : "PatchOptions";
         if (System.Text.Encoding.UTF8.GetByteCount(manager) > 128)
         {
-            throw StatusException.Invalid("meta.k8s.io", options, "", [FieldErrors.TooLong("fieldManager", 128)]);
+            throw StatusException.Invalid("meta.k8s.io", options, "", [StatusCauses.TooLong("fieldManager", 128)]);
         }
 
         var at = 0;
@@ -136,7 +136,7 @@ public sealed partial class RestHandler
                 or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator)
             {
                 var detail = $"invalid character U+{rune.Value:X4} (at position {at.ToString(System.Globalization.CultureInfo.InvariantCulture)})";
-                throw StatusException.Invalid("meta.k8s.io", options, "", [FieldErrors.Invalid("fieldManager", manager, detail)]);
+                throw StatusException.Invalid("meta.k8s.io", options, "", [StatusCauses.Invalid("fieldManager", manager, detail)]);
             }
 
             at += rune.Utf8SequenceLength;
@@ -147,7 +147,7 @@ public sealed partial class RestHandler
     {
         if (request.Query.ContainsKey("force"))
         {
-            throw StatusException.Invalid("meta.k8s.io", "PatchOptions", "", [FieldErrors.Forbidden("force", "may not be specified for non-apply patch")]);
+            throw StatusException.Invalid("meta.k8s.io", "PatchOptions", "", [StatusCauses.Forbidden("force", "may not be specified for non-apply patch")]);
         }
     }
 

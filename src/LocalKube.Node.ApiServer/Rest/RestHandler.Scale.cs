@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using k8s.Models;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 using LocalKube.Node.ApiServer.Resources;
 using Microsoft.AspNetCore.Http;
 
@@ -46,7 +47,7 @@ public sealed partial class RestHandler
             var replicas = requested.Spec?.Replicas ?? 0;
             if (replicas < 0)
             {
-                throw StatusException.Invalid("autoscaling", "Scale", path.Name!, [Validation.FieldErrors.Invalid("spec.replicas", replicas, "must be greater than or equal to 0")]);
+                throw StatusException.Invalid("autoscaling", "Scale", path.Name!, [StatusCauses.Invalid("spec.replicas", replicas, "must be greater than or equal to 0")]);
             }
 
             var obj = current.Object;

@@ -1,6 +1,7 @@
-using LocalKube.Node.ApiServer.Resources;
+using LocalKube.Node.ApiServer.Admission;
 using LocalKube.Node.ApiServer.Bootstrap;
-using LocalKube.Node.ApiServer.Rest.Core;
+using LocalKube.Node.ApiServer.Catalog.Core;
+using LocalKube.Node.ApiServer.Resources;
 using LocalKube.Node.ApiServer.Storage;
 using LocalKube.Node.Hosting;
 using Microsoft.Extensions.DependencyInjection;

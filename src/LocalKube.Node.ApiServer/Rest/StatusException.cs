@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using k8s.Models;
-using LocalKube.Node.ApiServer.Validation;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 
 namespace LocalKube.Node.ApiServer.Rest;
 
@@ -53,7 +53,7 @@ public sealed class StatusException : Exception
     /// <summary>422: <c>ConfigMap "x" is invalid: [a, b]</c>, with one cause per field error.</summary>
     public static StatusException Invalid(string group, string kind, string name, IReadOnlyList<V1StatusCause> causes)
     {
-        var lines = causes.Select(FieldErrors.Describe).ToList();
+        var lines = causes.Select(StatusCauses.Describe).ToList();
         var summary = lines.Count == 1 ? lines[0] : "[" + string.Join(", ", lines) + "]";
         return new(422, "Invalid", $"{Qualified(group, kind)} \"{name}\" is invalid: {summary}", new StatusDetails(name, group, kind) { Causes = causes });
     }

@@ -70,7 +70,7 @@ public static partial class NameValidation
     }
 
     /// <summary>
-    /// Upstream's <c>NameIsDNSSubdomain</c>: a name validator for <see cref="ObjectMetaValidation"/>; with
+    /// Upstream's <c>NameIsDNSSubdomain</c>: a name rule for object metadata validation; with
     /// <paramref name="prefix"/> (a generateName) a trailing dash is allowed.
     /// </summary>
     public static IEnumerable<string> NameIsDns1123Subdomain(string name, bool prefix) => Dns1123Subdomain(prefix ? MaskTrailingDash(name) : name);

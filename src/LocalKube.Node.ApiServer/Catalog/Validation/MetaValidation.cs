@@ -1,83 +1,117 @@
+using System.Globalization;
+using System.Text;
 using k8s.Models;
 
 namespace LocalKube.Node.ApiServer.Catalog.Validation;
 
 /// <summary>
-/// Upstream's <c>ValidateObjectMeta</c> as each kind's validation calls it: name or generateName (with the kind's
-/// name rule), namespace required or forbidden, label and annotation syntax and size, finalizer names.
+/// Upstream's object-metadata validation (apimachinery <c>api/validation/objectmeta.go</c> and
+/// <c>apis/meta/v1/validation</c>): names, namespace, generation, labels, annotations (256 KiB in total), finalizers,
+/// owner references and the fields an update may not change. <see cref="ResourceStrategy{T}"/> runs it for every
+/// kind before the kind's own rules; causes are worded as upstream so kubectl prints the familiar text.
 /// </summary>
-/// <remarks>
-/// Top-level object metadata goes through the machinery's shared <c>ObjectMetaValidation</c> (see
-/// <see cref="ResourceStrategy{T}"/>); these helpers serve the nested metadata it does not see (pod template labels,
-/// selector labels, node selectors), with the same wording.
-/// </remarks>
-public static class MetaValidation
+public static partial class MetaValidation
 {
     /// <summary>Upstream's cap on the total size of all annotation keys and values.</summary>
     public const int TotalAnnotationSizeLimit = 256 * 1024;
 
+    private static readonly HashSet<string> StandardFinalizers = ["kubernetes", "orphan", "foregroundDeletion"];
+
     private static readonly FieldPath Metadata = FieldPath.Root("metadata");
 
-    /// <summary>Validates <paramref name="meta"/> of a (namespaced or cluster-scoped) object.</summary>
-    public static void Validate(V1ObjectMeta? meta, bool namespaced, Names.Rule nameRule, FieldErrors errors) =>
-        Validate(meta, namespaced, nameRule, Metadata, errors);
-
-    /// <summary>Validates <paramref name="meta"/> found at <paramref name="path"/>.</summary>
-    public static void Validate(V1ObjectMeta? meta, bool namespaced, Names.Rule nameRule, FieldPath path, FieldErrors errors)
+    /// <summary>Validates the <c>metadata</c> of a new object.</summary>
+    /// <param name="meta">The metadata (null counts as empty).</param>
+    /// <param name="namespaced">Whether the kind lives in a namespace (then it is required, else forbidden).</param>
+    /// <param name="nameRule">The kind's name rule; its bool is "this is a generateName prefix".</param>
+    /// <param name="errors">Where the causes go.</param>
+    public static void Validate(V1ObjectMeta? meta, bool namespaced, Names.Rule nameRule, FieldErrors errors)
     {
+        ArgumentNullException.ThrowIfNull(nameRule);
+        ArgumentNullException.ThrowIfNull(errors);
         meta ??= new V1ObjectMeta();
         if (!string.IsNullOrEmpty(meta.GenerateName))
         {
-            errors.InvalidEach(path.Child("generateName"), meta.GenerateName, nameRule(meta.GenerateName, true));
+            InvalidEach(errors, Metadata.Child("generateName"), meta.GenerateName, nameRule(meta.GenerateName, true));
         }
 
         if (string.IsNullOrEmpty(meta.Name))
         {
-            errors.Required(path.Child("name"), "name or generateName is required");
+            errors.Required(Metadata.Child("name"), "name or generateName is required");
         }
         else
         {
-            errors.InvalidEach(path.Child("name"), meta.Name, nameRule(meta.Name, false));
+            InvalidEach(errors, Metadata.Child("name"), meta.Name, nameRule(meta.Name, false));
         }
 
         if (namespaced)
         {
             if (string.IsNullOrEmpty(meta.NamespaceProperty))
             {
-                errors.Required(path.Child("namespace"));
+                errors.Required(Metadata.Child("namespace"));
             }
             else
             {
-                errors.InvalidEach(path.Child("namespace"), meta.NamespaceProperty, Names.Dns1123Label(meta.NamespaceProperty));
+                InvalidEach(errors, Metadata.Child("namespace"), meta.NamespaceProperty, Names.Dns1123Label(meta.NamespaceProperty));
             }
         }
         else if (!string.IsNullOrEmpty(meta.NamespaceProperty))
         {
-            errors.Forbidden(path.Child("namespace"), "not allowed on this type");
+            errors.Forbidden(Metadata.Child("namespace"), "not allowed on this type");
         }
 
-        Labels(meta.Labels, path.Child("labels"), errors);
-        Annotations(meta.Annotations, path.Child("annotations"), errors);
-        Finalizers(meta.Finalizers, path.Child("finalizers"), errors);
+        if (meta.Generation is < 0)
+        {
+            errors.Invalid(Metadata.Child("generation"), meta.Generation.Value, "must be greater than or equal to 0");
+        }
+
+        ObjectLabels(meta.Labels, Metadata.Child("labels"), errors);
+        ObjectAnnotations(meta.Annotations, Metadata.Child("annotations"), errors);
+        Finalizers(meta.Finalizers, Metadata.Child("finalizers"), errors);
+        OwnerReferences(meta.OwnerReferences, Metadata.Child("ownerReferences"), errors);
     }
 
-    /// <summary>Label keys must be qualified names and values label values; both are reported at the map's path.</summary>
-    public static void Labels(IDictionary<string, string>? labels, FieldPath path, FieldErrors errors)
+    /// <summary>
+    /// Validates the <c>metadata</c> of an update: everything <see cref="Validate"/> checks, plus name, namespace,
+    /// uid and creationTimestamp may not change.
+    /// </summary>
+    public static void ValidateUpdate(V1ObjectMeta? meta, V1ObjectMeta? old, bool namespaced, Names.Rule nameRule, FieldErrors errors)
     {
-        if (labels is null)
+        meta ??= new V1ObjectMeta();
+        old ??= new V1ObjectMeta();
+        Validate(meta, namespaced, nameRule, errors);
+        if (meta.Name != old.Name)
         {
-            return;
+            Invalid(errors, Metadata.Child("name"), meta.Name, "field is immutable");
         }
 
-        foreach (var (key, value) in labels.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        if (meta.NamespaceProperty != old.NamespaceProperty)
         {
-            errors.InvalidEach(path, key, Names.QualifiedName(key));
-            errors.InvalidEach(path, value ?? "", Names.LabelValue(value ?? ""));
+            Invalid(errors, Metadata.Child("namespace"), meta.NamespaceProperty, "field is immutable");
+        }
+
+        if (meta.Uid != old.Uid)
+        {
+            Invalid(errors, Metadata.Child("uid"), meta.Uid, "field is immutable");
+        }
+
+        if (meta.CreationTimestamp != old.CreationTimestamp)
+        {
+            Invalid(errors, Metadata.Child("creationTimestamp"), meta.CreationTimestamp?.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss +0000 UTC", CultureInfo.InvariantCulture), "field is immutable");
         }
     }
 
-    /// <summary>Annotation keys must be qualified names (case-insensitively); the total size is capped at 256 KiB.</summary>
-    public static void Annotations(IDictionary<string, string>? annotations, FieldPath path, FieldErrors errors)
+    // Label keys (qualified names) and values (≤ 63 characters), in the request's order, as upstream's ValidateLabels.
+    private static void ObjectLabels(IDictionary<string, string>? labels, FieldPath path, FieldErrors errors)
+    {
+        foreach (var (key, value) in labels ?? new Dictionary<string, string>())
+        {
+            InvalidEach(errors, path, key, Names.QualifiedName(key));
+            InvalidEach(errors, path, value, Names.LabelValue(value ?? ""));
+        }
+    }
+
+    // Annotation keys (qualified names, case-insensitive) and a 256 KiB total in UTF-8 bytes, as upstream's ValidateAnnotations.
+    private static void ObjectAnnotations(IDictionary<string, string>? annotations, FieldPath path, FieldErrors errors)
     {
         if (annotations is null)
         {
@@ -85,10 +119,10 @@ public static class MetaValidation
         }
 
         long total = 0;
-        foreach (var (key, value) in annotations.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        foreach (var (key, value) in annotations)
         {
-            errors.InvalidEach(path, key, Names.QualifiedName(key.ToLowerInvariant()));
-            total += key.Length + (value?.Length ?? 0);
+            InvalidEach(errors, path, key, Names.QualifiedName(key.ToLowerInvariant()));
+            total += Encoding.UTF8.GetByteCount(key) + Encoding.UTF8.GetByteCount(value ?? "");
         }
 
         if (total > TotalAnnotationSizeLimit)
@@ -97,23 +131,70 @@ public static class MetaValidation
         }
     }
 
-    /// <summary>Finalizers are qualified names; orphan and foregroundDeletion exclude each other.</summary>
-    public static void Finalizers(IList<string>? finalizers, FieldPath path, FieldErrors errors)
+    // Finalizers: qualified names, and either standard (kubernetes, orphan, foregroundDeletion) or with a prefix.
+    private static void Finalizers(IList<string>? finalizers, FieldPath path, FieldErrors errors)
     {
-        if (finalizers is null)
+        var hasOrphan = false;
+        var hasForeground = false;
+        foreach (var finalizer in finalizers ?? [])
         {
-            return;
+            var messages = Names.QualifiedName(finalizer ?? "");
+            InvalidEach(errors, path, finalizer, messages);
+            if (messages.Count == 0 && !finalizer!.Contains('/', StringComparison.Ordinal) && !StandardFinalizers.Contains(finalizer))
+            {
+                Invalid(errors, path, finalizer, "name is neither a standard finalizer name nor is it fully qualified");
+            }
+
+            hasOrphan |= finalizer == "orphan";
+            hasForeground |= finalizer == "foregroundDeletion";
         }
 
-        foreach (var f in finalizers)
+        if (hasOrphan && hasForeground)
         {
-            errors.InvalidEach(path, f, Names.QualifiedName(f));
-        }
-
-        if (finalizers.Contains("orphan") && finalizers.Contains("foregroundDeletion"))
-        {
-            errors.Invalid(path, new GoValue.Verbatim("[]string{" + string.Join(", ", finalizers.Select(GoValue.Quote)) + "}"),
-                "finalizer orphan and foregroundDeletion cannot be both set");
+            Invalid(errors, path, "[orphan foregroundDeletion]", "finalizer orphan and foregroundDeletion cannot be both set");
         }
     }
+
+    // Owner references: apiVersion, kind, name and uid are required; at most one controller.
+    private static void OwnerReferences(IList<V1OwnerReference>? owners, FieldPath path, FieldErrors errors)
+    {
+        var controllers = 0;
+        foreach (var owner in owners ?? [])
+        {
+            if (string.IsNullOrEmpty(owner.ApiVersion) || string.IsNullOrEmpty(owner.Kind))
+            {
+                Invalid(errors, path, owner.ApiVersion + "/" + owner.Kind, "version must not be empty");
+            }
+
+            if (string.IsNullOrEmpty(owner.Name))
+            {
+                Invalid(errors, path.Child("name"), owner.Name ?? "", "name must not be empty");
+            }
+
+            if (string.IsNullOrEmpty(owner.Uid))
+            {
+                Invalid(errors, path.Child("uid"), owner.Uid ?? "", "uid must not be empty");
+            }
+
+            controllers += owner.Controller == true ? 1 : 0;
+        }
+
+        if (controllers > 1)
+        {
+            Invalid(errors, path, "[...]", "Only one reference can have Controller set to true");
+        }
+    }
+
+    private static void InvalidEach(FieldErrors errors, FieldPath path, string? value, IEnumerable<string> messages)
+    {
+        foreach (var message in messages)
+        {
+            Invalid(errors, path, value, message);
+        }
+    }
+
+    // Object metadata quotes values as the REST machinery does (StatusCauses), not as GoValue does: the two differ for
+    // DEL and C1 characters, and these messages keep the machinery's form.
+    private static void Invalid(FieldErrors errors, FieldPath path, string? value, string detail) =>
+        errors.Add(StatusCauses.Invalid(path.ToString(), value, detail));
 }

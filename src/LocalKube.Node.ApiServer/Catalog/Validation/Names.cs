@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using LocalKube.Node.ApiServer.Validation;
 
 namespace LocalKube.Node.ApiServer.Catalog.Validation;
 

@@ -1,6 +1,6 @@
 using LocalKube.Node.ApiServer.Resources;
 
-namespace LocalKube.Node.ApiServer.Rest.Core;
+namespace LocalKube.Node.ApiServer.Catalog.Core;
 
 /// <summary>Column definitions shared by the core strategies (upstream's descriptions).</summary>
 internal static class CoreColumns

@@ -1,12 +1,12 @@
 using k8s.Models;
-using LocalKube.Node.ApiServer.Validation;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 using LocalKube.Node.Machinery.Validation;
 using NUnit.Framework;
 
 namespace LocalKube.Node.ApiServer.Tests.Validation;
 
 [TestFixture]
-public sealed class ObjectMetaValidationTests
+public sealed class MetaValidationTests
 {
     [TestCase("web", true)]
     [TestCase("a.b-c", true)]
@@ -18,9 +18,9 @@ public sealed class ObjectMetaValidationTests
     [Test]
     public void Invalid_name_is_worded_as_upstream()
     {
-        var errors = ObjectMetaValidation.ValidateObjectMeta(new V1ObjectMeta { Name = "Bad_Name", NamespaceProperty = "default" }, true, NameValidation.NameIsDns1123Subdomain);
+        var errors = Validate(new V1ObjectMeta { Name = "Bad_Name", NamespaceProperty = "default" }, true, NameValidation.NameIsDns1123Subdomain);
         Assert.That(errors, Has.Count.EqualTo(1));
-        Assert.That(FieldErrors.Describe(errors[0]), Is.EqualTo(
+        Assert.That(StatusCauses.Describe(errors[0]), Is.EqualTo(
             "metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', " +
             "and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"));
         Assert.That(errors[0].Reason, Is.EqualTo("FieldValueInvalid"));
@@ -35,7 +35,7 @@ public sealed class ObjectMetaValidationTests
             Annotations = new Dictionary<string, string> { ["big"] = new string('x', 300_000) },
             Finalizers = ["custom"],
         };
-        var messages = ObjectMetaValidation.ValidateObjectMeta(meta, true, NameValidation.NameIsDns1123Subdomain).Select(FieldErrors.Describe).ToList();
+        var messages = Validate(meta, true, NameValidation.NameIsDns1123Subdomain).Select(StatusCauses.Describe).ToList();
         Assert.That(messages, Does.Contain("metadata.name: Required value: name or generateName is required"));
         Assert.That(messages, Does.Contain("metadata.namespace: Required value"));
         Assert.That(messages, Has.Some.StartsWith("metadata.labels: Invalid value: \"a/b/c\": a qualified name must consist of"));
@@ -47,7 +47,14 @@ public sealed class ObjectMetaValidationTests
     [Test]
     public void Generate_name_may_end_with_a_dash_and_cluster_scoped_forbids_namespace()
     {
-        var errors = ObjectMetaValidation.ValidateObjectMeta(new V1ObjectMeta { GenerateName = "web-", Name = "web-abcde", NamespaceProperty = "x" }, false, NameValidation.NameIsDns1123Label);
-        Assert.That(errors.Select(FieldErrors.Describe), Is.EqualTo(new[] { "metadata.namespace: Forbidden: not allowed on this type" }));
+        var errors = Validate(new V1ObjectMeta { GenerateName = "web-", Name = "web-abcde", NamespaceProperty = "x" }, false, NameValidation.NameIsDns1123Label);
+        Assert.That(errors.Select(StatusCauses.Describe), Is.EqualTo(new[] { "metadata.namespace: Forbidden: not allowed on this type" }));
+    }
+
+    private static FieldErrors Validate(V1ObjectMeta meta, bool namespaced, Func<string, bool, IEnumerable<string>> nameRule)
+    {
+        var errors = new FieldErrors();
+        MetaValidation.Validate(meta, namespaced, (name, prefix) => nameRule(name, prefix).ToList(), errors);
+        return errors;
     }
 }

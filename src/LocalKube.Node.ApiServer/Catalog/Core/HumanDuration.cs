@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LocalKube.Node.ApiServer.Rest.Core;
+namespace LocalKube.Node.ApiServer.Catalog.Core;
 
 /// <summary>
 /// Table ages as upstream prints them (apimachinery <c>util/duration.HumanDuration</c>): "45s", "3m20s", "5h10m",

@@ -1,8 +1,9 @@
 using System.Net;
 using k8s.Models;
-using LocalKube.Node.ApiServer.Validation;
+using LocalKube.Node.ApiServer.Catalog.Validation;
+using LocalKube.Node.ApiServer.Rest;
 
-namespace LocalKube.Node.ApiServer.Rest.Core;
+namespace LocalKube.Node.ApiServer.Admission;
 
 /// <summary>
 /// Service ClusterIP (10.96.0.0/12) and NodePort (30000-32767) allocation. Allocations are derived from the stored
@@ -65,12 +66,12 @@ public sealed class ServiceAllocation : IAdmissionHook
             var shown = $"[]string{{\"{requested}\"}}";
             if (!IPAddress.TryParse(requested, out var address) || !InRange(address))
             {
-                errors.Add(FieldErrors.Invalid(field, new GoValue(shown),
+                errors.Add(StatusCauses.Invalid(field, new GoValue(shown),
                     $"failed to allocate IP {requested}: the provided IP ({requested}) is not in the valid range. The range of valid IPs is {ServiceCidr}"));
             }
             else if (used.Contains(requested))
             {
-                errors.Add(FieldErrors.Invalid(field, new GoValue(shown), $"failed to allocate IP {requested}: provided IP is already allocated"));
+                errors.Add(StatusCauses.Invalid(field, new GoValue(shown), $"failed to allocate IP {requested}: provided IP is already allocated"));
             }
 
             spec.ClusterIP = requested;
@@ -93,7 +94,7 @@ public sealed class ServiceAllocation : IAdmissionHook
             }
         }
 
-        errors.Add(FieldErrors.InternalError("spec.clusterIPs", "failed to allocate a serviceIP: range is full"));
+        errors.Add(StatusCauses.InternalError("spec.clusterIPs", "failed to allocate a serviceIP: range is full"));
     }
 
     private static void AllocateNodePorts(V1ServiceSpec spec, List<V1Service> others, List<V1StatusCause> errors)
@@ -115,12 +116,12 @@ public sealed class ServiceAllocation : IAdmissionHook
             {
                 if (requested is < NodePortMin or > NodePortMax)
                 {
-                    errors.Add(FieldErrors.Invalid($"spec.ports[{i}].nodePort", requested,
+                    errors.Add(StatusCauses.Invalid($"spec.ports[{i}].nodePort", requested,
                         $"provided port is not in the valid range. The range of valid ports is {NodePortMin}-{NodePortMax}"));
                 }
                 else if (!used.Add(requested) && !SameServiceDuplicate(ports, i))
                 {
-                    errors.Add(FieldErrors.Invalid($"spec.ports[{i}].nodePort", requested, "provided port is already allocated"));
+                    errors.Add(StatusCauses.Invalid($"spec.ports[{i}].nodePort", requested, "provided port is already allocated"));
                 }
 
                 continue;
@@ -139,7 +140,7 @@ public sealed class ServiceAllocation : IAdmissionHook
 
             if (port.NodePort is not > 0)
             {
-                errors.Add(FieldErrors.InternalError($"spec.ports[{i}].nodePort", "failed to allocate a nodePort: range is full"));
+                errors.Add(StatusCauses.InternalError($"spec.ports[{i}].nodePort", "failed to allocate a nodePort: range is full"));
             }
         }
     }

@@ -1,10 +1,10 @@
 using System.Text.RegularExpressions;
-using k8s.Models;
-using LocalKube.Node.ApiServer.Validation;
+using LocalKube.Node.ApiServer.Catalog.Validation;
 
-namespace LocalKube.Node.ApiServer.Rest.Core;
+namespace LocalKube.Node.ApiServer.Catalog.Core;
 
 /// <summary>Rules shared by ConfigMaps and Secrets: key syntax, total size, and the <c>immutable</c> flag.</summary>
+/// <remarks>Bad keys are quoted as <see cref="StatusCauses"/> quotes them, not as <see cref="GoValue"/> does (they differ for DEL and C1 characters).</remarks>
 public static partial class ConfigDataValidation
 {
     /// <summary>Largest total data (upstream's MaxSecretSize, also used for ConfigMaps).</summary>
@@ -37,39 +37,39 @@ public static partial class ConfigDataValidation
         }
     }
 
-    /// <summary>Validates keys of one data map (field <c>data[key]</c>).</summary>
-    public static IEnumerable<V1StatusCause> Keys<T>(IDictionary<string, T>? data, string field)
+    /// <summary>Validates the keys of one data map at <paramref name="path"/> (causes at <c>data[key]</c>).</summary>
+    public static void Keys<T>(IDictionary<string, T>? data, FieldPath path, FieldErrors errors)
     {
         foreach (var key in data?.Keys ?? [])
         {
             foreach (var message in KeyErrors(key))
             {
-                yield return FieldErrors.Invalid($"{field}[{key}]", key, message);
+                errors.Add(StatusCauses.Invalid(path.Key(key).ToString(), key, message));
             }
         }
     }
 
     /// <summary>The <c>immutable</c> rules of an update.</summary>
-    public static IEnumerable<V1StatusCause> Immutable(bool? wasImmutable, bool? isImmutable, bool dataChanged, bool binaryChanged, string dataField = "data")
+    public static void Immutable(bool? wasImmutable, bool? isImmutable, bool dataChanged, bool binaryChanged, FieldErrors errors)
     {
         if (wasImmutable != true)
         {
-            yield break;
+            return;
         }
 
         if (isImmutable != true)
         {
-            yield return FieldErrors.Forbidden("immutable", "field is immutable when `immutable` is set");
+            errors.Forbidden(FieldPath.Root("immutable"), "field is immutable when `immutable` is set");
         }
 
         if (dataChanged)
         {
-            yield return FieldErrors.Forbidden(dataField, "field is immutable when `immutable` is set");
+            errors.Forbidden(FieldPath.Root("data"), "field is immutable when `immutable` is set");
         }
 
         if (binaryChanged)
         {
-            yield return FieldErrors.Forbidden("binaryData", "field is immutable when `immutable` is set");
+            errors.Forbidden(FieldPath.Root("binaryData"), "field is immutable when `immutable` is set");
         }
     }
 

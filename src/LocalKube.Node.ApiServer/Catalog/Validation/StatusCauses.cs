@@ -1,7 +1,7 @@
 using System.Globalization;
 using k8s.Models;
 
-namespace LocalKube.Node.ApiServer.Validation;
+namespace LocalKube.Node.ApiServer.Catalog.Validation;
 
 /// <summary>
 /// Builds <see cref="V1StatusCause"/>s worded as upstream's <c>field.Error</c> (apimachinery
@@ -9,7 +9,12 @@ namespace LocalKube.Node.ApiServer.Validation;
 /// and <c>message</c> the error body (<c>Invalid value: "Foo": detail</c>), so a 422's message reads
 /// <c>&lt;field&gt;: &lt;body&gt;</c> exactly as kubectl users know it.
 /// </summary>
-public static class FieldErrors
+/// <remarks>
+/// One cause at a time, for code that has no <see cref="FieldErrors"/> collector: the HTTP handlers (options and
+/// patch bodies), admission hooks, and <see cref="Describe"/> for the 422 message. Values are quoted with
+/// <c>GoStrings</c>, which escapes DEL and C1 characters differently from <see cref="GoValue"/>.
+/// </remarks>
+public static class StatusCauses
 {
     /// <summary><c>Invalid value: &lt;value&gt;: detail</c>.</summary>
     public static V1StatusCause Invalid(string field, object? value, string detail) =>
