@@ -151,9 +151,13 @@ public sealed class PatchApiTests
     public async Task Bad_patches_get_upstream_status(string contentType, string body, int code, string? reason, string? message)
     {
         var ns = await NamespaceAsync();
+
+        // A real owner: one that does not exist lets the garbage collector delete "c" before the PATCH on a busy
+        // machine (the test then saw 404 instead of the patch's own error).
+        var owner = await _client.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "o" } }, ns);
         await _client.CreateNamespacedConfigMapAsync(new V1ConfigMap
         {
-            Metadata = new V1ObjectMeta { Name = "c", OwnerReferences = [new V1OwnerReference { ApiVersion = "v1", Kind = "ConfigMap", Name = "o", Uid = "u1" }] },
+            Metadata = new V1ObjectMeta { Name = "c", OwnerReferences = [new V1OwnerReference { ApiVersion = "v1", Kind = "ConfigMap", Name = "o", Uid = owner.Metadata.Uid }] },
         }, ns);
         using var request = new HttpRequestMessage(HttpMethod.Patch, new Uri($"/api/v1/namespaces/{ns}/configmaps/c", UriKind.Relative))
         {
