@@ -97,12 +97,7 @@ public sealed class KubeletCoreSimulatedTests
         var pod = _api.Add(Pod("gone"));
         _kubelet.OnPodAdded(pod);
         await WaitForAsync("gone", s => s.Phase == "Running");
-        var deleting = _api.Get("gone")!;
-        deleting.Metadata.DeletionTimestamp = DateTime.UtcNow;
-        deleting.Metadata.DeletionGracePeriodSeconds = 30;
-        _kubelet.OnPodUpdated(deleting);
-        await WaitUntilAsync(() => _api.Deleted.Contains("default/gone"));
-        _kubelet.OnPodDeleted(deleting);
+        await DeleteAsync("gone");
         await WaitUntilAsync(() => _runtime.ContainerCount == 0);
         Assert.That(_api.Events.Any(e => e.Reason == "Killing" && e.Message == "Stopping container gone"), Is.True);
     }
@@ -221,12 +216,7 @@ public sealed class KubeletCoreSimulatedTests
         });
 
         // Deleting it removes it at once (nothing runs), and its place was never taken.
-        var deleting = _api.Get("c")!;
-        deleting.Metadata.DeletionTimestamp = DateTime.UtcNow;
-        deleting.Metadata.DeletionGracePeriodSeconds = 30;
-        _kubelet.OnPodUpdated(deleting);
-        await WaitUntilAsync(() => _api.Deleted.Contains("default/c"));
-        _kubelet.OnPodDeleted(deleting);
+        await DeleteAsync("c");
         Assert.That(_runtime.ContainerCount, Is.EqualTo(2));
     }
 
@@ -282,6 +272,17 @@ public sealed class KubeletCoreSimulatedTests
 
         await _kubelet.DisposeAsync();
         _stop.Dispose();
+    }
+
+    // As kubectl delete: the deletion timestamp (30 s grace), then the kubelet's final delete, then the watch's DELETED.
+    private async Task DeleteAsync(string name)
+    {
+        var deleting = _api.Get(name)!;
+        deleting.Metadata.DeletionTimestamp = DateTime.UtcNow;
+        deleting.Metadata.DeletionGracePeriodSeconds = 30;
+        _kubelet.OnPodUpdated(deleting);
+        await WaitUntilAsync(() => _api.Deleted.Contains($"default/{name}"));
+        _kubelet.OnPodDeleted(deleting);
     }
 
     private string Printed(string name)
