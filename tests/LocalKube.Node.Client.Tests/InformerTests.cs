@@ -55,6 +55,32 @@ public sealed class InformerTests
     }
 
     [Test]
+    public async Task Cached_objects_carry_no_managedFields_and_a_write_of_one_keeps_the_stored_ones()
+    {
+        var ns = await NamespaceAsync();
+        var owned = ConfigMap("m");
+        owned.Data = new Dictionary<string, string> { ["a"] = "1" };
+        var created = await _agent.Admin.CoreV1.CreateNamespacedConfigMapAsync(owned, ns, fieldManager: "first");
+        Assert.That(created.Metadata.ManagedFields, Has.Count.EqualTo(1), "the API server records them");
+        await using var factory = _agent.CreateInformerFactory();
+        var informer = factory.GetInformer<V1ConfigMap>(new InformerOptions(Namespace: ns));
+        var recorder = new Recorder<V1ConfigMap>();
+        informer.AddEventHandler(recorder);
+        factory.Start();
+        await informer.WaitForSyncAsync(CancellationToken.None);
+        Assert.That(informer.Lister.Get(ns, "m")!.Metadata.ManagedFields, Is.Null, "listed");
+
+        // A controller's update of the cached copy, as upstream's trimmed informers do it.
+        var cached = informer.Lister.Get(ns, "m")!;
+        cached.Data["k"] = "v";
+        var updated = await _agent.Admin.CoreV1.ReplaceNamespacedConfigMapAsync(cached, "m", ns, fieldManager: "second");
+        Assert.That(updated.Metadata.ManagedFields.Select(f => f.Manager), Is.EquivalentTo(new[] { "first", "second" }));
+
+        await recorder.WaitAsync(c => c.Any(x => x.StartsWith("Update m", StringComparison.Ordinal)), "the update");
+        Assert.That(informer.Lister.Get(ns, "m")!.Metadata.ManagedFields, Is.Null, "watched");
+    }
+
+    [Test]
     public async Task A_removed_informer_stops_notifying_and_a_new_one_takes_its_place()
     {
         var ns = await NamespaceAsync();

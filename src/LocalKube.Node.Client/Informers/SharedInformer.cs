@@ -202,6 +202,7 @@ public sealed partial class SharedInformer<T> : ISharedInformer<T>, IRunnableInf
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var item in items)
             {
+                TrimManagedFields(item);
                 var key = ObjectKeys.KeyOf(item);
                 seen.Add(key);
                 var old = _indexer.GetByKey(key);
@@ -233,6 +234,7 @@ public sealed partial class SharedInformer<T> : ISharedInformer<T>, IRunnableInf
     private void Apply(WatchNotice<T> notice)
     {
         var obj = notice.Object!;
+        TrimManagedFields(obj);
         lock (_distribute)
         {
             var rv = obj.Metadata?.ResourceVersion ?? "";
@@ -263,6 +265,16 @@ public sealed partial class SharedInformer<T> : ISharedInformer<T>, IRunnableInf
             {
                 _resourceVersion = rv;
             }
+        }
+    }
+
+    // As upstream's scheduler and controller manager trim their informers: no component reads managedFields, which
+    // are a large part of a cached pod, and a write of a cached object without them keeps the stored ones.
+    private static void TrimManagedFields(T obj)
+    {
+        if (obj.Metadata is { ManagedFields: not null } metadata)
+        {
+            metadata.ManagedFields = null;
         }
     }
 
