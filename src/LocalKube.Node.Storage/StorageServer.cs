@@ -156,7 +156,15 @@ public static class StorageServer
 
     private static WebApplication BuildApp(IReadOnlyList<IPEndPoint> endpoints, StoreHolder holder, ClientUrls urls, ILoggerFactory loggerFactory)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // No defaults (as the API server's and the kubelet's hosts): the slim builder's appsettings.json source, with
+        // reload on change, watched the content root (the working directory, / in a node) with a recursive
+        // FileSystemWatcher: about 20,000 inotify watches, and work on every file created anywhere in the node.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
+        {
+            ApplicationName = "localkube-storage",
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.WebHost.UseKestrelCore();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(holder);

@@ -23,4 +23,7 @@ public sealed class PodActions
 
     /// <summary>Running containers to stop first.</summary>
     public List<ContainerToKill> ContainersToKill { get; } = [];
+
+    /// <summary>Whether the sync has nothing to do in the runtime (the pod runs as it should).</summary>
+    public bool IsEmpty => !KillPod && !CreateSandbox && InitContainersToStart.Count == 0 && ContainersToStart.Count == 0 && ContainersToKill.Count == 0;
 }

@@ -47,6 +47,14 @@ internal static partial class LibC
         return BitConverter.ToInt32(buffer[offset..(offset + 4)]) & TypeMask;
     }
 
+    /// <summary>st_dev of <paramref name="path"/> (stat(2), links followed); null when it does not exist.</summary>
+    public static ulong? Device(string path)
+    {
+        // st_dev is the first field of struct stat on x86-64 and arm64 alike.
+        Span<byte> buffer = stackalloc byte[256];
+        return StatNative(path, ref MemoryMarshal.GetReference(buffer)) == 0 ? BitConverter.ToUInt64(buffer[..8]) : null;
+    }
+
     /// <summary>Mounts a tmpfs of <paramref name="sizeBytes"/> (0: the default) on <paramref name="target"/>.</summary>
     public static void MountTmpfs(string target, long sizeBytes)
     {

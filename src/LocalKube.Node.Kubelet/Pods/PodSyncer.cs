@@ -96,7 +96,13 @@ internal sealed partial class PodSyncer
         var actions = PodActionsPlanner.Compute(pod, runtime, _probes.Results);
         var retryAt = await ApplyAsync(pod, runtime, actions, volumes, cancellationToken).ConfigureAwait(false);
 
-        runtime = await _reader.ReadAsync(uid, cancellationToken).ConfigureAwait(false);
+        // With nothing done in the runtime (every periodic sync of a running pod), a second read would see what the
+        // first saw; a change made meanwhile by someone else reaches the PLEG, which syncs the pod again.
+        if (!actions.IsEmpty)
+        {
+            runtime = await _reader.ReadAsync(uid, cancellationToken).ConfigureAwait(false);
+        }
+
         status = Generate(pod, runtime, terminal: false);
         _statuses.SetPodStatus(pod, status);
         return new SyncResult(status.Phase is "Succeeded" or "Failed", retryAt);

@@ -3,8 +3,18 @@ namespace LocalKube.Node.Kubelet.Volumes;
 /// <summary>The node's mount table (<c>/proc/self/mountinfo</c>), for tmpfs volumes the kubelet mounted.</summary>
 internal static class Mounts
 {
-    /// <summary>Whether <paramref name="path"/> is a mount point.</summary>
-    public static bool IsMountPoint(string path) => All().Contains(Path.GetFullPath(path).TrimEnd('/'));
+    /// <summary>
+    /// Whether <paramref name="path"/> is on another device than its parent folder: a mount point of another file
+    /// system, such as the kubelet's tmpfs volumes (upstream's <c>IsLikelyNotMountPoint</c>; a bind mount within one
+    /// file system is not seen). Two stat calls, where reading the mount table costs the kernel a line per mount of the
+    /// node, on every sync of every pod with a tmpfs volume.
+    /// </summary>
+    public static bool IsMountPoint(string path)
+    {
+        var full = Path.GetFullPath(path).TrimEnd('/');
+        var parent = Path.GetDirectoryName(full);
+        return parent is not null && Native.LibC.Device(full) is { } device && Native.LibC.Device(parent) is { } parentDevice && device != parentDevice;
+    }
 
     /// <summary>Mount points below <paramref name="directory"/>, deepest first.</summary>
     public static IReadOnlyList<string> Under(string directory)

@@ -135,6 +135,10 @@ public sealed partial class DockerRuntime
             {
                 ["type"] = new Dictionary<string, bool> { ["container"] = true },
                 ["label"] = new Dictionary<string, bool> { [DockerLabelKeys.Type] = true },
+
+                // Only the actions EventProgress maps: every exec (each exec probe) would otherwise send three events
+                // (exec_create, exec_start, exec_die) carrying all the container's labels, for the agent to parse and drop.
+                ["event"] = new Dictionary<string, bool> { ["create"] = true, ["start"] = true, ["die"] = true, ["oom"] = true, ["destroy"] = true },
             },
         };
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

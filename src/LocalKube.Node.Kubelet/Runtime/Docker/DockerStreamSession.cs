@@ -15,6 +15,9 @@ internal sealed class DockerStreamSession : IRuntimeStreamSession
     private readonly string _containerId;
     private readonly bool _tty;
 
+    // Set once an inspect saw the exec finished: disposing then has nothing left to kill, and needs no inspect.
+    private bool _exited;
+
     public DockerStreamSession(DockerApi api, MultiplexedStream stream, string containerId, string? execId, bool tty)
     {
         _api = api;
@@ -77,6 +80,7 @@ internal sealed class DockerStreamSession : IRuntimeStreamSession
             var inspect = await _api.CallAsync((c, ct) => c.Exec.InspectContainerExecAsync(_execId, ct), cancellationToken).ConfigureAwait(false);
             if (!inspect.Running)
             {
+                _exited = true;
                 return (int)inspect.ExitCode;
             }
 
@@ -87,7 +91,7 @@ internal sealed class DockerStreamSession : IRuntimeStreamSession
     public async ValueTask DisposeAsync()
     {
         _stream.Dispose();
-        if (_execId is null)
+        if (_execId is null || _exited)
         {
             return;
         }
