@@ -194,7 +194,7 @@ public sealed partial class KubeletCore : IAsyncDisposable
             if (!_rejected.ContainsKey(uid))
             {
                 if (_pods.Get(uid) is not null || !NeedsAdmission(pod)
-                    || PodAdmission.Check(pod, ActivePods(), _syncer.Node.Allocatable) is not { } rejection)
+                    || PodAdmission.Check(pod, _pods.Count, () => _pods.All.Where(IsActive), _syncer.Node.Allocatable) is not { } rejection)
                 {
                     return false;
                 }
@@ -225,9 +225,9 @@ public sealed partial class KubeletCore : IAsyncDisposable
         pod.Metadata.DeletionTimestamp is null && pod.Status?.StartTime is null && pod.Status?.Phase is not ("Failed" or "Succeeded");
 
     // Upstream's active pods: admitted and not finished.
-    private IEnumerable<V1Pod> ActivePods() => _pods.All.Where(p =>
-        !_rejected.ContainsKey(p.Metadata.Uid)
-        && (_statuses.GetStatus(p.Metadata.Uid)?.Phase ?? p.Status?.Phase) is not ("Failed" or "Succeeded"));
+    private bool IsActive(V1Pod pod) =>
+        !_rejected.ContainsKey(pod.Metadata.Uid)
+        && (_statuses.GetStatus(pod.Metadata.Uid)?.Phase ?? pod.Status?.Phase) is not ("Failed" or "Succeeded");
 
     private void OnRuntimeChanged(IReadOnlyCollection<string> uids)
     {

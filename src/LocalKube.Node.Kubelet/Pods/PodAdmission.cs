@@ -21,10 +21,16 @@ internal static class PodAdmission
     public const int SystemCriticalPriority = 2_000_000_000;
 
     /// <summary>
-    /// Why <paramref name="pod"/> cannot run beside <paramref name="active"/> on a node with <paramref name="allocatable"/>;
+    /// Why <paramref name="pod"/> cannot run beside the <paramref name="active"/> pods (those that still hold their
+    /// resources, of the <paramref name="known"/> pods the kubelet has) on a node with <paramref name="allocatable"/>;
     /// null when it fits (or when the node's allocatable is not known yet).
     /// </summary>
-    public static Rejection? Check(V1Pod pod, IEnumerable<V1Pod> active, IDictionary<string, ResourceQuantity> allocatable)
+    /// <remarks>
+    /// Upstream adds up every active pod at each admission; with thousands of (simulated) pods that is quadratic, so
+    /// the sums are only made when they can decide: the count when all known pods would not fit, the resources when
+    /// the pod asks for any.
+    /// </remarks>
+    public static Rejection? Check(V1Pod pod, int known, Func<IEnumerable<V1Pod>> active, IDictionary<string, ResourceQuantity> allocatable)
     {
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(active);
@@ -34,20 +40,27 @@ internal static class PodAdmission
         }
 
         var capacity = ResourceAmounts.From(allocatable);
-        var used = new ResourceAmounts();
-        var count = 0;
-        foreach (var other in active)
+        if (allocatable.ContainsKey("pods") && known + 1 > capacity.AllowedPodNumber)
         {
-            used.Add(PodRequests.Compute(other.Spec));
-            count++;
-        }
-
-        if (allocatable.ContainsKey("pods") && count + 1 > capacity.AllowedPodNumber)
-        {
-            return Short("pods", 1, count, capacity.AllowedPodNumber);
+            var count = active().Count();
+            if (count + 1 > capacity.AllowedPodNumber)
+            {
+                return Short("pods", 1, count, capacity.AllowedPodNumber);
+            }
         }
 
         var wanted = PodRequests.Compute(pod.Spec);
+        if (wanted.MilliCpu <= 0 && wanted.Memory <= 0 && wanted.EphemeralStorage <= 0 && wanted.Scalars?.Values.Any(v => v > 0) != true)
+        {
+            return null;
+        }
+
+        var used = new ResourceAmounts();
+        foreach (var other in active())
+        {
+            used.Add(PodRequests.Compute(other.Spec));
+        }
+
         if (wanted.MilliCpu > 0 && wanted.MilliCpu > capacity.MilliCpu - used.MilliCpu)
         {
             return Short("cpu", wanted.MilliCpu, used.MilliCpu, capacity.MilliCpu);

@@ -16,6 +16,9 @@ internal sealed class PodManager
     /// <summary>The desired pod with <paramref name="uid"/>.</summary>
     public V1Pod? Get(string uid) => _pods.TryGetValue(uid, out var pod) ? pod : null;
 
+    /// <summary>How many pods the kubelet knows (without copying them, unlike <see cref="All"/>).</summary>
+    public int Count => _pods.Count;
+
     /// <summary>Every desired pod.</summary>
     public IReadOnlyCollection<V1Pod> All => (IReadOnlyCollection<V1Pod>)_pods.Values;
 
