@@ -179,6 +179,13 @@ public sealed partial class EmbeddedKeyValueStore
 
         if (record.Changes.Count > 0)
         {
+            // Checked before anything is applied: a record whose checksum holds but whose content was damaged (or a
+            // segment out of order) must stop the open with a clear error, not fail half-way in the index.
+            if (record.Revision != _index.Revision + 1)
+            {
+                throw new InvalidDataException($"record of revision {record.Revision} does not follow revision {_index.Revision}");
+            }
+
             foreach (var kv in record.Changes)
             {
                 if (_index.Find(kv.Key)?.Latest is { } prev && !KeyHistory.IsTombstone(prev))

@@ -131,8 +131,14 @@ internal sealed class MvccIndex
     }
 
     /// <summary>After a snapshot restore: sets the revisions and rebuilds the change log from the histories.</summary>
+    /// <exception cref="InvalidDataException">The snapshot contradicts itself (a damaged payload behind a valid checksum).</exception>
     public void FinishRestore(long revision, long compactRevision)
     {
+        if (compactRevision < 0 || compactRevision > revision || revision - Math.Max(1, compactRevision) + 1 > Array.MaxLength)
+        {
+            throw new InvalidDataException($"snapshot revision {revision} with compaction at {compactRevision} is impossible");
+        }
+
         Revision = revision;
         CompactRevision = compactRevision;
         _logStart = Math.Max(1, compactRevision);
@@ -141,6 +147,11 @@ internal sealed class MvccIndex
         {
             foreach (var kv in history.Versions)
             {
+                if (kv.ModRevision > revision)
+                {
+                    throw new InvalidDataException($"a version of revision {kv.ModRevision} is newer than the snapshot's revision {revision}");
+                }
+
                 if (kv.ModRevision >= _logStart)
                 {
                     (slots[kv.ModRevision - _logStart] ??= []).Add(kv);

@@ -59,7 +59,15 @@ internal static class WalRecovery
             logger.LogDebug("Snapshot {Path} read and parsed in {Ms:F0} ms", path, clock.Elapsed.TotalMilliseconds);
             snapshotSeq = SnapshotFile.SeqOf(path);
             snapshotBytes = new FileInfo(path).Length;
-            onSnapshot(loaded.Value.Header, loaded.Value.Versions);
+            try
+            {
+                onSnapshot(loaded.Value.Header, loaded.Value.Versions);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidDataException($"Snapshot {path} is corrupt: {e.Message}", e);
+            }
+
             break;
         }
 
@@ -126,7 +134,15 @@ internal static class WalRecovery
                         throw new InvalidDataException($"WAL segment {path} has an unreadable record at offset {valid}: {e.Message}", e);
                     }
 
-                    onRecord(record);
+                    try
+                    {
+                        onRecord(record);
+                    }
+                    catch (InvalidDataException e)
+                    {
+                        throw new InvalidDataException($"WAL segment {path} has a record at offset {valid} the store cannot apply: {e.Message}", e);
+                    }
+
                     expected++;
                     replayed++;
                 }

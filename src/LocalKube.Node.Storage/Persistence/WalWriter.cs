@@ -29,6 +29,7 @@ internal sealed class WalWriter : IAsyncDisposable
     private long _durable;
     private Task _last = Task.CompletedTask;
     private string? _failure;
+    private readonly Lock _failing = new();
     private volatile bool _snapshotRequested;
     private long _pendingSnapshotSeq;
     private Task? _loop;
@@ -277,9 +278,15 @@ internal sealed class WalWriter : IAsyncDisposable
     /// <summary>Turns the store read-only (first reason wins) and logs why.</summary>
     private void SetFailed(string reason, Exception e)
     {
-        if (Interlocked.CompareExchange(ref _failure, reason, null) is null)
+        // Logged before the failure is published: a writer that sees it fails at once, and whoever waits for the
+        // writers (a test, the agent's health check) must find the reason already in the log.
+        lock (_failing)
         {
-            _logger.LogError(e, "The store is read-only until the agent restarts: {Reason}", reason);
+            if (Volatile.Read(ref _failure) is null)
+            {
+                _logger.LogError(e, "The store is read-only until the agent restarts: {Reason}", reason);
+                Volatile.Write(ref _failure, reason);
+            }
         }
     }
 

@@ -30,8 +30,23 @@ public sealed class WalFuzzTests
     public async Task WriteTemplateAsync()
     {
         _template = new TempDirectory("lk-walfz");
-        await using var store = await OpenAsync(_template.Path, snapshotBytes: 3_000);
         var none = CancellationToken.None;
+        await WriteHistoryAsync(none);
+
+        // Then records that surely stay in the newest segment (no snapshot can rotate it away now), so a torn tail
+        // there always has whole records before it: without them a run could see no "recovered-earlier" at all.
+        await using var store = await OpenAsync(_template.Path, snapshotBytes: 1L << 30);
+        for (var i = 0; i < 8; i++)
+        {
+            await store.PutAsync(new PutRequest { Key = B($"tail{i}"), Value = B(new string('t', 40 + i)) }, none);
+            _states[store.Revision] = await StateAsync(store);
+        }
+    }
+
+    // Puts, deletes, transactions and compactions, with a snapshot (and so a new segment) every few records.
+    private async Task WriteHistoryAsync(CancellationToken none)
+    {
+        await using var store = await OpenAsync(_template.Path, snapshotBytes: 3_000);
         _states[store.Revision] = await StateAsync(store);
         var lease = (await store.LeaseGrantAsync(new LeaseGrantRequest { TTL = 3600 }, none)).ID;
         for (var i = 0; i < 60; i++)
