@@ -40,51 +40,26 @@ internal static class PodAdmission
         }
 
         var capacity = ResourceAmounts.From(allocatable);
-        if (allocatable.ContainsKey("pods") && known + 1 > capacity.AllowedPodNumber)
+        if (!allocatable.ContainsKey("pods"))
         {
-            var count = active().Count();
-            if (count + 1 > capacity.AllowedPodNumber)
-            {
-                return Short("pods", 1, count, capacity.AllowedPodNumber);
-            }
+            capacity.AllowedPodNumber = long.MaxValue;
         }
 
+        // Every known pod counts while that cannot decide; the sums only when the pod asks for something.
+        var count = known + 1 > capacity.AllowedPodNumber ? active().Count() : known;
         var wanted = PodRequests.Compute(pod.Spec);
-        if (wanted.MilliCpu <= 0 && wanted.Memory <= 0 && wanted.EphemeralStorage <= 0 && wanted.Scalars?.Values.Any(v => v > 0) != true)
-        {
-            return null;
-        }
-
+        var asks = wanted.MilliCpu > 0 || wanted.Memory > 0 || wanted.EphemeralStorage > 0 || wanted.Scalars?.Values.Any(v => v > 0) == true;
         var used = new ResourceAmounts();
-        foreach (var other in active())
+        foreach (var other in asks ? active() : [])
         {
             used.Add(PodRequests.Compute(other.Spec));
         }
 
-        if (wanted.MilliCpu > 0 && wanted.MilliCpu > capacity.MilliCpu - used.MilliCpu)
-        {
-            return Short("cpu", wanted.MilliCpu, used.MilliCpu, capacity.MilliCpu);
-        }
-
-        if (wanted.Memory > 0 && wanted.Memory > capacity.Memory - used.Memory)
-        {
-            return Short("memory", wanted.Memory, used.Memory, capacity.Memory);
-        }
-
-        if (wanted.EphemeralStorage > 0 && wanted.EphemeralStorage > capacity.EphemeralStorage - used.EphemeralStorage)
-        {
-            return Short("ephemeral-storage", wanted.EphemeralStorage, used.EphemeralStorage, capacity.EphemeralStorage);
-        }
-
-        foreach (var (name, amount) in (wanted.Scalars ?? []).OrderBy(s => s.Key, StringComparer.Ordinal))
-        {
-            if (amount > 0 && amount > capacity.Scalar(name) - used.Scalar(name))
-            {
-                return Short(name, amount, used.Scalar(name), capacity.Scalar(name));
-            }
-        }
-
-        return null;
+        return ResourceFit.Shortfalls(wanted, used, capacity, count) is [var first, ..]
+            ? new Rejection(
+                "OutOf" + first.Resource,
+                string.Create(CultureInfo.InvariantCulture, $"Node didn't have enough resource: {first.Resource}, requested: {first.Requested}, used: {first.Used}, capacity: {first.Capacity}"))
+            : null;
     }
 
     /// <summary>The status of a rejected pod: all the kubelet ever writes for it.</summary>
@@ -97,10 +72,6 @@ internal static class PodAdmission
     };
 
     private static bool IsCritical(V1Pod pod) => PodManager.IsStatic(pod) || pod.Spec?.Priority >= SystemCriticalPriority;
-
-    private static Rejection Short(string resource, long requested, long used, long capacity) => new(
-        "OutOf" + resource,
-        string.Create(CultureInfo.InvariantCulture, $"Node didn't have enough resource: {resource}, requested: {requested}, used: {used}, capacity: {capacity}"));
 
     /// <summary>A rejection: the pod's status reason (also the event's) and the shortfall.</summary>
     public sealed record Rejection(string Reason, string Message);

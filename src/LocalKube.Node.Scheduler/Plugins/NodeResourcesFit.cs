@@ -1,3 +1,4 @@
+using LocalKube.Node.Machinery.Resources;
 using LocalKube.Node.Scheduler.Framework;
 
 namespace LocalKube.Node.Scheduler.Plugins;
@@ -34,42 +35,9 @@ public sealed class NodeResourcesFit : SchedulerPlugin
     {
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(node);
-        List<string>? reasons = null;
-        var allocatable = node.Allocatable;
-        var requested = node.Requested;
-        var want = pod.Requests;
-        if (node.PodCount + 1 > allocatable.AllowedPodNumber)
-        {
-            (reasons ??= []).Add(TooManyPods);
-        }
-
-        if (want.MilliCpu > 0 && want.MilliCpu > allocatable.MilliCpu - requested.MilliCpu)
-        {
-            (reasons ??= []).Add("Insufficient cpu");
-        }
-
-        if (want.Memory > 0 && want.Memory > allocatable.Memory - requested.Memory)
-        {
-            (reasons ??= []).Add("Insufficient memory");
-        }
-
-        if (want.EphemeralStorage > 0 && want.EphemeralStorage > allocatable.EphemeralStorage - requested.EphemeralStorage)
-        {
-            (reasons ??= []).Add("Insufficient ephemeral-storage");
-        }
-
-        if (want.Scalars is not null)
-        {
-            foreach (var (name, quantity) in want.Scalars.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-            {
-                if (quantity > 0 && quantity > allocatable.Scalar(name) - requested.Scalar(name))
-                {
-                    (reasons ??= []).Add("Insufficient " + name);
-                }
-            }
-        }
-
-        return reasons;
+        return ResourceFit.Shortfalls(pod.Requests, node.Requested, node.Allocatable, node.PodCount)?
+            .Select(s => s.Resource == ResourceFit.Pods ? TooManyPods : "Insufficient " + s.Resource)
+            .ToList();
     }
 
     /// <inheritdoc />
