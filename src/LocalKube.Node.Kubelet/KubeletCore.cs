@@ -189,25 +189,30 @@ public sealed partial class KubeletCore : IAsyncDisposable
     private bool Rejected(V1Pod pod)
     {
         var uid = pod.Metadata.Uid;
+        V1PodStatus? status;
         lock (_admission)
         {
-            if (!_rejected.ContainsKey(uid))
+            if (_rejected.ContainsKey(uid))
             {
-                if (_pods.Get(uid) is not null || !NeedsAdmission(pod)
-                    || PodAdmission.Check(pod, _pods.Count, () => _pods.All.Where(IsActive), _syncer.Node.Allocatable) is not { } rejection)
-                {
-                    return false;
-                }
-
+                status = _statuses.GetStatus(uid);
+            }
+            else if (_pods.Get(uid) is not null || !NeedsAdmission(pod)
+                || PodAdmission.Check(pod, _pods.Count, () => _pods.All.Where(IsActive), _syncer.Node.Allocatable) is not { } rejection)
+            {
+                return false;
+            }
+            else
+            {
                 _rejected[uid] = 0;
                 _events.Record(pod, null, "Warning", rejection.Reason, rejection.Message);
-                _statuses.SetPodStatus(pod, PodAdmission.RejectedStatus(pod, rejection));
+                status = PodAdmission.RejectedStatus(pod, rejection);
             }
 
             _pods.Set(pod);
         }
 
-        if (_statuses.GetStatus(uid) is { } status)
+        // Also for a later update of a rejected pod: the status entry follows the pod (its deletion timestamp).
+        if (status is not null)
         {
             _statuses.SetPodStatus(pod, status);
         }
