@@ -86,6 +86,14 @@ public sealed partial class ServiceProxyService(
                     lastJumpCheck = lastSync;
                 }
 
+                // The node's dockerd inserts its bridge's ACCEPTs at the head of FORWARD when it makes the pod
+                // network or restarts; ahead of KUBE-SERVICES they would forward a pod's connection to a service
+                // without endpoints out of the node instead of rejecting it. One `iptables -S` per sync keeps order.
+                if (await _iptables.KeepKubeJumpsFirstAsync("filter", "FORWARD", stoppingToken))
+                {
+                    Log.JumpsMovedFirst(Logger, "FORWARD");
+                }
+
                 var entries = ServicePortTable.Build(services.Lister.List(), slices.Lister.List());
                 if (lastSync - lastFullSync >= FullSyncPeriod)
                 {
@@ -197,5 +205,8 @@ public sealed partial class ServiceProxyService(
 
         [LoggerMessage(4, LogLevel.Warning, "Cannot set {Path}: {Message}")]
         public static partial void SysctlFailed(ILogger logger, string path, string message);
+
+        [LoggerMessage(5, LogLevel.Information, "Other rules had come ahead of the proxy's jumps in {Chain}: moved the jumps back to its head")]
+        public static partial void JumpsMovedFirst(ILogger logger, string chain);
     }
 }
