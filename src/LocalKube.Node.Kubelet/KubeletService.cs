@@ -74,13 +74,13 @@ public sealed partial class KubeletService(
         await RetryAsync("create the node lease", () => lease.EnsureAsync(node, stoppingToken), stoppingToken);
         Log.Registered(Logger, agent.NodeName, info.RuntimeVersion);
 
-        await using var broadcaster = new EventBroadcaster(client, _context.LoggerFactory, Time, agent.NodeName);
+        await using var broadcaster = new EventBroadcaster(client, _context.LoggerFactory, Time, agent.NodeName) { Correlation = EventCorrelation.Legacy };
         broadcaster.Start();
         var services = informers.GetInformer<V1Service>();
         await using var podInformers = new SharedInformerFactory(client, _context.LoggerFactory, Time);
         var pods = podInformers.GetInformer<V1Pod>(new InformerOptions(FieldSelector: $"spec.nodeName={agent.NodeName}"));
         var api = new KubeletApi(client, services.Lister, Time);
-        await using var core = new KubeletCore(runtime, api, new KubeletEvents(broadcaster.NewRecorder("kubelet")), kubeletOptions, Time, _context.LoggerFactory)
+        await using var core = new KubeletCore(runtime, api, new KubeletEvents(broadcaster.NewRecorder("kubelet", agent.NodeName)), kubeletOptions, Time, _context.LoggerFactory)
         {
             Node = node,
         };

@@ -178,7 +178,7 @@ public sealed class TestAgent : IAsyncDisposable
         time ??= TimeProvider.System;
         var tokens = new ServiceAccountTokenProvider(ControllerManager, ControllerContextFactory.ServiceAccountNamespace, name, time);
         var client = Clients.ClientForTokens(ComponentIdentity.ControllerManager.Name, tokens, tokens.UserName);
-        var broadcaster = new EventBroadcaster(client, loggerFactory, time, Options.NodeName);
+        var broadcaster = new EventBroadcaster(client, loggerFactory, time, Options.NodeName) { Correlation = EventCorrelation.Legacy };
         broadcaster.Start();
         _owned.Add(broadcaster);
         return new ControllerContext(name, client, informers ?? CreateInformerFactory(loggerFactory: loggerFactory), broadcaster.NewRecorder(name), loggerFactory, time);

@@ -37,7 +37,7 @@ public sealed class ControllerContextFactory(
         var manager = clients.ClientFor(ComponentIdentity.ControllerManager);
         var tokens = new ServiceAccountTokenProvider(manager, ServiceAccountNamespace, name, time);
         var client = clients.ClientForTokens(ComponentIdentity.ControllerManager.Name, tokens, tokens.UserName);
-        var broadcaster = new EventBroadcaster(client, loggerFactory, time, options.Value.NodeName);
+        var broadcaster = new EventBroadcaster(client, loggerFactory, time, options.Value.NodeName) { Correlation = EventCorrelation.Legacy };
         broadcaster.Start();
         lock (_broadcasters)
         {

@@ -11,13 +11,17 @@ using Microsoft.Extensions.Logging;
 namespace LocalKube.Node.Client.Events;
 
 /// <summary>
-/// Writes the events of its recorders as events.k8s.io/v1 Events, with upstream's aggregation (client-go
+/// Writes the events of its recorders as events.k8s.io/v1 Events, folding repeats as the upstream recorder of the
+/// component does (<see cref="Correlation"/>). With <see cref="EventCorrelation.Series"/> (client-go
 /// <c>tools/events</c>): the first occurrence is created; the second isomorphic one (same regarding and related
 /// objects, type, reason, action and reporter; the note does not count) turns it into a series of count 2 and is
-/// written as a patch; later ones only raise the count in memory. Pending counts are written every
-/// <see cref="RefreshInterval"/>, when a series has been quiet for <see cref="FinishAfter"/>, on
-/// <see cref="FlushAsync"/> and on dispose. So a burst of identical events is one Event with a series count, never a
-/// flood. At most <see cref="MaxQueued"/> events wait to be written; more are dropped, as upstream.
+/// written as a patch; later ones only raise the count in memory. With <see cref="EventCorrelation.Legacy"/> (the
+/// core/v1 correlator): the note counts and the object's resourceVersion does not, every repeat is written at once,
+/// message variants beyond ten are combined and a spam filter bounds each object's events (<see cref="LegacyCorrelator"/>).
+/// Pending counts are written every <see cref="RefreshInterval"/>, when a series has been quiet for
+/// <see cref="FinishAfter"/>, on <see cref="FlushAsync"/> and on dispose. So a burst of identical events is one Event
+/// with a series count, never a flood. At most <see cref="MaxQueued"/> events wait to be written; more are dropped, as
+/// upstream.
 /// </summary>
 public sealed partial class EventBroadcaster : IAsyncDisposable
 {
@@ -42,6 +46,7 @@ public sealed partial class EventBroadcaster : IAsyncDisposable
     private readonly string _host;
     private readonly Channel<Eventsv1Event> _queue = Channel.CreateBounded<Eventsv1Event>(new BoundedChannelOptions(MaxQueued) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly Dictionary<EventKey, Entry> _cache = [];
+    private readonly LegacyCorrelator _legacy = new();
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
@@ -62,14 +67,20 @@ public sealed partial class EventBroadcaster : IAsyncDisposable
         _host = string.IsNullOrEmpty(host) ? Environment.MachineName.ToLowerInvariant() : host;
     }
 
+    /// <summary>How repeats are folded: as upstream's scheduler (<see cref="EventCorrelation.Series"/>, the default) or as its kubelet and controller manager.</summary>
+    public EventCorrelation Correlation { get; init; } = EventCorrelation.Series;
+
     /// <summary>Time to wait between tries of a failing write (upstream: 10 s, jittered).</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>A recorder reporting as <paramref name="reportingController"/> (instance <c>controller-host</c>).</summary>
-    public IEventRecorder NewRecorder(string reportingController)
+    /// <summary>
+    /// A recorder reporting as <paramref name="reportingController"/>, instance <paramref name="reportingInstance"/>
+    /// (<c>controller-host</c> when null, as upstream's controllers; the kubelet reports its node name).
+    /// </summary>
+    public IEventRecorder NewRecorder(string reportingController, string? reportingInstance = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(reportingController);
-        return new EventRecorder(this, reportingController, $"{reportingController}-{_host}");
+        return new EventRecorder(this, reportingController, string.IsNullOrEmpty(reportingInstance) ? $"{reportingController}-{_host}" : reportingInstance);
     }
 
     /// <summary>Starts writing. Idempotent.</summary>
@@ -220,20 +231,30 @@ public sealed partial class EventBroadcaster : IAsyncDisposable
             await _writeLock.WaitAsync(cancellationToken);
             try
             {
-                var key = EventKey.Of(evt);
+                var legacy = Correlation == EventCorrelation.Legacy;
+                var now = _time.GetUtcNow();
+                var key = legacy ? EventKey.Legacy(evt, _legacy.Aggregate(evt, now)) : EventKey.Of(evt);
+                var allowed = !legacy || _legacy.Allow(evt, now);
                 if (_cache.TryGetValue(key, out var entry))
                 {
                     entry.Event.Series ??= new Eventsv1EventSeries { Count = 1 };
                     entry.Event.Series.Count++;
-                    entry.Event.Series.LastObservedTime = _time.GetUtcNow().UtcDateTime;
+                    entry.Event.Series.LastObservedTime = now.UtcDateTime;
+                    entry.Event.Note = legacy ? evt.Note : entry.Event.Note; // a combined event shows the latest variant
                     entry.Dirty = true;
 
-                    // The second occurrence starts the series on the server; later ones wait for a refresh.
-                    if (entry.Event.Series.Count == 2)
+                    // The second occurrence starts the series on the server; later ones wait for a refresh, except
+                    // with the core/v1 correlator, which writes each count the spam filter lets through.
+                    if (allowed && (legacy || entry.Event.Series.Count == 2))
                     {
                         await WriteAsync(entry, cancellationToken);
                     }
 
+                    continue;
+                }
+
+                if (!allowed)
+                {
                     continue;
                 }
 
@@ -260,6 +281,7 @@ public sealed partial class EventBroadcaster : IAsyncDisposable
             {
                 var now = _time.GetUtcNow();
                 var refresh = now - lastRefresh >= RefreshInterval;
+                _legacy.Prune(now);
                 foreach (var (key, entry) in _cache.ToList())
                 {
                     var series = entry.Event.Series;
@@ -301,7 +323,7 @@ public sealed partial class EventBroadcaster : IAsyncDisposable
             {
                 if (evt.Series is { } series)
                 {
-                    var patch = JsonSerializer.Serialize(new { series = new { count = series.Count, lastObservedTime = series.LastObservedTime } }, KubeJson.Options);
+                    var patch = JsonSerializer.Serialize(new { series = new { count = series.Count, lastObservedTime = series.LastObservedTime }, note = evt.Note }, KubeJson.Options);
                     try
                     {
                         await _client.EventsV1.PatchNamespacedEventAsync(new V1Patch(patch, V1Patch.PatchType.MergePatch), evt.Metadata.Name, evt.Metadata.NamespaceProperty, cancellationToken: cancellationToken);
@@ -383,11 +405,18 @@ public sealed partial class EventBroadcaster : IAsyncDisposable
         public bool Dirty { get; set; }
     }
 
-    private readonly record struct EventKey(string Type, string Action, string Reason, string Controller, string Instance, string Regarding, string Related)
+    private readonly record struct EventKey(string Type, string Action, string Reason, string Controller, string Instance, string Regarding, string Related, string Note)
     {
-        public static EventKey Of(Eventsv1Event e) => new(e.Type, e.Action, e.Reason, e.ReportingController, e.ReportingInstance, Ref(e.Regarding), Ref(e.Related));
+        // tools/events: the whole references (resourceVersion included), not the note.
+        public static EventKey Of(Eventsv1Event e) => new(e.Type, e.Action, e.Reason, e.ReportingController, e.ReportingInstance, Ref(e.Regarding, true), Ref(e.Related, true), "");
 
-        private static string Ref(V1ObjectReference? r) => r is null ? "" : $"{r.ApiVersion}|{r.Kind}|{r.NamespaceProperty}|{r.Name}|{r.Uid}|{r.ResourceVersion}|{r.FieldPath}";
+        // The core/v1 correlator: the note, not the resourceVersion; all combined variants are one event.
+        public static EventKey Legacy(Eventsv1Event e, bool combined) => combined
+            ? new(e.Type, e.Action, e.Reason, e.ReportingController, e.ReportingInstance, LegacyCorrelator.AggregateKey(e), "", "\0combined")
+            : new(e.Type, e.Action, e.Reason, e.ReportingController, e.ReportingInstance, Ref(e.Regarding, false), Ref(e.Related, false), e.Note ?? "");
+
+        private static string Ref(V1ObjectReference? r, bool version) =>
+            r is null ? "" : $"{r.ApiVersion}|{r.Kind}|{r.NamespaceProperty}|{r.Name}|{r.Uid}|{(version ? r.ResourceVersion : "")}|{r.FieldPath}";
     }
 
     private static partial class Log

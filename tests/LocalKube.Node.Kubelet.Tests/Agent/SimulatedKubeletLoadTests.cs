@@ -105,6 +105,8 @@ public sealed class SimulatedKubeletLoadTests
         await WaitForAsync(async () => (await _agent.Admin.CoreV1.ListNamespacedPodAsync("default", fieldSelector: "status.phase=Failed")).Items.Count == 10, "10 pods Failed");
         var pods = (await _agent.Admin.CoreV1.ListNamespacedPodAsync("default")).Items;
         var rejected = pods.Where(p => p.Status?.Phase == "Failed").ToList();
+        // Each rejection's Warning event is written after its status (the recorder's queue): wait for the ten.
+        await WaitForAsync(async () => (await _agent.Admin.CoreV1.ListNamespacedEventAsync("default", fieldSelector: "reason=OutOfpods")).Items.Count >= 10, "10 OutOfpods events");
         var events = (await _agent.Admin.CoreV1.ListNamespacedEventAsync("default", fieldSelector: "reason=OutOfpods")).Items;
         Assert.Multiple(() =>
         {
