@@ -235,7 +235,7 @@ public sealed class AgentHttpTests
         using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo(
-            """{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"the server could not find the requested resource","reason":"NotFound","code":404}"""));
+            """{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"the server could not find the requested resource","reason":"NotFound","details":{},"code":404}"""));
     }
 
     // The raw header: HttpClient's parsed view re-formats parameters ("; g=..."), hiding what the server sent.

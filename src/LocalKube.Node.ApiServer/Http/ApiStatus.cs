@@ -27,6 +27,14 @@ public static class ApiStatus
             json.WriteString("status", code is >= 200 and < 300 ? "Success" : "Failure");
             json.WriteString("message", message);
             json.WriteString("reason", reason);
+            if (code == StatusCodes.Status404NotFound)
+            {
+                // Upstream's NotFound always has details ({} for a path it does not serve); kubectl debug reads
+                // details.name of a 404 without a nil check and crashes without them.
+                json.WriteStartObject("details");
+                json.WriteEndObject();
+            }
+
             json.WriteNumber("code", code);
             json.WriteEndObject();
         }

@@ -19,6 +19,9 @@ public enum UpdateScope
 
     /// <summary>A namespace's <c>/finalize</c>: only <c>spec.finalizers</c>.</summary>
     Finalize,
+
+    /// <summary>A pod's <c>/ephemeralcontainers</c>: only <c>spec.ephemeralContainers</c> (kubectl debug).</summary>
+    EphemeralContainers,
 }
 
 public sealed partial class ResourceStore
@@ -219,6 +222,11 @@ public sealed partial class ResourceStore
             {
                 result = newNode;
                 result["status"] = oldNode["status"]?.DeepClone();
+                if (resource.Group.Length == 0 && resource.Plural == "pods" && result["spec"] is JsonObject podSpec)
+                {
+                    // Ephemeral containers change only through their subresource.
+                    podSpec["ephemeralContainers"] = (oldNode["spec"] as JsonObject)?["ephemeralContainers"]?.DeepClone();
+                }
             }
             else
             {
@@ -226,6 +234,12 @@ public sealed partial class ResourceStore
                 if (scope == UpdateScope.Status)
                 {
                     result["status"] = newNode["status"]?.DeepClone();
+                }
+                else if (scope == UpdateScope.EphemeralContainers)
+                {
+                    var spec = result["spec"] as JsonObject ?? new JsonObject();
+                    spec["ephemeralContainers"] = (newNode["spec"] as JsonObject)?["ephemeralContainers"]?.DeepClone();
+                    result["spec"] = spec;
                 }
                 else
                 {

@@ -155,6 +155,7 @@ public sealed partial class RestHandler
     {
         UpdateScope.Status => new FieldScope("status", f => f == "status"),
         UpdateScope.Finalize => new FieldScope("finalize", f => f == "spec"),
+        UpdateScope.EphemeralContainers => new FieldScope("ephemeralcontainers", f => f == "spec"),
         _ when resource.HasStatus => new FieldScope(null, f => f != "status"),
         _ => FieldScope.All,
     };

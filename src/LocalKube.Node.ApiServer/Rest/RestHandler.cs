@@ -44,7 +44,7 @@ public sealed partial class RestHandler
             if (path is null || resource is null || (path.Namespace is not null && !resource.Namespaced)
                 || (resource.Namespaced && path.Namespace is null && path.Name is not null))
             {
-                await SendStatusAsync(context, new StatusException(404, "NotFound", "the server could not find the requested resource"), ct);
+                await SendStatusAsync(context, StatusException.NoSuchPath(), ct);
                 return;
             }
 
@@ -67,9 +67,10 @@ public sealed partial class RestHandler
                 "scale" when resource.HasScale && resource.Strategy is IScaleStrategy scale => ScaleAsync(context, resource, scale, path, method, ct),
                 "finalize" when resource == _store.Resources.Namespaces && HttpMethods.IsPut(method) =>
                     UpdateAsync(context, resource, path, UpdateScope.Finalize, ct),
+                "ephemeralcontainers" when IsPods(resource) => Item(context, resource, path, method, UpdateScope.EphemeralContainers, ct),
                 "binding" when IsPods(resource) && HttpMethods.IsPost(method) => BindAsync(context, resource, path, ct),
                 "eviction" when IsPods(resource) && HttpMethods.IsPost(method) => EvictAsync(context, resource, path, ct),
-                _ => throw new StatusException(404, "NotFound", "the server could not find the requested resource"),
+                _ => throw StatusException.NoSuchPath(),
             };
         }
 

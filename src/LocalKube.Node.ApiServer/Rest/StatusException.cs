@@ -34,6 +34,10 @@ public sealed class StatusException : Exception
     public static StatusException NotFound(string group, string resource, string name) =>
         new(404, "NotFound", $"{Qualified(group, resource)} \"{name}\" not found", new StatusDetails(name, group, resource));
 
+    /// <summary>404 for a path the server does not serve, with empty details as upstream (kubectl debug needs them).</summary>
+    public static StatusException NoSuchPath() =>
+        new(404, "NotFound", "the server could not find the requested resource", new StatusDetails(null, null, null));
+
     /// <summary>409: <c>configmaps "x" already exists</c>.</summary>
     public static StatusException AlreadyExists(string group, string resource, string name) =>
         new(409, "AlreadyExists", $"{Qualified(group, resource)} \"{name}\" already exists", new StatusDetails(name, group, resource));

@@ -21,9 +21,13 @@ public sealed class PodActions
     /// <summary>Indexes of app containers to start.</summary>
     public List<int> ContainersToStart { get; } = [];
 
+    /// <summary>Indexes of ephemeral containers to start (never started before; they never restart).</summary>
+    public List<int> EphemeralContainersToStart { get; } = [];
+
     /// <summary>Running containers to stop first.</summary>
     public List<ContainerToKill> ContainersToKill { get; } = [];
 
     /// <summary>Whether the sync has nothing to do in the runtime (the pod runs as it should).</summary>
-    public bool IsEmpty => !KillPod && !CreateSandbox && InitContainersToStart.Count == 0 && ContainersToStart.Count == 0 && ContainersToKill.Count == 0;
+    public bool IsEmpty => !KillPod && !CreateSandbox && InitContainersToStart.Count == 0 && ContainersToStart.Count == 0
+        && EphemeralContainersToStart.Count == 0 && ContainersToKill.Count == 0;
 }

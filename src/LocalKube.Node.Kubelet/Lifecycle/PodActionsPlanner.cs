@@ -61,6 +61,16 @@ public static class PodActionsPlanner
             return actions;
         }
 
+        // Ephemeral containers (kubectl debug) start even while initialization is not complete, once each.
+        var ephemeral = spec.EphemeralContainers ?? [];
+        for (var i = 0; i < ephemeral.Count; i++)
+        {
+            if (runtime.Find(ephemeral[i].Name) is null)
+            {
+                actions.EphemeralContainersToStart.Add(i);
+            }
+        }
+
         var initialized = ComputeInitActions(pod, runtime, probes, actions);
         if (actions.KillPod || !initialized)
         {

@@ -21,7 +21,11 @@ internal sealed class ContainerConfigFactory(IConfigSource config, VolumeManager
         IReadOnlyList<string> PodIps,
         IReadOnlyDictionary<string, MountedVolume> Volumes,
         IDictionary<string, ResourceQuantity> NodeAllocatable,
-        long NodeMemoryBytes);
+        long NodeMemoryBytes)
+    {
+        /// <summary>The running container whose process namespace an ephemeral container joins (its target), if any.</summary>
+        public string? PidTarget { get; init; }
+    }
 
     /// <summary>Builds the config; warnings (skipped envFrom keys) are returned for events.</summary>
     /// <exception cref="ContainerConfigException">A source is missing or the security context cannot be met.</exception>
@@ -99,6 +103,7 @@ internal sealed class ContainerConfigFactory(IConfigSource config, VolumeManager
             Tty = container.Tty == true,
             Resources = Resources(container, qos, context.NodeMemoryBytes),
             Security = security,
+            PidTarget = context.PidTarget,
         };
         return (result, env.Warnings);
     }

@@ -79,6 +79,16 @@ internal sealed partial class PodSyncer
         WriteNetworkFiles(pod, podIps);
         var context = new ContainerConfigFactory.PodContext(pod, sandboxConfig, podIps, volumes, Node.Allocatable, Node.MemoryBytes);
         DateTimeOffset? retryAt = null;
+
+        // Before the init containers, as upstream, so a pod stuck initializing can still be debugged.
+        foreach (var index in actions.EphemeralContainersToStart)
+        {
+            var ephemeral = spec.EphemeralContainers[index];
+            var target = string.IsNullOrEmpty(ephemeral.TargetContainerName) ? null : runtime.Find(ephemeral.TargetContainerName);
+            var targeted = context with { PidTarget = target is { State: ContainerState.Running } ? target.Id : null };
+            retryAt = Earliest(retryAt, await StartContainerAsync(targeted, sandboxId, PodSpecFacts.AsContainer(ephemeral), "ephemeral", runtime, cancellationToken).ConfigureAwait(false));
+        }
+
         foreach (var index in actions.InitContainersToStart)
         {
             var container = spec.InitContainers[index];

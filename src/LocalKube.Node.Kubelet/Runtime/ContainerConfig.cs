@@ -50,4 +50,7 @@ public sealed record ContainerConfig
 
     /// <summary>User, capabilities and the rest of the security context.</summary>
     public ContainerSecurity Security { get; init; } = new();
+
+    /// <summary>A container whose process namespace this one joins (an ephemeral container's target); null: the pod's.</summary>
+    public string? PidTarget { get; init; }
 }

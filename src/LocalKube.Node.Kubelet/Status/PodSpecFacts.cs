@@ -6,6 +6,19 @@ namespace LocalKube.Node.Kubelet.Status;
 /// <summary>Small facts about pod specs the status and sync code share (upstream's kubetypes and kubecontainer helpers).</summary>
 public static class PodSpecFacts
 {
+    /// <summary>An ephemeral container as a container (the same fields; upstream converts the same way).</summary>
+    public static V1Container AsContainer(V1EphemeralContainer c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        return new V1Container
+        {
+            Name = c.Name, Image = c.Image, Command = c.Command, Args = c.Args, WorkingDir = c.WorkingDir, Env = c.Env, EnvFrom = c.EnvFrom,
+            VolumeMounts = c.VolumeMounts, VolumeDevices = c.VolumeDevices, ImagePullPolicy = c.ImagePullPolicy, SecurityContext = c.SecurityContext,
+            Stdin = c.Stdin, StdinOnce = c.StdinOnce, Tty = c.Tty, TerminationMessagePath = c.TerminationMessagePath,
+            TerminationMessagePolicy = c.TerminationMessagePolicy, Resources = c.Resources, RestartPolicy = c.RestartPolicy,
+        };
+    }
+
     /// <summary>A sidecar: an init container with <c>restartPolicy: Always</c>.</summary>
     public static bool IsSidecar(V1Container container) => container?.RestartPolicy == "Always";
 

@@ -28,6 +28,9 @@ public static class PodStatusGenerator
             InitContainerStatuses = spec.InitContainers is { Count: > 0 }
                 ? ContainerStatusBuilder.Build(pod, runtime, old.InitContainerStatuses, spec.InitContainers, true, input.RuntimeType, input.WaitingReasons)
                 : null,
+            EphemeralContainerStatuses = spec.EphemeralContainers is { Count: > 0 }
+                ? ContainerStatusBuilder.Build(pod, runtime, old.EphemeralContainerStatuses, spec.EphemeralContainers.Select(PodSpecFacts.AsContainer).ToList(), false, input.RuntimeType, input.WaitingReasons)
+                : null,
         };
 
         var ips = runtime.Ips;

@@ -272,6 +272,41 @@ public sealed class PodSchedulingApiTests
         Spec = new V1PodSpec { Containers = [new V1Container { Name = "c", Image = "nginx" }] },
     };
 
+    [Test]
+    public async Task EphemeralContainers_are_added_through_their_subresource_as_kubectl_debug_does()
+    {
+        var pod = await CreatePodAsync();
+        var name = pod.Metadata.Name;
+        var container = pod.Spec.Containers[0].Name;
+        Assert.That((await Client.ReadNamespacedPodEphemeralcontainersAsync(name, "default")).Metadata.Uid, Is.EqualTo(pod.Metadata.Uid), "GET returns the pod");
+
+        // kubectl debug: a strategic merge patch of the pod adding one ephemeral container.
+        var patch = $$$"""{"spec":{"ephemeralContainers":[{"name":"debugger","image":"busybox","stdin":true,"tty":true,"targetContainerName":"{{{container}}}"}]}}""";
+        var debugged = await Client.PatchNamespacedPodEphemeralcontainersAsync(new V1Patch(patch, V1Patch.PatchType.StrategicMergePatch), name, "default");
+        Assert.Multiple(() =>
+        {
+            Assert.That(debugged.Spec.EphemeralContainers.Select(c => (c.Name, c.TargetContainerName)), Is.EqualTo(new[] { ("debugger", container) }));
+            Assert.That(debugged.Spec.EphemeralContainers[0].TerminationMessagePolicy, Is.EqualTo("File"), "defaulted as a container");
+            Assert.That(debugged.Metadata.ManagedFields.Select(f => f.Subresource), Does.Contain("ephemeralcontainers"));
+        });
+
+        // The pod itself cannot change them: a replace keeps the stored list.
+        debugged.Spec.EphemeralContainers.Clear();
+        var replaced = await Client.ReplaceNamespacedPodAsync(debugged, name, "default");
+        Assert.That(replaced.Spec.EphemeralContainers.Select(c => c.Name), Is.EqualTo(new[] { "debugger" }));
+
+        var changed = $$$"""{"spec":{"ephemeralContainers":[{"name":"debugger","image":"other","stdin":true,"tty":true,"targetContainerName":"{{{container}}}"}]}}""";
+        Assert.That(await FailureAsync(() => Client.PatchNamespacedPodEphemeralcontainersAsync(new V1Patch(changed, V1Patch.PatchType.StrategicMergePatch), name, "default")),
+            Is.EqualTo((HttpStatusCode.UnprocessableEntity, $"Pod \"{name}\" is invalid: spec.ephemeralContainers[0]: Forbidden: existing ephemeral containers \"debugger\" may not be changed")));
+        var clash = $$$"""[{"op":"add","path":"/spec/ephemeralContainers/-","value":{"name":"{{{container}}}","image":"busybox","ports":[{"containerPort":80}]}}]""";
+        Assert.That(await FailureAsync(() => Client.PatchNamespacedPodEphemeralcontainersAsync(new V1Patch(clash, V1Patch.PatchType.JsonPatch), name, "default")),
+            Is.EqualTo((HttpStatusCode.UnprocessableEntity,
+                $"Pod \"{name}\" is invalid: [spec.ephemeralContainers[1].name: Duplicate value: \"{container}\", spec.ephemeralContainers[1].ports: Forbidden: cannot be set for an Ephemeral Container]")));
+        var missingTarget = """[{"op":"add","path":"/spec/ephemeralContainers/-","value":{"name":"second","image":"busybox","targetContainerName":"nope"}}]""";
+        Assert.That((await FailureAsync(() => Client.PatchNamespacedPodEphemeralcontainersAsync(new V1Patch(missingTarget, V1Patch.PatchType.JsonPatch), name, "default"))).Message,
+            Does.EndWith("spec.ephemeralContainers[1].targetContainerName: Not found: \"nope\""));
+    }
+
     private Task<V1Pod> CreatePodAsync(string? group = null) => Client.CreateNamespacedPodAsync(NewPod(group), "default");
 
     private async Task<V1Pod> RunningPodAsync(string? group = null)

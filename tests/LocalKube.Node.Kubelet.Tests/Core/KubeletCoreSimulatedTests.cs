@@ -92,6 +92,34 @@ public sealed class KubeletCoreSimulatedTests
     }
 
     [Test]
+    public async Task An_ephemeral_container_added_to_a_running_pod_runs_once_and_is_never_restarted()
+    {
+        var pod = Pod("debugged");
+        pod.Metadata.Annotations = new Dictionary<string, string> { [SimulatedAnnotations.RunDuration + ".debugger"] = "100ms" };
+        _kubelet.OnPodAdded(_api.Add(pod));
+        await WaitForAsync("debugged", s => s.Phase == "Running");
+
+        // What kubectl debug adds through pods/ephemeralcontainers.
+        var debugged = _api.Get("debugged")!;
+        debugged.Spec.EphemeralContainers = [new V1EphemeralContainer { Name = "debugger", Image = "busybox:1.36", TargetContainerName = "debugged", Stdin = true, Tty = true }];
+        _kubelet.OnPodUpdated(debugged);
+        var status = await WaitForAsync("debugged", s => s.EphemeralContainerStatuses?.SingleOrDefault()?.State?.Terminated is not null);
+        await Task.Delay(1500); // a few more syncs: an exited ephemeral container stays exited
+        status = _api.Get("debugged")!.Status;
+        var debugger = status.EphemeralContainerStatuses.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(debugger.Name, Is.EqualTo("debugger"));
+            Assert.That(debugger.State.Terminated.ExitCode, Is.EqualTo(0));
+            Assert.That(debugger.RestartCount, Is.EqualTo(0));
+            Assert.That(status.ContainerStatuses.Select(c => c.Name), Is.EqualTo(new[] { "debugged" }), "not an app container");
+            Assert.That(status.Phase, Is.EqualTo("Running"));
+            Assert.That(status.Conditions.Single(c => c.Type == "Ready").Status, Is.EqualTo("True"), "readiness ignores it");
+            Assert.That(_api.Events.Count(e => e.Reason == "Started" && e.Message == "Started container debugger"), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
     public async Task A_deleted_pod_terminates_and_is_deleted_from_the_api()
     {
         var pod = _api.Add(Pod("gone"));

@@ -149,6 +149,8 @@ public sealed class PodStrategy : ResourceStrategy<V1Pod>, IDeletionStrategy
             }
         }
 
+        masked.EphemeralContainers = old.Spec.EphemeralContainers;
+        EphemeralContainerValidation.ValidateUpdate(obj.Spec, old.Spec, spec, errors);
         masked.ActiveDeadlineSeconds = old.Spec.ActiveDeadlineSeconds;
         masked.Tolerations = old.Spec.Tolerations;
         masked.TerminationGracePeriodSeconds = old.Spec.TerminationGracePeriodSeconds;

@@ -31,6 +31,20 @@ public static class PodSpecDefaults
             Container(c);
         }
 
+        foreach (var c in spec.EphemeralContainers ?? [])
+        {
+            c.ImagePullPolicy = Or(c.ImagePullPolicy, PullPolicyFor(c.Image));
+            c.TerminationMessagePath = Or(c.TerminationMessagePath, "/dev/termination-log");
+            c.TerminationMessagePolicy = Or(c.TerminationMessagePolicy, "File");
+            foreach (var e in c.Env ?? [])
+            {
+                if (e.ValueFrom?.FieldRef is { } fieldRef)
+                {
+                    fieldRef.ApiVersion = Or(fieldRef.ApiVersion, "v1");
+                }
+            }
+        }
+
         foreach (var v in spec.Volumes ?? [])
         {
             Volume(v);

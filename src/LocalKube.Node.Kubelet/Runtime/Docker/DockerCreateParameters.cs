@@ -116,7 +116,7 @@ internal static class DockerCreateParameters
             {
                 NetworkMode = joined,
                 IpcMode = sandbox.HostIpc ? "host" : joined,
-                PidMode = sandbox.HostPid ? "host" : sandbox.ShareProcessNamespace ? joined : null,
+                PidMode = sandbox.HostPid ? "host" : config.PidTarget is { Length: > 0 } target ? $"container:{target}" : sandbox.ShareProcessNamespace ? joined : null,
                 Binds = config.Mounts.Select(Bind).ToList(),
                 Privileged = security.Privileged,
                 ReadonlyRootfs = security.ReadOnlyRootFilesystem,
