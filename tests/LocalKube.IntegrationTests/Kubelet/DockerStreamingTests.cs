@@ -174,6 +174,26 @@ public sealed partial class DockerStreamingTests
     }
 
     [Test]
+    public async Task Debug_adds_an_ephemeral_container_that_sees_its_targets_processes()
+    {
+        // kubectl debug patches pods/ephemeralcontainers; --target puts the debugger in the sidecar's PID namespace.
+        var debug = await _env.KubectlAsync("debug", "s-web", $"--image={Image}", "--target=sidecar", "--container=dbg", "--", "sh", "-c", "ps; echo debug-ok");
+        Assert.That(debug.ExitCode, Is.Zero, debug.StandardError);
+        var pod = await _cluster.WaitForPodAsync("s-web", p => p.GetProperty("status").TryGetProperty("ephemeralContainerStatuses", out var e)
+            && e[0].GetProperty("state").TryGetProperty("terminated", out _), seconds: 60);
+        var status = pod.GetProperty("status").GetProperty("ephemeralContainerStatuses")[0];
+        var logs = await _cluster.KubectlOkAsync("logs", "s-web", "-c", "dbg");
+        Assert.Multiple(() =>
+        {
+            Assert.That(status.GetProperty("name").GetString(), Is.EqualTo("dbg"));
+            Assert.That(status.GetProperty("state").GetProperty("terminated").GetProperty("exitCode").GetInt32(), Is.Zero);
+            Assert.That(status.GetProperty("restartCount").GetInt32(), Is.Zero);
+            Assert.That(logs, Does.Contain("sleep 3600").And.Contain("debug-ok"), "the sidecar's process is visible");
+            Assert.That(AllReady(pod), Is.True, "the pod's readiness ignores the debugger");
+        });
+    }
+
+    [Test]
     public async Task Attach_with_stdin_reaches_the_container_and_stdin_once_closes_it()
     {
         // The container reads its own stdin (spec.stdin); kubectl attach -i feeds it. With stdinOnce the container's
