@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Google.Protobuf;
 using LocalKube.Node.Storage.Persistence;
 using LocalKube.Node.Storage.Protocol;
@@ -152,7 +151,7 @@ public sealed class WalFuzzTests
         var path = Chance(pcg, 70) ? files.Last(f => f.EndsWith(".log", StringComparison.Ordinal)) : Pick(pcg, files);
         var name = Path.GetFileName(path);
         var original = File.ReadAllBytes(path);
-        var records = Records(original);
+        var records = WalFrames.Records(original);
         var isLastSegment = path == files.Last(f => f.EndsWith(".log", StringComparison.Ordinal));
         byte[] data;
         var fixedChecksum = false;
@@ -168,9 +167,7 @@ public sealed class WalFuzzTests
                     payload = [0x08];
                 }
 
-                data = [.. original.AsSpan(0, offset), .. new byte[RecordFraming.HeaderSize], .. payload, .. original.AsSpan(offset + RecordFraming.HeaderSize + length)];
-                BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(offset), (uint)payload.Length);
-                BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(offset + 4), Crc32C.Compute(payload));
+                data = WalFrames.Reframe(original, offset, length, payload);
                 fixedChecksum = true;
                 what = $"payload of the record at {offset} changed, checksum recomputed";
                 break;
@@ -208,24 +205,6 @@ public sealed class WalFuzzTests
         }
 
         return new Corruption(name, data, fixedChecksum, keeps, what);
-    }
-
-    private static List<(int Offset, int Length)> Records(byte[] file)
-    {
-        var result = new List<(int, int)>();
-        using var stream = new MemoryStream(file);
-        var buffer = new byte[64 * 1024];
-        while (true)
-        {
-            var offset = (int)stream.Position;
-            var n = RecordFraming.Read(stream, ref buffer);
-            if (n <= 0)
-            {
-                return result;
-            }
-
-            result.Add((offset, n));
-        }
     }
 
     private static Task<EmbeddedKeyValueStore> OpenAsync(string dir, long snapshotBytes = 64L << 20) =>
