@@ -54,11 +54,11 @@ public sealed class ProxyModule(ResourceStore store, IOptions<NodeAgentOptions> 
         foreach (var suffix in new[] { "/proxy", "/proxy/{**path}" })
         {
             endpoints.MapMethods(Pod + suffix, ProxyMethods, context => Serve(context, null, async ct =>
-                await _locations.PodAsync(Value(context, "namespace"), Value(context, "name"), Value(context, "path"), context.Request.Query, ct)));
+                await _locations.PodAsync(Value(context, "namespace"), Value(context, "name"), Value(context, "path"), context.Request.Query, ct), rewriteLinks: true));
             endpoints.MapMethods("/api/v1/namespaces/{namespace}/services/{name}" + suffix, ProxyMethods, context => Serve(context, null, async ct =>
-                await _locations.ServiceAsync(Value(context, "namespace"), Value(context, "name"), Value(context, "path"), context.Request.Query, ct)));
+                await _locations.ServiceAsync(Value(context, "namespace"), Value(context, "name"), Value(context, "path"), context.Request.Query, ct), rewriteLinks: true));
             endpoints.MapMethods("/api/v1/nodes/{name}" + suffix, ProxyMethods, context => Serve(context, null, async ct =>
-                await _locations.NodeAsync(Value(context, "name"), Value(context, "path"), context.Request.Query, ct)));
+                await _locations.NodeAsync(Value(context, "name"), Value(context, "path"), context.Request.Query, ct), rewriteLinks: true));
         }
     }
 
@@ -73,7 +73,10 @@ public sealed class ProxyModule(ResourceStore store, IOptions<NodeAgentOptions> 
 
     private static string Value(HttpContext context, string key) => context.Request.RouteValues[key] as string ?? "";
 
-    private async Task Serve(HttpContext context, string? statusResource, Func<CancellationToken, Task<ProxyTarget?>> locate)
+    private static ProxiedLinks Links(HttpContext context, ProxyTarget target) =>
+        new(ProxiedLinks.PrefixOf(context.Request.PathBase + context.Request.Path, target.Uri.AbsolutePath), target.Uri.Authority, context.Request.Host.Value ?? "");
+
+    private async Task Serve(HttpContext context, string? statusResource, Func<CancellationToken, Task<ProxyTarget?>> locate, bool rewriteLinks = false)
     {
         var ct = context.RequestAborted;
         ProxyTarget? target;
@@ -98,7 +101,7 @@ public sealed class ProxyModule(ResourceStore store, IOptions<NodeAgentOptions> 
         var forwarder = context.RequestServices.GetRequiredService<IHttpForwarder>();
         var name = Value(context, "name");
         var error = await forwarder.SendAsync(context, target.Uri.GetLeftPart(UriPartial.Authority),
-            target.ToKubelet ? transport.Kubelet : transport.Pods, Config, new ProxyTransformer(target, statusResource, name), ct);
+            target.ToKubelet ? transport.Kubelet : transport.Pods, Config, new ProxyTransformer(target, statusResource, name, rewriteLinks ? Links(context, target) : null), ct);
         if (error != ForwarderError.None && !context.Response.HasStarted && !ct.IsCancellationRequested)
         {
             var failure = context.Features.Get<IForwarderErrorFeature>()?.Exception;

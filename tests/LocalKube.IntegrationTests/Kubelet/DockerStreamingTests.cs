@@ -174,6 +174,18 @@ public sealed partial class DockerStreamingTests
     }
 
     [Test]
+    public async Task Pod_proxy_keeps_redirects_and_page_links_inside_the_proxy()
+    {
+        // busybox httpd answers /sub with a redirect to /sub/ and serves a page linking to /sub/next.html.
+        await _cluster.InContainerAsync("s-web", "web", "mkdir -p /a/sub && echo '<a href=\"/sub/next.html\">next</a> <img src=\"rel.png\">' > /a/sub/index.html");
+        const string Proxy = "/api/v1/namespaces/default/pods/s-web:8080/proxy";
+
+        // client-go follows the redirect: it only arrives if the Location was rewritten to the proxy's path.
+        var page = await _cluster.KubectlOkAsync("get", "--raw", Proxy + "/sub");
+        Assert.That(page.Trim(), Is.EqualTo($"<a href=\"{Proxy}/sub/next.html\">next</a> <img src=\"rel.png\">"));
+    }
+
+    [Test]
     public async Task Debug_adds_an_ephemeral_container_that_sees_its_targets_processes()
     {
         // kubectl debug patches pods/ephemeralcontainers; --target puts the debugger in the sidecar's PID namespace.
