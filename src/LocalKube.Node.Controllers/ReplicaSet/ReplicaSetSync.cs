@@ -53,12 +53,11 @@ public sealed class ReplicaSetSync(TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(rs);
         var minReady = rs.Spec?.MinReadySeconds ?? 0;
-        var templateLabels = rs.Spec?.Template?.Metadata?.Labels ?? new Dictionary<string, string>();
+        var templateLabels = (rs.Spec?.Template?.Metadata?.Labels ?? new Dictionary<string, string>()).ToArray();
         int fullyLabeled = 0, ready = 0, available = 0;
         foreach (var pod in pods)
         {
-            var labels = pod.Metadata?.Labels;
-            if (templateLabels.All(l => labels is not null && labels.TryGetValue(l.Key, out var v) && v == l.Value))
+            if (HasLabels(pod.Metadata?.Labels, templateLabels))
             {
                 fullyLabeled++;
             }
@@ -109,6 +108,20 @@ public sealed class ReplicaSetSync(TimeProvider time)
         }
 
         return status;
+    }
+
+    // Whether every template label is on the pod (a loop: this runs for every pod of the ReplicaSet at each sync).
+    private static bool HasLabels(IDictionary<string, string>? labels, KeyValuePair<string, string>[] template)
+    {
+        foreach (var (key, value) in template)
+        {
+            if (labels is null || !labels.TryGetValue(key, out var v) || v != value)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool StatusUnchanged(V1ReplicaSet rs, V1ReplicaSetStatus status)
