@@ -71,6 +71,8 @@ internal static class Bench
         var total = count * replicas;
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(15));
         var from = (await agent.Admin.CoreV1.ListNamespacedPodAsync("default", limit: 1)).Metadata.ResourceVersion;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var allocated = GC.GetTotalAllocatedBytes();
         var clock = Stopwatch.StartNew();
         var watching = CountRunningAsync(agent, "default", from, total, timeout.Token);
         for (var i = 0; i < count; i++)
@@ -80,6 +82,10 @@ internal static class Bench
 
         var running = await watching;
         var elapsed = clock.Elapsed;
+
+        // What the run cost the process (agent and client): CPU, allocations and collections, for comparing builds on
+        // a shared machine where the elapsed time alone varies with the load.
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"GCs gen0/1/2: {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, pause {GC.GetTotalPauseDuration().TotalSeconds:F1} s, allocated {(GC.GetTotalAllocatedBytes() - allocated) / (1024.0 * 1024 * 1024):F1} GiB, heap {GC.GetGCMemoryInfo().HeapSizeBytes / (1024.0 * 1024):F0} MiB, CPU {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F1} s"));
         GC.Collect();
         var rss = Process.GetCurrentProcess().WorkingSet64 / (1024.0 * 1024);
         Report($"{count} deployments x {replicas}: all Running", total, running, elapsed, $"target <= 20 s for 10,000; process RSS {rss:F0} MiB (agent in-process with the bench client; target <= 600 MiB)");

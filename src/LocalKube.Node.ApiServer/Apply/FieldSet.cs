@@ -12,34 +12,68 @@ namespace LocalKube.Node.ApiServer.Apply;
 /// </summary>
 public sealed class FieldSet
 {
-    private SortedDictionary<string, FieldSet>? _children;
+    // Children sorted by key (ordinal), searched by halves: most nodes have a handful of children, and a list walks
+    // without the enumerator, stack and tree nodes a SortedDictionary allocates (the API server builds these sets
+    // for every write's managedFields).
+    private List<KeyValuePair<string, FieldSet>>? _children;
 
     /// <summary>Whether the path of this node is itself in the set.</summary>
     public bool Member { get; set; }
 
-    /// <summary>The children by step key.</summary>
-    public IReadOnlyDictionary<string, FieldSet> Children => (IReadOnlyDictionary<string, FieldSet>?)_children ?? EmptyChildren;
+    /// <summary>The children by step key, in key order.</summary>
+    public IReadOnlyList<KeyValuePair<string, FieldSet>> Children => (IReadOnlyList<KeyValuePair<string, FieldSet>>?)_children ?? [];
 
     /// <summary>True when no path is in the set.</summary>
-    public bool IsEmpty => !Member && (_children is null || _children.Values.All(c => c.IsEmpty));
+    public bool IsEmpty
+    {
+        get
+        {
+            if (Member)
+            {
+                return false;
+            }
 
-    private static readonly SortedDictionary<string, FieldSet> EmptyChildren = new(StringComparer.Ordinal);
+            if (_children is { } children)
+            {
+                foreach (var (_, c) in children)
+                {
+                    if (!c.IsEmpty)
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return true;
+        }
+    }
 
     /// <summary>The child for <paramref name="key"/>, created when absent.</summary>
     public FieldSet Child(string key)
     {
-        _children ??= new SortedDictionary<string, FieldSet>(StringComparer.Ordinal);
-        if (!_children.TryGetValue(key, out var child))
+        _children ??= new List<KeyValuePair<string, FieldSet>>(4);
+        var at = IndexOf(_children, key);
+        if (at >= 0)
         {
-            child = new FieldSet();
-            _children[key] = child;
+            return _children[at].Value;
         }
 
+        var child = new FieldSet();
+        _children.Insert(~at, new KeyValuePair<string, FieldSet>(key, child));
         return child;
     }
 
     /// <summary>The child for <paramref name="key"/>, or null.</summary>
-    public FieldSet? Find(string key) => _children is not null && _children.TryGetValue(key, out var c) ? c : null;
+    public FieldSet? Find(string key)
+    {
+        if (_children is null)
+        {
+            return null;
+        }
+
+        var at = IndexOf(_children, key);
+        return at >= 0 ? _children[at].Value : null;
+    }
 
     /// <summary>Adds a path.</summary>
     public void Insert(IEnumerable<string> path)
@@ -81,12 +115,15 @@ public sealed class FieldSet
     public FieldSet Clone()
     {
         var copy = new FieldSet { Member = Member };
-        if (_children is not null)
+        if (_children is { Count: > 0 } children)
         {
-            foreach (var (k, c) in _children)
+            var list = new List<KeyValuePair<string, FieldSet>>(children.Count);
+            foreach (var (k, c) in children)
             {
-                copy.Child(k).Absorb(c.Clone());
+                list.Add(new KeyValuePair<string, FieldSet>(k, c.Clone()));
             }
+
+            copy._children = list;
         }
 
         return copy;
@@ -106,7 +143,7 @@ public sealed class FieldSet
     {
         ArgumentNullException.ThrowIfNull(other);
         var result = new FieldSet { Member = Member && !other.Member };
-        foreach (var (k, c) in Children)
+        foreach (var (k, c) in _children ?? Empty)
         {
             var o = other.Find(k);
             var d = o is null ? c.Clone() : c.Difference(o);
@@ -124,7 +161,7 @@ public sealed class FieldSet
     {
         ArgumentNullException.ThrowIfNull(other);
         var result = new FieldSet { Member = Member && other.Member };
-        foreach (var (k, c) in Children)
+        foreach (var (k, c) in _children ?? Empty)
         {
             if (other.Find(k) is { } o)
             {
@@ -144,7 +181,7 @@ public sealed class FieldSet
     {
         ArgumentNullException.ThrowIfNull(prefixes);
         var result = new FieldSet { Member = Member && !prefixes.Member };
-        foreach (var (k, c) in Children)
+        foreach (var (k, c) in _children ?? Empty)
         {
             var p = prefixes.Find(k);
             if (p is { Member: true })
@@ -172,7 +209,7 @@ public sealed class FieldSet
 
         static void Mark(FieldSet node)
         {
-            foreach (var (k, c) in node.Children)
+            foreach (var (k, c) in node._children ?? Empty)
             {
                 if (c.IsEmpty)
                 {
@@ -196,12 +233,12 @@ public sealed class FieldSet
     public JsonObject ToFieldsV1()
     {
         var json = new JsonObject();
-        if (Member && _children is { Count: > 0 } && _children.Values.Any(c => !c.IsEmpty))
+        if (Member && _children is { Count: > 0 } && !AllEmpty(_children))
         {
             json["."] = new JsonObject();
         }
 
-        foreach (var (k, c) in Children)
+        foreach (var (k, c) in _children ?? Empty)
         {
             if (!c.IsEmpty)
             {
@@ -301,15 +338,55 @@ public sealed class FieldSet
     private void Absorb(FieldSet other)
     {
         Member |= other.Member;
-        foreach (var (k, c) in other.Children)
+        foreach (var (k, c) in other._children ?? Empty)
         {
             Child(k).Absorb(c);
         }
     }
 
+    private static readonly List<KeyValuePair<string, FieldSet>> Empty = [];
+
+    private static bool AllEmpty(List<KeyValuePair<string, FieldSet>> children)
+    {
+        foreach (var (_, c) in children)
+        {
+            if (!c.IsEmpty)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static int IndexOf(List<KeyValuePair<string, FieldSet>> children, string key)
+    {
+        int lo = 0, hi = children.Count - 1;
+        while (lo <= hi)
+        {
+            var mid = lo + ((hi - lo) >> 1);
+            var order = string.CompareOrdinal(children[mid].Key, key);
+            if (order == 0)
+            {
+                return mid;
+            }
+
+            if (order < 0)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return ~lo;
+    }
+
     private static void Collect(FieldSet node, List<string> prefix, List<IReadOnlyList<string>> into)
     {
-        foreach (var (k, c) in node.Children)
+        foreach (var (k, c) in node._children ?? Empty)
         {
             prefix.Add(k);
             if (c.Member)

@@ -262,14 +262,16 @@ public static class TypedOps
         foreach (var (k, lv) in l)
         {
             var rHas = r.TryGetPropertyValue(k, out var rv);
-            CompareValue(lv, true, rv, rHas, schema.Field(k), added.Child("f:" + k), modified.Child("f:" + k), removed.Child("f:" + k), path + "." + k);
+            var step = "f:" + k;
+            CompareValue(lv, true, rv, rHas, schema.Field(k), added.Child(step), modified.Child(step), removed.Child(step), path + "." + k);
         }
 
         foreach (var (k, rv) in r)
         {
             if (!l.ContainsKey(k))
             {
-                CompareValue(null, false, rv, true, schema.Field(k), added.Child("f:" + k), modified.Child("f:" + k), removed.Child("f:" + k), path + "." + k);
+                var step = "f:" + k;
+                CompareValue(null, false, rv, true, schema.Field(k), added.Child(step), modified.Child(step), removed.Child(step), path + "." + k);
             }
         }
     }

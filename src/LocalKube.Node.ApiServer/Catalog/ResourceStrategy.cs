@@ -100,6 +100,9 @@ public abstract class ResourceStrategy<T> : IResourceStrategy
         return fields;
     }
 
+    /// <inheritdoc />
+    public virtual IReadOnlyDictionary<string, string>? SelectableFieldsOfJson(ReadOnlyMemory<byte> json) => null;
+
     /// <summary>Fills upstream's defaults in place.</summary>
     protected virtual void Default(T obj)
     {

@@ -55,4 +55,10 @@ public interface IResourceStrategy
     /// (pods: <c>spec.nodeName</c>, <c>status.phase</c>...; events: <c>involvedObject.*</c>...).
     /// </summary>
     IReadOnlyDictionary<string, string> SelectableFields(IKubernetesObject<V1ObjectMeta> obj);
+
+    /// <summary>
+    /// The same fields read from the object's stored JSON, without decoding it, for kinds that can (pods: the
+    /// kubelet's <c>spec.nodeName</c> watch filters every pod change); null when the kind cannot.
+    /// </summary>
+    IReadOnlyDictionary<string, string>? SelectableFieldsOfJson(ReadOnlyMemory<byte> json) => null;
 }

@@ -46,10 +46,13 @@ public static class RequestBody
             throw TooLarge();
         }
 
-        var buffer = new ArrayBufferWriter<byte>(request.ContentLength is > 0 and <= MaxBytes ? (int)request.ContentLength.Value : 4096);
+        // A declared length sizes the buffer once (one byte more, for the read that sees the end): asking for a fixed
+        // 16 KiB each time grew it on every request.
+        var declared = request.ContentLength is > 0 and <= MaxBytes;
+        var buffer = new ArrayBufferWriter<byte>(declared ? (int)request.ContentLength!.Value + 1 : 4096);
         while (true)
         {
-            var memory = buffer.GetMemory(16 * 1024);
+            var memory = buffer.GetMemory(declared ? 1 : 16 * 1024);
             var read = await request.Body.ReadAsync(memory, cancellationToken);
             if (read == 0)
             {

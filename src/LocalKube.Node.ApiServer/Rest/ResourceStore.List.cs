@@ -143,7 +143,16 @@ public sealed partial class ResourceStore
         ArgumentNullException.ThrowIfNull(stored);
         ArgumentNullException.ThrowIfNull(options);
         return (options.Labels.IsEmpty || options.Labels.Matches(stored.Labels))
-            && (options.Fields.IsEmpty || options.Fields.Matches(resource.Strategy.SelectableFields(stored.Object)));
+            && (options.Fields.IsEmpty || options.Fields.Matches(FieldsOf(resource, stored)));
+    }
+
+    // Read from the stored JSON while the object is not decoded: a watch with a field selector sees every change of
+    // the collection, and decoding each one (and its previous state) only to compare a few strings dominated it.
+    private static IReadOnlyDictionary<string, string> FieldsOf(RestResource resource, StoredObject stored)
+    {
+        return !stored.IsDecoded && resource.Strategy.SelectableFieldsOfJson(stored.Raw) is { } fields
+            ? fields
+            : resource.Strategy.SelectableFields(stored.Object);
     }
 
     /// <summary>Parses a resourceVersion parameter.</summary>

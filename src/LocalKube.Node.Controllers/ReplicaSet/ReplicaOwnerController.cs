@@ -72,7 +72,7 @@ public abstract class ReplicaOwnerController<TOwner> : ControllerService
         var pods = await manager.ClaimAsync(candidates, new ResourceClient<V1Pod>(Client), cancellationToken);
         var api = new ReplicaSetApi(Client, _events, _expectations, key, owner);
         var controllerRef = ControllerRefs.For(owner, ApiVersion, Kind);
-        var after = await new ReplicaSetSync(Time).SyncAsync(view, controllerRef, pods.ToList(), RelatedPods(owner, pods), satisfied, api, cancellationToken);
+        var after = await new ReplicaSetSync(Time).SyncAsync(view, controllerRef, pods, () => RelatedPods(owner, pods), satisfied, api, cancellationToken);
         return after is { } delay ? ReconcileResult.RequeueAfter(delay) : ReconcileResult.Done;
     }
 

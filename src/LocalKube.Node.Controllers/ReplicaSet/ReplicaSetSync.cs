@@ -18,7 +18,15 @@ public sealed class ReplicaSetSync(TimeProvider time)
     /// the active pods of it and its siblings (for the same-node rank). Returns when to look again, if a pod is
     /// about to become available. Throws the first create or delete error after the status is written.
     /// </summary>
-    public async Task<TimeSpan?> SyncAsync(V1ReplicaSet rs, V1OwnerReference controllerRef, IReadOnlyList<V1Pod> pods, IReadOnlyList<V1Pod> related, bool expectationsSatisfied, IReplicaSetActions actions, CancellationToken cancellationToken)
+    public Task<TimeSpan?> SyncAsync(V1ReplicaSet rs, V1OwnerReference controllerRef, IReadOnlyList<V1Pod> pods, IReadOnlyList<V1Pod> related, bool expectationsSatisfied, IReplicaSetActions actions, CancellationToken cancellationToken) =>
+        SyncAsync(rs, controllerRef, pods, () => related, expectationsSatisfied, actions, cancellationToken);
+
+    /// <summary>
+    /// The same with the related pods read only when pods are to be deleted (upstream's
+    /// <c>getIndirectlyRelatedPods</c> is called there too): gathering them was a pass over every sibling's pods at
+    /// each sync.
+    /// </summary>
+    public async Task<TimeSpan?> SyncAsync(V1ReplicaSet rs, V1OwnerReference controllerRef, IReadOnlyList<V1Pod> pods, Func<IReadOnlyList<V1Pod>> related, bool expectationsSatisfied, IReplicaSetActions actions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rs);
         ArgumentNullException.ThrowIfNull(pods);
@@ -53,12 +61,11 @@ public sealed class ReplicaSetSync(TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(rs);
         var minReady = rs.Spec?.MinReadySeconds ?? 0;
-        var templateLabels = rs.Spec?.Template?.Metadata?.Labels ?? new Dictionary<string, string>();
+        var templateLabels = (rs.Spec?.Template?.Metadata?.Labels ?? new Dictionary<string, string>()).ToArray();
         int fullyLabeled = 0, ready = 0, available = 0;
         foreach (var pod in pods)
         {
-            var labels = pod.Metadata?.Labels;
-            if (templateLabels.All(l => labels is not null && labels.TryGetValue(l.Key, out var v) && v == l.Value))
+            if (HasLabels(pod.Metadata?.Labels, templateLabels))
             {
                 fullyLabeled++;
             }
@@ -111,6 +118,20 @@ public sealed class ReplicaSetSync(TimeProvider time)
         return status;
     }
 
+    // Whether every template label is on the pod (a loop: this runs for every pod of the ReplicaSet at each sync).
+    private static bool HasLabels(IDictionary<string, string>? labels, KeyValuePair<string, string>[] template)
+    {
+        foreach (var (key, value) in template)
+        {
+            if (labels is null || !labels.TryGetValue(key, out var v) || v != value)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static bool StatusUnchanged(V1ReplicaSet rs, V1ReplicaSetStatus status)
     {
         var old = rs.Status ?? new V1ReplicaSetStatus();
@@ -122,7 +143,7 @@ public sealed class ReplicaSetSync(TimeProvider time)
             && SemanticEquality.Equal(old.Conditions ?? [], status.Conditions ?? []);
     }
 
-    private async Task<Exception?> ManageReplicasAsync(V1ReplicaSet rs, V1OwnerReference controllerRef, IReadOnlyList<V1Pod> pods, IReadOnlyList<V1Pod> related, IReplicaSetActions actions, CancellationToken ct)
+    private async Task<Exception?> ManageReplicasAsync(V1ReplicaSet rs, V1OwnerReference controllerRef, IReadOnlyList<V1Pod> pods, Func<IReadOnlyList<V1Pod>> related, IReplicaSetActions actions, CancellationToken ct)
     {
         var diff = pods.Count - (rs.Spec?.Replicas ?? 0);
         if (diff < 0)
@@ -152,7 +173,7 @@ public sealed class ReplicaSetSync(TimeProvider time)
         if (diff > 0)
         {
             var count = Math.Min(diff, BurstReplicas);
-            var victims = PodRanking.PodsToDelete(pods, related, count, time.GetUtcNow().UtcDateTime);
+            var victims = PodRanking.PodsToDelete(pods, related(), count, time.GetUtcNow().UtcDateTime);
             actions.ExpectDeletions(victims.Select(Key).ToList());
             var errors = await Task.WhenAll(victims.Select(async pod =>
             {

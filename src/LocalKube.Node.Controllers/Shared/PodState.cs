@@ -21,8 +21,24 @@ public static class PodState
     public static V1PodCondition? ReadyCondition(V1Pod pod) => Condition(pod, "Ready");
 
     /// <summary>A pod condition by type.</summary>
-    public static V1PodCondition? Condition(V1Pod pod, string type) =>
-        pod?.Status?.Conditions?.FirstOrDefault(c => c.Type == type);
+    public static V1PodCondition? Condition(V1Pod pod, string type)
+    {
+        // A loop, not FirstOrDefault: controllers ask this of every pod of a ReplicaSet at each sync.
+        if (pod?.Status?.Conditions is not { } conditions)
+        {
+            return null;
+        }
+
+        for (var i = 0; i < conditions.Count; i++)
+        {
+            if (conditions[i].Type == type)
+            {
+                return conditions[i];
+            }
+        }
+
+        return null;
+    }
 
     /// <summary><c>IsPodReady</c>: the Ready condition is True.</summary>
     public static bool IsReady(V1Pod pod) => ReadyCondition(pod)?.Status == "True";

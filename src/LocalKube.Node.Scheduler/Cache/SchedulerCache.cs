@@ -117,7 +117,7 @@ public sealed class SchedulerCache
             PodInfo? previous = null;
             if (_pods.TryGetValue(key, out var where) && _nodes.TryGetValue(where.Node, out var oldNode))
             {
-                previous = oldNode.Pods.FirstOrDefault(p => p.Key == key);
+                previous = oldNode.Pod(key);
                 oldNode.RemovePod(key);
                 if (where.Node != node)
                 {

@@ -79,6 +79,9 @@ public sealed class NodeInfo
     /// <summary>Whether the pod with <paramref name="key"/> is on the node.</summary>
     public bool Contains(string key) => _pods.ContainsKey(key);
 
+    /// <summary>The pod with <paramref name="key"/>, or null when it is not on the node.</summary>
+    public PodInfo? Pod(string key) => _pods.GetValueOrDefault(key);
+
     /// <summary>Adds (or replaces) a pod.</summary>
     public void AddPod(PodInfo pod)
     {

@@ -291,5 +291,23 @@ public sealed class PodTests
     }
 
     [Test]
+    public void Selectable_fields_read_from_stored_json_equal_the_typed_ones()
+    {
+        var bare = Pod();
+        var bound = Pod();
+        Pods.Default(bound);
+        bound.Spec.NodeName = "node-1";
+        bound.Spec.HostNetwork = true;
+        bound.Status = new V1PodStatus { Phase = "Running", PodIP = "10.0.0.8", PodIPs = [new V1PodIP { Ip = "10.0.0.9" }], NominatedNodeName = "n2" };
+        var onlyPodIp = Pod();
+        onlyPodIp.Status = new V1PodStatus { PodIP = "10.0.0.7" };
+        foreach (var pod in new[] { bare, bound, onlyPodIp })
+        {
+            var json = System.Text.Encoding.UTF8.GetBytes(k8s.KubernetesJson.Serialize(pod));
+            Assert.That(Pods.SelectableFieldsOfJson(json), Is.EquivalentTo(Pods.SelectableFields(pod)));
+        }
+    }
+
+    [Test]
     public void Pods_have_no_generation_in_1_32() => Assert.That(Pods.HasGeneration, Is.False);
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using k8s;
 using k8s.Models;
 using LocalKube.Node.ApiServer.Catalog.Pods;
@@ -180,5 +181,37 @@ public sealed class PodStrategy : ResourceStrategy<V1Pod>, IDeletionStrategy
         fields["status.phase"] = obj.Status?.Phase ?? "";
         fields["status.podIP"] = obj.Status?.PodIPs is { Count: > 0 } ips ? ips[0].Ip ?? "" : obj.Status?.PodIP ?? "";
         fields["status.nominatedNodeName"] = obj.Status?.NominatedNodeName ?? "";
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlyDictionary<string, string>? SelectableFieldsOfJson(ReadOnlyMemory<byte> json)
+    {
+        // The same values as AddSelectableFields reads from the typed pod (stored JSON is always the server's own).
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        var metadata = Member(root, "metadata");
+        var spec = Member(root, "spec");
+        var status = Member(root, "status");
+        var ips = Member(status, "podIPs");
+        var firstIp = ips.ValueKind == JsonValueKind.Array && ips.GetArrayLength() > 0 ? Text(ips[0], "ip") : null;
+        return new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["metadata.name"] = Text(metadata, "name") ?? "",
+            ["metadata.namespace"] = Text(metadata, "namespace") ?? "",
+            ["spec.nodeName"] = Text(spec, "nodeName") ?? "",
+            ["spec.restartPolicy"] = Text(spec, "restartPolicy") ?? "",
+            ["spec.schedulerName"] = Text(spec, "schedulerName") ?? "",
+            ["spec.serviceAccountName"] = Text(spec, "serviceAccountName") ?? "",
+            ["spec.hostNetwork"] = Member(spec, "hostNetwork").ValueKind == JsonValueKind.True ? "true" : "false",
+            ["status.phase"] = Text(status, "phase") ?? "",
+            ["status.podIP"] = ips.ValueKind == JsonValueKind.Array && ips.GetArrayLength() > 0 ? firstIp ?? "" : Text(status, "podIP") ?? "",
+            ["status.nominatedNodeName"] = Text(status, "nominatedNodeName") ?? "",
+        };
+
+        static JsonElement Member(JsonElement element, string name) =>
+            element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? value : default;
+
+        static string? Text(JsonElement element, string name) =>
+            Member(element, name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
     }
 }
