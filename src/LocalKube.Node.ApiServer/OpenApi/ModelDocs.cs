@@ -5,30 +5,35 @@ namespace LocalKube.Node.ApiServer.OpenApi;
 
 /// <summary>
 /// The summaries of KubernetesClient's model types and properties (generated from upstream's API descriptions), from
-/// the filtered copy of its XML docs embedded at build time. Loaded once, on first use.
+/// the filtered copy of its XML docs embedded at build time. Read by each document build and dropped with it: the
+/// documents are built once and cached, and holding every summary of every model type for the agent's lifetime
+/// cost ~5 MB of strings that nothing reads again (docs/notes/mem8.md).
 /// </summary>
-internal static class ModelDocs
+internal sealed class ModelDocs
 {
     private const string ResourceName = "LocalKube.ModelDocs.xml";
-    private static readonly Lazy<Dictionary<string, string>> Docs = new(Load);
+    private readonly Dictionary<string, string> _docs;
+
+    private ModelDocs(Dictionary<string, string> docs) => _docs = docs;
 
     /// <summary>Whether the docs were embedded (false only for a build that skipped the filter target).</summary>
-    public static bool Available => Docs.Value.Count > 0;
+    public bool Available => _docs.Count > 0;
 
     /// <summary>The summary of a model type, or null.</summary>
-    public static string? Of(Type type) => Docs.Value.GetValueOrDefault("T:" + type.FullName);
+    public string? Of(Type type) => _docs.GetValueOrDefault("T:" + type.FullName);
 
     /// <summary>The summary of a model property, or null.</summary>
-    public static string? Of(PropertyInfo property) =>
-        Docs.Value.GetValueOrDefault($"P:{property.DeclaringType!.FullName}.{property.Name}");
+    public string? Of(PropertyInfo property) =>
+        _docs.GetValueOrDefault($"P:{property.DeclaringType!.FullName}.{property.Name}");
 
-    private static Dictionary<string, string> Load()
+    /// <summary>Reads the embedded docs (empty when the build embedded none).</summary>
+    public static ModelDocs Load()
     {
         var docs = new Dictionary<string, string>(StringComparer.Ordinal);
         using var stream = typeof(ModelDocs).Assembly.GetManifestResourceStream(ResourceName);
         if (stream is null)
         {
-            return docs;
+            return new ModelDocs(docs);
         }
 
         using var reader = XmlReader.Create(stream, new XmlReaderSettings { IgnoreWhitespace = true });
@@ -50,6 +55,6 @@ internal static class ModelDocs
             }
         }
 
-        return docs;
+        return new ModelDocs(docs);
     }
 }

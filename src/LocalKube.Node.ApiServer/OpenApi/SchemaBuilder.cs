@@ -45,6 +45,7 @@ public sealed class SchemaBuilder
     private readonly bool _v2;
     private readonly Dictionary<string, Type> _types = [];
     private readonly Dictionary<string, Rendered> _rendered = [];
+    private readonly ModelDocs _docs = ModelDocs.Load();
 
     /// <summary>A builder of OpenAPI v3 schemas (<c>#/components/schemas/</c>) or, with <paramref name="v2"/>, Swagger 2.0 definitions.</summary>
     public SchemaBuilder(SchemaNames names, bool v2)
@@ -104,7 +105,7 @@ public sealed class SchemaBuilder
     private JsonObject TypeSchema(Type type, List<string> refs)
     {
         var schema = new JsonObject();
-        if (ModelDocs.Of(type) is { } description)
+        if (_docs.Of(type) is { } description)
         {
             schema["description"] = description;
         }
@@ -115,7 +116,7 @@ public sealed class SchemaBuilder
         foreach (var (json, property) in SchemaNames.Properties(type))
         {
             var value = Value(type, json, property.PropertyType, refs);
-            if (ModelDocs.Of(property) is { } text)
+            if (_docs.Of(property) is { } text)
             {
                 value["description"] = text;
             }
@@ -291,7 +292,7 @@ public sealed class SchemaBuilder
         _ => null,
     };
 
-    private static string QuantityText => ModelDocs.Of(typeof(ResourceQuantity))
+    private string QuantityText => _docs.Of(typeof(ResourceQuantity))
         ?? "A fixed-point number with an optional binary (Ki, Mi...) or decimal (k, M...) suffix, e.g. 100m or 1Gi.";
 
     private const string IntOrStringText = "Either an integer or a string (e.g. a port number or a port name).";
