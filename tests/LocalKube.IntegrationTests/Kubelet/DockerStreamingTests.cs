@@ -391,7 +391,9 @@ public sealed partial class DockerStreamingTests
     {
         var watch = Stopwatch.StartNew();
         var screen = "";
-        while (watch.Elapsed < TimeSpan.FromSeconds(30))
+        // The exit can take long on a loaded machine (seen once in CI at load ~20: the shell's "exit 5" and kubectl's
+        // "command terminated with exit code 5" were on screen, the pane not yet dead after 30 s).
+        while (watch.Elapsed < TimeSpan.FromSeconds(dead ? 90 : 30))
         {
             screen = await Tmux(socket, "capture-pane", "-p");
             // tmux sees the terminal close before it reaps the process: wait for the exit status itself.
@@ -404,7 +406,11 @@ public sealed partial class DockerStreamingTests
             await Task.Delay(200);
         }
 
-        Assert.Fail($"the terminal did not show what was expected; screen:\n{screen}");
+        // What still runs in the pane, to tell a hung kubectl from a slow reap next time.
+        var pane = (await Tmux(socket, "display-message", "-p", "#{pane_pid}")).Trim();
+        var processes = await Cli.Wrap("ps").WithArguments(["-o", "pid,ppid,stat,etime,args", "--ppid", pane, "-p", pane])
+            .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
+        Assert.Fail($"the terminal did not show what was expected; screen:\n{screen}\nprocesses of the pane:\n{processes.StandardOutput}");
         return screen;
     }
 
