@@ -25,11 +25,22 @@ public static class FreeTcpPort
     /// </summary>
     public static int GetForUdpAndTcp()
     {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        var port = ((IPEndPoint)socket.LocalEndPoint!).Port;
-        using var listener = new TcpListener(IPAddress.Loopback, port);
-        listener.Start();
-        return port;
+        // The UDP port the OS hands out may be taken for TCP (another test's listener or connection): try another.
+        for (var attempt = 1; ; attempt++)
+        {
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            var port = ((IPEndPoint)socket.LocalEndPoint!).Port;
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            try
+            {
+                listener.Start();
+                return port;
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse && attempt < 20)
+            {
+                // Next port.
+            }
+        }
     }
 }

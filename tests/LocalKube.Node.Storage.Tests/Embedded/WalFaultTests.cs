@@ -167,8 +167,18 @@ public sealed class WalFaultTests
         var failures = new ConcurrentBag<RpcException>();
         await using (var store = await OpenAsync(dir.Path))
         {
-            // The first folder sync is the rotation's; the second is the snapshot rename's.
-            store.Wal.FaultInjector = s => s == WalStep.DirectorySync && Interlocked.Increment(ref syncs) == 2 ? new IOException("injected fault at the snapshot's folder sync") : null;
+            // The folder sync right after the snapshot's rename fails (a rotation's folder sync may come before it,
+            // once or more, depending on how fast the writes arrive).
+            store.Wal.FaultInjector = s =>
+            {
+                if (s == WalStep.SnapshotRename)
+                {
+                    Interlocked.Exchange(ref syncs, 1);
+                    return null;
+                }
+
+                return s == WalStep.DirectorySync && Interlocked.Exchange(ref syncs, 0) == 1 ? new IOException("injected fault at the snapshot's folder sync") : null;
+            };
             await WithinDeadline(WriteUntilFailureAsync(store, "k", acknowledged, failures), "the writer hung");
             Assert.That(Directory.GetFiles(dir.Path, "wal-*.log"), Has.Length.GreaterThanOrEqualTo(2), "no segment was deleted after a rename that may not be durable");
         }
