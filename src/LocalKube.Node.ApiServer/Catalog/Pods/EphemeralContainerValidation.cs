@@ -35,8 +35,9 @@ public static class EphemeralContainerValidation
             }
         }
 
-        var names = new HashSet<string>((spec.Containers ?? []).Select(c => c.Name).Concat((spec.InitContainers ?? []).Select(c => c.Name)), StringComparer.Ordinal);
+        // Targets are the pod's containers; names also take in the ephemeral ones, checked one by one below.
         var targets = (spec.Containers ?? []).Select(c => c.Name).Concat((spec.InitContainers ?? []).Select(c => c.Name)).ToHashSet(StringComparer.Ordinal);
+        var names = new HashSet<string>(targets, StringComparer.Ordinal);
         for (var i = 0; i < now.Count; i++)
         {
             var c = now[i];

@@ -36,13 +36,7 @@ public static class PodSpecDefaults
             c.ImagePullPolicy = Or(c.ImagePullPolicy, PullPolicyFor(c.Image));
             c.TerminationMessagePath = Or(c.TerminationMessagePath, "/dev/termination-log");
             c.TerminationMessagePolicy = Or(c.TerminationMessagePolicy, "File");
-            foreach (var e in c.Env ?? [])
-            {
-                if (e.ValueFrom?.FieldRef is { } fieldRef)
-                {
-                    fieldRef.ApiVersion = Or(fieldRef.ApiVersion, "v1");
-                }
-            }
+            Env(c.Env);
         }
 
         foreach (var v in spec.Volumes ?? [])
@@ -130,7 +124,12 @@ public static class PodSpecDefaults
         Probe(c.StartupProbe);
         Handler(c.Lifecycle?.PostStart?.HttpGet);
         Handler(c.Lifecycle?.PreStop?.HttpGet);
-        foreach (var e in c.Env ?? [])
+        Env(c.Env);
+    }
+
+    private static void Env(IList<V1EnvVar>? env)
+    {
+        foreach (var e in env ?? [])
         {
             if (e.ValueFrom?.FieldRef is { } fieldRef)
             {
